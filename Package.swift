@@ -1,0 +1,64 @@
+// swift-tools-version:6.0
+// charvec: read, audit and repair word-embedding files; train a character-level
+// model for out-of-vocabulary words; answer nearest-neighbour questions.
+//
+// Modules follow the architecture, dependencies run one way:
+//   EmbeddingCore ← EmbeddingIO ← EmbeddingAudit
+//   Tensor ← NeuralNet
+//   EmbeddingCore + Tensor ← NeighborSearch
+//   charvec (CLI) uses all of them; only it prints or exits.
+import PackageDescription
+
+let package = Package(
+    name: "charvec",
+    products: [
+        .executable(name: "charvec", targets: ["charvec"]),
+        .library(name: "EmbeddingCore", targets: ["EmbeddingCore"]),
+        .library(name: "EmbeddingIO", targets: ["EmbeddingIO"]),
+        .library(name: "EmbeddingAudit", targets: ["EmbeddingAudit"]),
+        .library(name: "Tensor", targets: ["Tensor"]),
+        .library(name: "NeuralNet", targets: ["NeuralNet"]),
+        .library(name: "NeighborSearch", targets: ["NeighborSearch"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+    ],
+    targets: [
+        // System libraries (Debian: zlib1g-dev, libopenblas-dev).
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+
+        // Core table and file I/O.
+        .target(name: "EmbeddingCore"),
+        .target(name: "EmbeddingIO", dependencies: ["EmbeddingCore", "CZlib"]),
+        .target(name: "EmbeddingAudit", dependencies: ["EmbeddingCore", "EmbeddingIO"]),
+
+        // Numerics and the neural network.
+        .target(name: "Tensor", dependencies: ["EmbeddingCore", "CBLAS", .product(name: "RealModule", package: "swift-numerics")]),
+        .target(name: "NeuralNet", dependencies: ["Tensor"]),
+
+        // Nearest-neighbour search.
+        .target(name: "NeighborSearch", dependencies: ["EmbeddingCore", "Tensor"]),
+
+        // Shared test helpers (gradient checks, fixtures).
+        .target(name: "TestSupport", dependencies: [
+            "EmbeddingCore",
+            .product(name: "RealModule", package: "swift-numerics"),
+        ]),
+
+        // The command-line tool.
+        .executableTarget(name: "charvec", dependencies: [
+            "EmbeddingCore", "EmbeddingIO", "EmbeddingAudit", "Tensor", "NeuralNet", "NeighborSearch",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "EmbeddingCoreTests", dependencies: ["EmbeddingCore", "TestSupport"]),
+        .testTarget(name: "EmbeddingIOTests", dependencies: ["EmbeddingIO", "TestSupport"]),
+        .testTarget(name: "EmbeddingAuditTests", dependencies: ["EmbeddingAudit", "EmbeddingIO", "TestSupport"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
+        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Tensor", "TestSupport"]),
+        .testTarget(name: "NeighborSearchTests", dependencies: ["NeighborSearch", "EmbeddingCore", "TestSupport"]),
+        .testTarget(name: "CharVecEndToEndTests", dependencies: ["EmbeddingIO", "TestSupport"]),
+    ]
+)

@@ -1,0 +1,1 @@
+// EmbeddingAudit module: placeholder until its first real source lands.

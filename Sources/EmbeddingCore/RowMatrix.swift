@@ -1,0 +1,195 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A dense row-major `rows × columns` matrix of ``Scalar`` with value semantics.
+///
+/// Storage is one `malloc` block so that a reader can grow it with `realloc`
+/// (which on Linux remaps large blocks instead of copying, keeping peak memory near
+/// the final matrix size) and fill it without zero-initialising first.
+/// Element `(i, j)` lives at `i * columns + j`, as in fastText's `DenseMatrix::at`.
+public struct RowMatrix: Sendable {
+    @usableFromInline var _storage: _Storage
+
+    /// Number of rows.
+    public private(set) var rows: Int
+    /// Number of columns (the vector dimension).
+    public let columns: Int
+
+    /// A zero-filled matrix. - Complexity: O(rows × columns).
+    public init(rows: Int, columns: Int) {
+        precondition(rows >= 0 && columns >= 0, "negative matrix shape")
+        _storage = _Storage(capacityRows: rows, columns: columns)
+        self.rows = rows
+        self.columns = columns
+        if rows * columns > 0 { _storage.pointer.initialize(repeating: 0, count: rows * columns) }
+    }
+
+    /// A matrix from row-major values; `values.count` must be `rows * columns`.
+    public init(rows: Int, columns: Int, values: [Scalar]) {
+        precondition(values.count == rows * columns, "values.count \(values.count) != \(rows) × \(columns)")
+        _storage = _Storage(capacityRows: rows, columns: columns)
+        self.rows = rows
+        self.columns = columns
+        values.withUnsafeBufferPointer { src in
+            if let base = src.baseAddress { _storage.pointer.update(from: base, count: values.count) }
+        }
+    }
+
+    /// An empty matrix with room for `capacityRows` rows before it reallocates.
+    public init(columns: Int, reservingRows capacityRows: Int) {
+        precondition(columns >= 0 && capacityRows >= 0)
+        _storage = _Storage(capacityRows: capacityRows, columns: columns)
+        self.rows = 0
+        self.columns = columns
+    }
+
+    /// Number of scalars, `rows * columns`.
+    @inlinable public var count: Int { rows * columns }
+
+    /// Rows the storage can hold without reallocating.
+    public var capacityRows: Int { _storage.capacityRows }
+
+    public subscript(row: Int, column: Int) -> Scalar {
+        get {
+            precondition(row >= 0 && row < rows && column >= 0 && column < columns, "index out of range")
+            return _storage.pointer[row * columns + column]
+        }
+        set {
+            precondition(row >= 0 && row < rows && column >= 0 && column < columns, "index out of range")
+            _makeUnique()
+            _storage.pointer[row * columns + column] = newValue
+        }
+    }
+
+    /// A copy of row `i`. - Complexity: O(columns).
+    public func row(_ i: Int) -> [Scalar] {
+        precondition(i >= 0 && i < rows, "row \(i) out of range 0..<\(rows)")
+        return Array(UnsafeBufferPointer(start: _storage.pointer + i * columns, count: columns))
+    }
+
+    /// Calls `body` with row `i` without copying.
+    @inlinable
+    public func withRow<R>(_ i: Int, _ body: (UnsafeBufferPointer<Scalar>) throws -> R) rethrows -> R {
+        precondition(i >= 0 && i < rows, "row \(i) out of range 0..<\(rows)")
+        return try withExtendedLifetime(_storage) {
+            try body(UnsafeBufferPointer(start: _storage.pointer + i * columns, count: columns))
+        }
+    }
+
+    /// Calls `body` with all `rows * columns` scalars, row-major.
+    @inlinable
+    public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Scalar>) throws -> R) rethrows -> R {
+        try withExtendedLifetime(_storage) {
+            try body(UnsafeBufferPointer(start: _storage.pointer, count: count))
+        }
+    }
+
+    /// Calls `body` with mutable access to all `rows * columns` scalars, row-major.
+    public mutating func withUnsafeMutableBufferPointer<R>(
+        _ body: (UnsafeMutableBufferPointer<Scalar>) throws -> R
+    ) rethrows -> R {
+        _makeUnique()
+        return try withExtendedLifetime(_storage) {
+            try body(UnsafeMutableBufferPointer(start: _storage.pointer, count: count))
+        }
+    }
+
+    /// Appends `n` uninitialised rows and lets `body` fill them (row-major, `n * columns` scalars).
+    /// Growth is geometric. - Complexity: amortised O(n × columns).
+    public mutating func appendRows<R>(
+        _ n: Int, _ body: (UnsafeMutableBufferPointer<Scalar>) throws -> R
+    ) rethrows -> R {
+        precondition(n >= 0)
+        _makeUnique()
+        reserveRows(rows + n)
+        let start = _storage.pointer + rows * columns
+        let result = try body(UnsafeMutableBufferPointer(start: start, count: n * columns))
+        rows += n
+        return result
+    }
+
+    /// Appends one row. - Complexity: amortised O(columns).
+    public mutating func appendRow(_ values: some Collection<Scalar>) {
+        precondition(values.count == columns, "row has \(values.count) values, matrix has \(columns) columns")
+        appendRows(1) { buffer in _ = buffer.initialize(from: values) }
+    }
+
+    /// Ensures room for `capacity` rows (geometric growth through `realloc`).
+    public mutating func reserveRows(_ capacity: Int) {
+        _makeUnique()
+        if capacity > _storage.capacityRows {
+            _storage.grow(toAtLeast: max(capacity, _storage.capacityRows + _storage.capacityRows / 2))
+        }
+    }
+
+    /// Drops rows past `newRows` (keeps the allocation).
+    public mutating func truncateRows(to newRows: Int) {
+        precondition(newRows >= 0 && newRows <= rows)
+        rows = newRows
+    }
+
+    /// Returns storage beyond `rows` to the system.
+    public mutating func shrinkToFit() {
+        _makeUnique()
+        if _storage.capacityRows > rows { _storage.resize(to: rows) }
+    }
+
+    @usableFromInline mutating func _makeUnique() {
+        if !isKnownUniquelyReferenced(&_storage) {
+            _storage = _storage.copy(rows: rows)
+        }
+    }
+
+    @usableFromInline
+    final class _Storage: @unchecked Sendable {
+        @usableFromInline var pointer: UnsafeMutablePointer<Scalar>
+        var capacityRows: Int
+        let columns: Int
+
+        init(capacityRows: Int, columns: Int) {
+            self.capacityRows = capacityRows
+            self.columns = columns
+            let bytes = max(1, capacityRows * columns * MemoryLayout<Scalar>.stride)
+            guard let raw = malloc(bytes) else { fatalError("out of memory allocating \(bytes) bytes") }
+            pointer = raw.bindMemory(to: Scalar.self, capacity: max(1, capacityRows * columns))
+        }
+
+        func grow(toAtLeast newCapacity: Int) { resize(to: newCapacity) }
+
+        func resize(to newCapacity: Int) {
+            let bytes = max(1, newCapacity * columns * MemoryLayout<Scalar>.stride)
+            guard let raw = realloc(pointer, bytes) else { fatalError("out of memory growing to \(bytes) bytes") }
+            pointer = raw.bindMemory(to: Scalar.self, capacity: max(1, newCapacity * columns))
+            capacityRows = newCapacity
+        }
+
+        func copy(rows: Int) -> _Storage {
+            let new = _Storage(capacityRows: max(rows, 1), columns: columns)
+            new.pointer.update(from: pointer, count: rows * columns)
+            return new
+        }
+
+        deinit { free(pointer) }
+    }
+}
+
+extension RowMatrix: Equatable {
+    /// Bitwise-by-value equality (NaN ≠ NaN, as for `Float`).
+    public static func == (lhs: RowMatrix, rhs: RowMatrix) -> Bool {
+        guard lhs.rows == rhs.rows, lhs.columns == rhs.columns else { return false }
+        return lhs.withUnsafeBufferPointer { a in rhs.withUnsafeBufferPointer { b in a.elementsEqual(b) } }
+    }
+
+    /// True when every scalar has the same bit pattern (NaN payloads included).
+    public func isBitIdentical(to other: RowMatrix) -> Bool {
+        guard rows == other.rows, columns == other.columns else { return false }
+        return withUnsafeBufferPointer { a in
+            other.withUnsafeBufferPointer { b in
+                a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count * MemoryLayout<Scalar>.stride) == 0
+            }
+        }
+    }
+}

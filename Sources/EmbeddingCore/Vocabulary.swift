@@ -1,0 +1,225 @@
+/// The words of a table in file order, with a hash index from word to row.
+///
+/// Words are kept as their raw bytes in one contiguous buffer (plus an offset per row),
+/// so invalid UTF-8 survives a round trip bit-exactly and a million words cost one
+/// allocation instead of a million `String`s. The index maps a word to its *first* row;
+/// later rows with the same bytes are listed in ``duplicates`` — never merged or dropped.
+public struct Vocabulary: Sendable {
+    /// Concatenated word bytes.
+    @usableFromInline var _bytes: [UInt8] = []
+    /// `_offsets[i] ..< _offsets[i + 1]` are the bytes of word `i`; `count + 1` entries.
+    @usableFromInline var _offsets: [Int] = [0]
+    /// Open-addressing slots holding `row + 1` (0 = empty); capacity is a power of two.
+    var _slots: [Int32] = []
+    /// Rows whose word already appeared earlier: (row, first row with that word).
+    public private(set) var duplicates: [(row: Int, firstRow: Int)] = []
+
+    public init() {}
+
+    /// A vocabulary from words in order.
+    public init<S: Sequence>(_ words: S) where S.Element == String {
+        for word in words { append(word) }
+    }
+
+    /// Number of rows (duplicates included).
+    @inlinable public var count: Int { _offsets.count - 1 }
+
+    /// Reserves room for `words` words of about `averageBytes` bytes each.
+    public mutating func reserveCapacity(words: Int, averageBytes: Int = 8) {
+        _offsets.reserveCapacity(words + 1)
+        _bytes.reserveCapacity(words * averageBytes)
+        _growIndex(minimumCount: words)
+    }
+
+    /// Appends a word given as raw bytes and returns its row.
+    /// - Complexity: amortised O(word length).
+    @discardableResult
+    public mutating func append(bytes word: UnsafeRawBufferPointer) -> Int {
+        let row = count
+        _bytes.append(contentsOf: word)
+        _offsets.append(_bytes.count)
+        _insertIntoIndex(row: row)
+        return row
+    }
+
+    /// Appends a word and returns its row.
+    @discardableResult
+    public mutating func append(_ word: String) -> Int {
+        var word = word
+        return word.withUTF8 { append(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The raw bytes of row `i`'s word.
+    public func bytes(at i: Int) -> ArraySlice<UInt8> {
+        precondition(i >= 0 && i < count, "row \(i) out of range 0..<\(count)")
+        return _bytes[_offsets[i] ..< _offsets[i + 1]]
+    }
+
+    /// Row `i`'s word; invalid UTF-8 is shown with U+FFFD (as gensim's `unicode_errors='replace'`).
+    public subscript(i: Int) -> String {
+        String(decoding: bytes(at: i), as: UTF8.self)
+    }
+
+    /// All words in row order.
+    public var words: [String] { (0 ..< count).map { self[$0] } }
+
+    /// Whether row `i`'s word is valid UTF-8.
+    public func isValidUTF8(at i: Int) -> Bool {
+        bytes(at: i).withUnsafeBufferPointer { UTF8Validation.isValid(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The first row whose word is `word`, or nil. - Complexity: O(word length) expected.
+    public func index(of word: String) -> Int? {
+        var word = word
+        return word.withUTF8 { index(ofBytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The first row whose word has exactly these bytes, or nil.
+    public func index(ofBytes word: UnsafeRawBufferPointer) -> Int? {
+        if _slots.isEmpty { return nil }
+        let mask = _slots.count - 1
+        var slot = Int(truncatingIfNeeded: WordHash.hash(word)) & mask
+        return _bytes.withUnsafeBytes { all in
+            while true {
+                let entry = Int(_slots[slot])
+                if entry == 0 { return nil }
+                let row = entry - 1
+                let start = _offsets[row], end = _offsets[row + 1]
+                if end - start == word.count
+                    && (word.count == 0 || memcmp(all.baseAddress! + start, word.baseAddress!, word.count) == 0) {
+                    return row
+                }
+                slot = (slot + 1) & mask
+            }
+        }
+    }
+
+    /// Whether `word` is in the vocabulary.
+    public func contains(_ word: String) -> Bool { index(of: word) != nil }
+
+    // MARK: index maintenance
+
+    mutating func _insertIntoIndex(row: Int) {
+        if (count + 1) * 2 > _slots.count { _growIndex(minimumCount: count + 1) ; return }
+        _place(row: row)
+    }
+
+    /// Places `row` in the index unless an earlier row has the same bytes (then records a duplicate).
+    private mutating func _place(row: Int) {
+        let mask = _slots.count - 1
+        let start = _offsets[row], end = _offsets[row + 1]
+        let length = end - start
+        _bytes.withUnsafeBytes { all in
+            let word = UnsafeRawBufferPointer(rebasing: all[start ..< end])
+            var slot = Int(truncatingIfNeeded: WordHash.hash(word)) & mask
+            while true {
+                let entry = Int(_slots[slot])
+                if entry == 0 { _slots[slot] = Int32(row + 1); return }
+                let other = entry - 1
+                let oStart = _offsets[other]
+                if _offsets[other + 1] - oStart == length
+                    && (length == 0 || memcmp(all.baseAddress! + oStart, all.baseAddress! + start, length) == 0) {
+                    duplicates.append((row: row, firstRow: other))
+                    return
+                }
+                slot = (slot + 1) & mask
+            }
+        }
+    }
+
+    private mutating func _growIndex(minimumCount: Int) {
+        var capacity = 16
+        while capacity < minimumCount * 2 { capacity <<= 1 }
+        if capacity <= _slots.count && minimumCount <= count { return }
+        if capacity <= _slots.count { return }
+        precondition(count < Int(Int32.max), "vocabulary larger than 2^31 words")
+        _slots = [Int32](repeating: 0, count: capacity)
+        duplicates.removeAll(keepingCapacity: true)
+        for row in 0 ..< count { _place(row: row) }
+    }
+}
+
+extension Vocabulary: Equatable {
+    public static func == (lhs: Vocabulary, rhs: Vocabulary) -> Bool {
+        lhs._offsets == rhs._offsets && lhs._bytes == rhs._bytes
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A fast non-cryptographic hash of word bytes (8 bytes at a time, multiply-xorshift mixing).
+public enum WordHash {
+    @inlinable
+    public static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: bytes.count)
+        var i = 0
+        let n = bytes.count
+        while i &+ 8 <= n {
+            let v = bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            h = (h ^ v) &* 0xBF58_476D_1CE4_E5B9
+            h ^= h >> 31
+            i &+= 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < n {
+            tail |= UInt64(bytes[i]) << shift
+            shift &+= 8
+            i &+= 1
+        }
+        h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
+        h ^= h >> 29
+        h = h &* 0xBF58_476D_1CE4_E5B9
+        return h ^ (h >> 32)
+    }
+}
+
+/// UTF-8 validation with an ASCII fast path.
+public enum UTF8Validation {
+    /// Whether `bytes` is well-formed UTF-8 (no overlongs, no surrogates, ≤ U+10FFFF).
+    public static func isValid(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        firstInvalidOffset(bytes) == nil
+    }
+
+    /// The offset of the first byte that starts an ill-formed sequence, or nil when valid.
+    public static func firstInvalidOffset(_ bytes: UnsafeRawBufferPointer) -> Int? {
+        let n = bytes.count
+        var i = 0
+        while i < n {
+            // ASCII fast path, 8 bytes at a time.
+            if i &+ 8 <= n && bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                i &+= 8
+                continue
+            }
+            let b0 = bytes[i]
+            if b0 < 0x80 { i &+= 1; continue }
+            var need = 0
+            var lower: UInt8 = 0x80, upper: UInt8 = 0xBF
+            switch b0 {
+            case 0xC2 ... 0xDF: need = 1
+            case 0xE0: need = 2; lower = 0xA0
+            case 0xE1 ... 0xEC, 0xEE ... 0xEF: need = 2
+            case 0xED: need = 2; upper = 0x9F
+            case 0xF0: need = 3; lower = 0x90
+            case 0xF1 ... 0xF3: need = 3
+            case 0xF4: need = 3; upper = 0x8F
+            default: return i
+            }
+            if i + need >= n { return i }  // sequence runs past the end
+            let b1 = bytes[i + 1]
+            if b1 < lower || b1 > upper { return i }
+            var k = 2
+            while k <= need {
+                let b = bytes[i + k]
+                if b < 0x80 || b > 0xBF { return i }
+                k += 1
+            }
+            i += need + 1
+        }
+        return nil
+    }
+}

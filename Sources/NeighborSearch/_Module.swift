@@ -1,0 +1,1 @@
+// NeighborSearch module: placeholder until its first real source lands.

@@ -1,0 +1,1 @@
+// Tensor module: placeholder until its first real source lands.
