@@ -111,6 +111,20 @@ public struct RowMatrix: Sendable {
         return result
     }
 
+    /// Makes room for `n` more rows and returns where the first starts, for a reader to fill
+    /// in place (no zeroing, no copy). Call ``_commitRows(_:)`` with how many were filled.
+    public mutating func _uninitializedRows(_ n: Int) -> UnsafeMutablePointer<Scalar> {
+        _makeUnique()
+        reserveRows(rows + n)
+        return _storage.pointer + rows * columns
+    }
+
+    /// Counts `n` rows filled through ``_uninitializedRows(_:)`` as part of the matrix.
+    public mutating func _commitRows(_ n: Int) {
+        precondition(n >= 0 && rows + n <= _storage.capacityRows)
+        rows += n
+    }
+
     /// Appends one row. - Complexity: amortised O(columns).
     public mutating func appendRow(_ values: some Collection<Scalar>) {
         precondition(values.count == columns, "row has \(values.count) values, matrix has \(columns) columns")

@@ -1,0 +1,171 @@
+import EmbeddingCore
+
+/// What a load found besides the table: format, sizes, and everything that was tolerated.
+public struct LoadReport: Sendable {
+    public var path: String
+    public var format: EmbeddingFormat
+    public var isGzip: Bool
+    public var header: FileHeader?
+    /// Rows read (after `--limit`).
+    public var rows: Int
+    public var dimensions: Int
+    /// Bytes on disk (compressed for gzip), nil for pipes.
+    public var fileSize: Int?
+    /// Bytes of (decompressed) input read.
+    public var bytesRead: Int
+    public var skippedByteOrderMark = false
+    public var blankLines = 0
+    public var crlfRows = 0
+    public var trailingWhitespaceRows = 0
+    public var binaryRowsEndWithNewline: Bool?
+    /// Rows whose word is not valid UTF-8 (kept as raw bytes under `--unicode-errors replace`).
+    public var invalidUTF8Rows: [Int] = []
+    /// Rows holding a NaN or ±Inf value (kept; `charvec audit` lists them).
+    public var nonFiniteRows = 0
+    /// Rows whose word appeared before (kept; lookups find the first).
+    public var duplicateRows = 0
+    /// Whether `--limit` stopped the read before the end of the file.
+    public var stoppedAtLimit = false
+
+    /// Human-readable notes about what was tolerated (nothing is dropped silently).
+    public var notes: [String] {
+        var notes: [String] = []
+        if skippedByteOrderMark { notes.append("skipped a UTF-8 byte-order mark at the start of the file") }
+        if blankLines > 0 { notes.append("skipped \(blankLines) blank line\(blankLines == 1 ? "" : "s")") }
+        if crlfRows > 0 { notes.append("\(crlfRows) row\(crlfRows == 1 ? "" : "s") end in CRLF (Windows line ends)") }
+        if trailingWhitespaceRows > 0 {
+            notes.append("\(trailingWhitespaceRows) row\(trailingWhitespaceRows == 1 ? " has" : "s have") whitespace after the last value (fastText style)")
+        }
+        if !invalidUTF8Rows.isEmpty {
+            notes.append("\(invalidUTF8Rows.count) word\(invalidUTF8Rows.count == 1 ? " is" : "s are") not valid UTF-8 (raw bytes kept)")
+        }
+        if nonFiniteRows > 0 {
+            notes.append("\(nonFiniteRows) row\(nonFiniteRows == 1 ? " holds" : "s hold") NaN or infinite values (run 'charvec audit')")
+        }
+        if duplicateRows > 0 {
+            notes.append("\(duplicateRows) row\(duplicateRows == 1 ? " repeats a word" : "s repeat words") seen earlier (kept; lookups use the first)")
+        }
+        if stoppedAtLimit { notes.append("stopped after \(rows) rows (--limit)") }
+        return notes
+    }
+}
+
+/// Loads a whole embedding file into an ``EmbeddingTable``.
+public enum EmbeddingReader {
+    /// Reads `path` (`-` = standard input) in any supported format, gzipped or not.
+    ///
+    /// Text parsing runs on `options.threads` threads. Memory: the final matrix plus one
+    /// 8 MiB chunk; the matrix grows with `realloc` when the header is absent or the
+    /// input is compressed (no copy on Linux for large blocks).
+    /// - Throws: ``EmbeddingFileError`` for the first problem that makes the table wrong.
+    /// - Complexity: O(file size).
+    public static func load(_ path: String, options: ReadOptions = ReadOptions()) throws -> (EmbeddingTable, LoadReport) {
+        let reader = try EmbeddingRecordReader(path: path, options: options)
+        return try load(from: reader, options: options)
+    }
+
+    /// Loads the rows of an already-opened reader.
+    public static func load(from reader: EmbeddingRecordReader, options: ReadOptions = ReadOptions()) throws
+        -> (EmbeddingTable, LoadReport)
+    {
+        let dim = reader.dimensions
+        let limit = options.limit ?? Int.max
+        var initialRows = 1024
+        if let count = reader.header?.count {
+            // Trust the header only as far as the file size allows (a lying header must not allocate).
+            var plausible = count
+            if let size = reader.fileSize, !reader.isGzip {
+                let bytesPerRow = reader.format == .word2vecBinary ? 4 * dim + 2 : 2 * dim + 1
+                plausible = min(plausible, size / max(1, bytesPerRow) + 1)
+            } else {
+                plausible = min(plausible, 1 << 20)
+            }
+            initialRows = min(plausible, limit)
+        } else if let size = reader.fileSize, !reader.isGzip {
+            initialRows = min(size / max(1, 4 * dim) + 1, limit, 1 << 24)
+        }
+        var matrix = RowMatrix(columns: dim, reservingRows: max(initialRows, 1))
+        var vocabulary = Vocabulary()
+        vocabulary.reserveCapacity(words: max(initialRows, 1))
+        var report = LoadReport(path: reader.path, format: reader.format, isGzip: reader.isGzip, header: reader.header,
+                                rows: 0, dimensions: dim, fileSize: reader.fileSize, bytesRead: 0)
+        var nonFinite = 0
+        let expected = reader.header?.count
+
+        while matrix.rows < limit {
+            let base = matrix.rows
+            var batchRows = 0
+            guard let batch = try reader.nextBatch(destination: { n in
+                batchRows = n
+                return matrix._uninitializedRows(n)
+            }) else { break }
+            let take = min(batchRows, limit - base)
+            for i in 0 ..< take {
+                let record = batch.rows[i]
+                let row = base + i
+                if let expected, row >= expected {
+                    throw EmbeddingFileError.moreRowsThanHeader(location(reader, record), expected: expected)
+                }
+                switch record.status {
+                case .ok: break
+                case .wrongCount(let found):
+                    throw EmbeddingFileError.wrongComponentCount(location(reader, record), word: batch.word(i),
+                                                                 expected: dim, found: found)
+                case .nonNumeric(let column):
+                    let token = tokenAt(batch.rowBytes(i), column: column)
+                    throw EmbeddingFileError.nonNumericComponent(location(reader, record, column: column),
+                                                                 word: batch.word(i), token: token)
+                }
+                if record.invalidUTF8Offset >= 0 {
+                    if options.unicodeErrors == .strict {
+                        throw EmbeddingFileError.invalidUTF8(location(reader, record, column: Int(record.invalidUTF8Offset) + 1),
+                                                             word: batch.word(i), byteOffsetInWord: Int(record.invalidUTF8Offset))
+                    }
+                    report.invalidUTF8Rows.append(row)
+                }
+                if options.lowercase && record.invalidUTF8Offset < 0 {
+                    vocabulary.append(batch.word(i).lowercased())
+                } else {
+                    vocabulary.append(bytes: batch.wordBytes(i))
+                }
+                let values = batch.values(i)
+                var finite = true
+                for v in values where !v.isFinite { finite = false; break }
+                if !finite { nonFinite += 1 }
+            }
+            matrix._commitRows(take)
+        }
+        report.stoppedAtLimit = options.limit != nil && matrix.rows == limit
+        if let expected, matrix.rows < expected, matrix.rows < limit {
+            let location: SourceLocation = reader.format.isText
+                ? SourceLocation(path: reader.path, line: reader.nextLine)
+                : SourceLocation(path: reader.path, byteOffset: reader.bytesConsumed)
+            throw EmbeddingFileError.fewerRowsThanHeader(location, expected: expected, found: matrix.rows)
+        }
+        matrix.shrinkToFit()
+        report.rows = matrix.rows
+        report.bytesRead = reader.bytesConsumed
+        report.skippedByteOrderMark = reader.skippedByteOrderMark
+        report.blankLines = reader.blankLines
+        report.crlfRows = reader.crlfRows
+        report.trailingWhitespaceRows = reader.trailingWhitespaceRows
+        report.binaryRowsEndWithNewline = reader.binaryRowsEndWithNewline
+        report.nonFiniteRows = nonFinite
+        report.duplicateRows = vocabulary.duplicates.count
+        return (EmbeddingTable(vocabulary: vocabulary, matrix: matrix), report)
+    }
+
+    static func location(_ reader: EmbeddingRecordReader, _ record: RowRecord, column: Int = 1) -> SourceLocation {
+        reader.format.isText
+            ? SourceLocation(path: reader.path, line: record.position, column: column)
+            : SourceLocation(path: reader.path, byteOffset: record.position + column - 1)
+    }
+
+    /// The whitespace-delimited token starting at 1-based `column` of a row.
+    static func tokenAt(_ row: UnsafeRawBufferPointer, column: Int) -> String {
+        var end = column - 1
+        while end < row.count && row[end] != 0x20 && row[end] != 0x09 { end += 1 }
+        let token = String(decoding: UnsafeRawBufferPointer(rebasing: row[(column - 1) ..< end]), as: UTF8.self)
+        return token.count > 40 ? String(token.prefix(40)) + "…" : token
+    }
+}

@@ -1,0 +1,712 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import EmbeddingCore
+
+/// Options shared by every reader.
+public struct ReadOptions: Sendable {
+    /// Force a format; nil detects it from the first bytes.
+    public var format: EmbeddingFormat?
+    /// Read only the first `limit` rows (the rest of the file is not looked at).
+    public var limit: Int?
+    /// Fold words to lowercase (Unicode `lowercased()`); collisions are kept and listed as duplicates.
+    public var lowercase: Bool
+    /// What to do with words that are not valid UTF-8.
+    public var unicodeErrors: UnicodeErrorPolicy
+    /// Threads used to parse text (1 or 2 is sensible on this machine).
+    public var threads: Int
+
+    public init(format: EmbeddingFormat? = nil, limit: Int? = nil, lowercase: Bool = false,
+                unicodeErrors: UnicodeErrorPolicy = .strict, threads: Int = 2) {
+        self.format = format
+        self.limit = limit
+        self.lowercase = lowercase
+        self.unicodeErrors = unicodeErrors
+        self.threads = max(1, threads)
+    }
+}
+
+/// The header line of a word2vec file.
+public struct FileHeader: Equatable, Sendable {
+    /// Rows the header promises.
+    public var count: Int
+    /// Values per row.
+    public var dimensions: Int
+}
+
+/// How one row parsed. Text-row problems do not stop the reader: the loader turns them
+/// into errors, `charvec audit` into findings.
+public enum RowStatus: Equatable, Sendable {
+    case ok
+    /// The row has `found` values instead of the table's dimension.
+    case wrongCount(found: Int)
+    /// The value token starting at 1-based byte `column` of the line is not a number.
+    case nonNumeric(column: Int)
+}
+
+/// One row's metadata inside a ``RecordBatch``.
+public struct RowRecord: Sendable {
+    /// Offset of the row's first byte in the batch's byte buffer.
+    public var start: Int
+    /// Bytes of the row (text: up to, not including, `\r\n`; binary: word through the vector).
+    public var length: Int32
+    /// Bytes of the word.
+    public var wordLength: Int32
+    /// Text: 1-based line number. Binary: byte offset of the row in the (decompressed) stream.
+    public var position: Int
+    /// Offset of the first invalid UTF-8 byte in the word, or -1.
+    public var invalidUTF8Offset: Int32
+    var statusKind: UInt8
+    var statusValue: Int32
+
+    public var status: RowStatus {
+        switch statusKind {
+        case 0: return .ok
+        case 1: return .wrongCount(found: Int(statusValue))
+        default: return .nonNumeric(column: Int(statusValue))
+        }
+    }
+}
+
+/// A batch of consecutive rows. Valid only until the reader's next call.
+public struct RecordBatch {
+    /// Index in the file (0-based, header excluded) of the batch's first row.
+    public let firstRow: Int
+    public let rows: UnsafeBufferPointer<RowRecord>
+    let bytes: UnsafeRawPointer
+    /// `rows.count × dimensions` values written to the caller's destination (row-major).
+    public let values: UnsafeMutablePointer<Scalar>
+    public let dimensions: Int
+
+    public var count: Int { rows.count }
+
+    /// The word of row `i` of the batch, as raw bytes.
+    public func wordBytes(_ i: Int) -> UnsafeRawBufferPointer {
+        let r = rows[i]
+        return UnsafeRawBufferPointer(start: bytes + r.start, count: Int(r.wordLength))
+    }
+
+    /// The whole row's bytes (text line without its line end; binary row).
+    public func rowBytes(_ i: Int) -> UnsafeRawBufferPointer {
+        let r = rows[i]
+        return UnsafeRawBufferPointer(start: bytes + r.start, count: Int(r.length))
+    }
+
+    /// The word of row `i`, invalid UTF-8 shown as U+FFFD.
+    public func word(_ i: Int) -> String { String(decoding: wordBytes(i), as: UTF8.self) }
+
+    /// Row `i`'s values.
+    public func values(_ i: Int) -> UnsafeBufferPointer<Scalar> {
+        UnsafeBufferPointer(start: values + i * dimensions, count: dimensions)
+    }
+}
+
+/// Streams the rows of a word2vec text, GloVe or word2vec binary file (gzipped or not) in
+/// batches, parsing text on several threads. The loader (``EmbeddingReader``) and the
+/// auditor are built on it.
+///
+/// - Complexity: one pass; memory is one chunk (8 MiB, more if a row is longer) plus
+///   per-row metadata for a chunk, independent of the file size.
+public final class EmbeddingRecordReader {
+    public let path: String
+    public private(set) var format: EmbeddingFormat = .word2vecText
+    public let isGzip: Bool
+    /// The header, for word2vec formats.
+    public private(set) var header: FileHeader?
+    /// Values per row.
+    public private(set) var dimensions: Int = 0
+    /// Size on disk (compressed for gzip), nil for pipes.
+    public let fileSize: Int?
+    /// A UTF-8 byte-order mark was skipped at the start.
+    public private(set) var skippedByteOrderMark = false
+    /// Lines that held only whitespace, skipped (text formats).
+    public private(set) var blankLines = 0
+    /// Rows whose line ended in `\r\n`.
+    public private(set) var crlfRows = 0
+    /// Rows with whitespace after the last value (as fastText writes).
+    public private(set) var trailingWhitespaceRows = 0
+    /// Binary: whether rows end with `\n` (word2vec.c) or not (gensim).
+    public private(set) var binaryRowsEndWithNewline: Bool?
+    /// Bytes of (decompressed) input consumed so far.
+    public var bytesConsumed: Int { streamOffset + position }
+
+    let source: ByteSource
+    let threads: Int
+    var buffer: UnsafeMutableRawPointer
+    var capacity: Int
+    /// Valid bytes are `position ..< end` of `buffer`.
+    var position = 0
+    var end = 0
+    var atEOF = false
+    /// Stream offset of `buffer[0]`.
+    var streamOffset = 0
+    /// Line number of the line starting at `position` (text).
+    var nextLine = 1
+    var nextRow = 0
+    var records: UnsafeMutablePointer<RowRecord>
+    var recordCapacity: Int
+
+    static let chunkSize = 8 << 20
+    /// Longest row we accept before calling the file misaligned / not line-based.
+    static let maxRowBytes = 256 << 20
+    static let maxDimensions = 1 << 20
+
+    /// Opens `path` (`-` = standard input), detects gzip and the format, and reads the header.
+    public init(path: String, options: ReadOptions = ReadOptions()) throws {
+        let input = try OpenedInput.open(path)
+        self.path = path
+        self.source = input.source
+        self.isGzip = input.isGzip
+        self.fileSize = input.fileSize
+        self.threads = options.threads
+        capacity = Self.chunkSize
+        buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity + 64, alignment: 64)
+        recordCapacity = 4096
+        records = UnsafeMutablePointer<RowRecord>.allocate(capacity: recordCapacity)
+        if !input.head.isEmpty {
+            let target = buffer
+            input.head.withUnsafeBytes { target.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+            end = input.head.count
+        }
+        try fill()
+        if end == 0 { throw EmbeddingFileError.emptyFile(path: path) }
+        if end >= 3, buffer.load(as: UInt8.self) == 0xEF, buffer.load(fromByteOffset: 1, as: UInt8.self) == 0xBB,
+           buffer.load(fromByteOffset: 2, as: UInt8.self) == 0xBF {
+            position = 3
+            skippedByteOrderMark = true
+        }
+        let (format, header, dimensions) = try detect(forced: options.format)
+        self.format = format
+        self.header = header
+        self.dimensions = dimensions
+    }
+
+    deinit {
+        buffer.deallocate()
+        records.deallocate()
+    }
+
+    // MARK: buffer management
+
+    /// Moves unread bytes to the front and reads until the buffer is full or the input ends.
+    func fill() throws {
+        if position > 0 {
+            let remaining = end - position
+            if remaining > 0 { buffer.copyMemory(from: buffer + position, byteCount: remaining) }
+            streamOffset += position
+            end = remaining
+            position = 0
+        }
+        while end < capacity && !atEOF {
+            let n = try source.read(into: UnsafeMutableRawBufferPointer(start: buffer + end, count: capacity - end))
+            if n == 0 { atEOF = true } else { end += n }
+        }
+    }
+
+    /// Doubles the buffer (for a row longer than the chunk).
+    func grow() throws {
+        guard capacity < Self.maxRowBytes else {
+            throw EmbeddingFileError.implausibleHeader(
+                location(atLine: nextLine), count: header?.count ?? 0, dimensions: dimensions,
+                reason: "a single row is longer than \(Self.maxRowBytes >> 20) MiB")
+        }
+        let newCapacity = capacity * 2
+        let new = UnsafeMutableRawPointer.allocate(byteCount: newCapacity + 64, alignment: 64)
+        new.copyMemory(from: buffer + position, byteCount: end - position)
+        buffer.deallocate()
+        buffer = new
+        streamOffset += position
+        end -= position
+        position = 0
+        capacity = newCapacity
+    }
+
+    /// Grows the record array, keeping the first `keeping` records.
+    func ensureRecordCapacity(_ n: Int, keeping: Int = 0) {
+        if n <= recordCapacity { return }
+        let newCapacity = max(n, recordCapacity * 2)
+        let new = UnsafeMutablePointer<RowRecord>.allocate(capacity: newCapacity)
+        if keeping > 0 { new.moveInitialize(from: records, count: keeping) }
+        records.deallocate()
+        records = new
+        recordCapacity = newCapacity
+    }
+
+    func location(atLine line: Int, column: Int = 1) -> SourceLocation {
+        SourceLocation(path: path, line: line, column: column)
+    }
+
+    func location(atByte offset: Int) -> SourceLocation {
+        SourceLocation(path: path, byteOffset: offset)
+    }
+
+    // MARK: format detection
+
+    /// The end (exclusive, before `\r`) of the line starting at `from`, and the start of the next line.
+    func lineBounds(from: Int) -> (contentEnd: Int, next: Int)? {
+        guard let nl = memchr(buffer + from, 0x0A, end - from) else { return nil }
+        let nlOffset = buffer.distance(to: UnsafeMutableRawPointer(nl))
+        var contentEnd = nlOffset
+        if contentEnd > from && buffer.load(fromByteOffset: contentEnd - 1, as: UInt8.self) == 0x0D { contentEnd -= 1 }
+        return (contentEnd, nlOffset + 1)
+    }
+
+    /// The first line, growing the buffer if needed; the whole rest of the input if it has no newline.
+    func firstLine() throws -> (contentEnd: Int, next: Int) {
+        while true {
+            if let bounds = lineBounds(from: position) { return bounds }
+            if atEOF {
+                var contentEnd = end
+                if contentEnd > position && buffer.load(fromByteOffset: contentEnd - 1, as: UInt8.self) == 0x0D { contentEnd -= 1 }
+                return (contentEnd, end)
+            }
+            if end == capacity { try grow() }
+            try fill()
+        }
+    }
+
+    func tokens(_ start: Int, _ stop: Int) -> [(Int, Int)] {
+        var result: [(Int, Int)] = []
+        var i = start
+        while i < stop {
+            while i < stop, isSeparator(buffer.load(fromByteOffset: i, as: UInt8.self)) { i += 1 }
+            if i >= stop { break }
+            let s = i
+            while i < stop, !isSeparator(buffer.load(fromByteOffset: i, as: UInt8.self)) { i += 1 }
+            result.append((s, i))
+        }
+        return result
+    }
+
+    func text(_ start: Int, _ stop: Int, limit: Int = 80) -> String {
+        let n = min(stop - start, limit)
+        let s = String(decoding: UnsafeRawBufferPointer(start: buffer + start, count: max(0, n)), as: UTF8.self)
+        return stop - start > limit ? s + "…" : s
+    }
+
+    func parseInteger(_ start: Int, _ stop: Int) -> Int? {
+        guard stop > start, stop - start <= 18 else { return nil }
+        var value = 0
+        for i in start ..< stop {
+            let digit = buffer.load(fromByteOffset: i, as: UInt8.self) &- 48
+            guard digit < 10 else { return nil }
+            value = value * 10 + Int(digit)
+        }
+        return value
+    }
+
+    private func detect(forced: EmbeddingFormat?) throws -> (EmbeddingFormat, FileHeader?, Int) {
+        let (contentEnd, next) = try firstLine()
+        let fields = tokens(position, contentEnd)
+        var header: FileHeader?
+        if fields.count == 2, let count = parseInteger(fields[0].0, fields[0].1),
+           let dimensions = parseInteger(fields[1].0, fields[1].1) {
+            header = FileHeader(count: count, dimensions: dimensions)
+        }
+        if forced == .glove || (forced == nil && header == nil) {
+            // GloVe: the first line is already a row; its token count gives the dimension.
+            guard fields.count >= 2 else {
+                throw EmbeddingFileError.malformedHeader(location(atLine: 1), found: text(position, contentEnd))
+            }
+            let dimensions = fields.count - 1
+            try checkDimensions(count: nil, dimensions: dimensions)
+            return (.glove, nil, dimensions)
+        }
+        guard let header else {
+            throw EmbeddingFileError.malformedHeader(location(atLine: 1), found: text(position, contentEnd))
+        }
+        try checkDimensions(count: header.count, dimensions: header.dimensions)
+        position = next
+        nextLine = 2
+        if let forced { return (forced, header, header.dimensions) }
+        return (try looksBinary(dimensions: header.dimensions) ? .word2vecBinary : .word2vecText, header, header.dimensions)
+    }
+
+    private func checkDimensions(count: Int?, dimensions: Int) throws {
+        let location = self.location(atLine: 1)
+        if dimensions == 0 {
+            throw EmbeddingFileError.implausibleHeader(location, count: count ?? 0, dimensions: 0, reason: "rows need at least one value")
+        }
+        if dimensions > Self.maxDimensions {
+            throw EmbeddingFileError.implausibleHeader(location, count: count ?? 0, dimensions: dimensions,
+                                                       reason: "more than \(Self.maxDimensions) values per row")
+        }
+        if let count, let size = fileSize, !isGzip, count > 0 {
+            // Every row needs at least one byte per value plus a word and a separator.
+            let (minimum, overflow) = count.multipliedReportingOverflow(by: dimensions + 2)
+            if overflow || minimum > size {
+                throw EmbeddingFileError.implausibleHeader(
+                    location, count: count, dimensions: dimensions,
+                    reason: "\(count) rows of \(dimensions) values cannot fit in a file of \(size) bytes")
+            }
+        }
+    }
+
+    /// Text rows hold only number characters after the word; binary float bytes almost never do.
+    private func looksBinary(dimensions: Int) throws -> Bool {
+        while end - position < min(4 * dimensions + 256, capacity) && !atEOF {
+            if end == capacity { break }
+            try fill()
+        }
+        let stop = min(end, position + 4 * dimensions + 256)
+        var i = position
+        while i < stop, buffer.load(fromByteOffset: i, as: UInt8.self) == 0x0A { i += 1 }
+        // Skip the word.
+        while i < stop {
+            let b = buffer.load(fromByteOffset: i, as: UInt8.self)
+            if b == 0x20 || b == 0x09 { break }
+            if b == 0x0A { return false }
+            i += 1
+        }
+        i += 1
+        let valueEnd = min(stop, i + 4 * dimensions)
+        while i < valueEnd {
+            let b = buffer.load(fromByteOffset: i, as: UInt8.self)
+            if b == 0x0A { return false } // the row ended: text
+            if !Self.isNumberCharacter[Int(b)] { return true }
+            i += 1
+        }
+        return false
+    }
+
+    static let isNumberCharacter: [Bool] = (0 ..< 256).map { b in
+        let c = UInt8(b)
+        if c >= 48 && c <= 57 { return true }
+        return Array(".+-eEnNaAiIfFtTyY \t\r\n".utf8).contains(c)
+    }
+
+    // MARK: batches
+
+    /// Parses the next batch of rows. `destination(n)` is called once with the batch's row
+    /// count and must return room for `n × dimensions` values. Returns nil at the end.
+    ///
+    /// - Throws: ``EmbeddingFileError`` for problems that make the rest of the file unreadable
+    ///   (gzip damage, a truncated or misaligned binary row, a row beyond 256 MiB).
+    public func nextBatch(destination: (Int) -> UnsafeMutablePointer<Scalar>) throws -> RecordBatch? {
+        switch format {
+        case .word2vecText, .glove: return try nextTextBatch(destination: destination)
+        case .word2vecBinary: return try nextBinaryBatch(destination: destination)
+        }
+    }
+
+    private func nextTextBatch(destination: (Int) -> UnsafeMutablePointer<Scalar>) throws -> RecordBatch? {
+        // Make sure the buffer holds at least one complete line (or the input's last bytes).
+        var lastNewline: Int
+        while true {
+            if position == end && atEOF { return nil }
+            if let nl = lastNewlineOffset() {
+                lastNewline = nl
+                if atEOF || end - position >= capacity / 2 { break }
+            } else if atEOF {
+                lastNewline = end // the last line has no newline
+                break
+            } else if end - position == capacity {
+                try grow()
+            }
+            if atEOF { continue }
+            try fill()
+        }
+        let chunkStart = position
+        let chunkEnd = lastNewline == end ? end : lastNewline + 1
+        let firstLine = nextLine
+
+        // Phase 1, in parallel: find the row lines in each part.
+        let parts = (chunkEnd - chunkStart) >= 1 << 20 ? threads : 1
+        var cuts = [chunkStart]
+        for p in 1 ..< parts {
+            let target = chunkStart + (chunkEnd - chunkStart) * p / parts
+            if let nl = memchr(buffer + target, 0x0A, chunkEnd - target) {
+                cuts.append(max(cuts.last!, buffer.distance(to: UnsafeMutableRawPointer(nl)) + 1))
+            } else {
+                cuts.append(chunkEnd)
+            }
+        }
+        cuts.append(chunkEnd)
+        var partRecords = [[RowRecord]](repeating: [], count: parts)
+        var partNewlines = [Int](repeating: 0, count: parts)
+        var partBlank = [Int](repeating: 0, count: parts)
+        let base = _UncheckedSendable(UnsafeRawPointer(buffer))
+        partRecords.withUnsafeMutableBufferPointer { recs in
+            partNewlines.withUnsafeMutableBufferPointer { newlines in
+                partBlank.withUnsafeMutableBufferPointer { blanks in
+                    let r = _UncheckedSendable(recs), n = _UncheckedSendable(newlines), b = _UncheckedSendable(blanks)
+                    parallelFor(parts) { p in
+                        let found = Self.findLines(base.value, from: cuts[p], to: cuts[p + 1])
+                        r.value[p] = found.records
+                        n.value[p] = found.newlines
+                        b.value[p] = found.blank
+                    }
+                }
+            }
+        }
+        var total = 0
+        var lineBase = firstLine
+        for p in 0 ..< parts {
+            for i in partRecords[p].indices { partRecords[p][i].position += lineBase }
+            lineBase += partNewlines[p]
+            total += partRecords[p].count
+            blankLines += partBlank[p]
+        }
+        ensureRecordCapacity(max(total, 1))
+        var offset = 0
+        var starts: [Int] = []
+        for p in 0 ..< parts {
+            starts.append(offset)
+            partRecords[p].withUnsafeBufferPointer { src in
+                if src.count > 0 { (records + offset).update(from: src.baseAddress!, count: src.count) }
+            }
+            offset += partRecords[p].count
+        }
+        starts.append(total)
+
+        // Phase 2, in parallel: parse values into the caller's rows.
+        let values = destination(total)
+        let dim = dimensions
+        let recs = _UncheckedSendable(records)
+        let out = _UncheckedSendable(values)
+        var partCRLF = [Int](repeating: 0, count: parts)
+        var partTrailing = [Int](repeating: 0, count: parts)
+        partCRLF.withUnsafeMutableBufferPointer { crlf in
+            partTrailing.withUnsafeMutableBufferPointer { trailing in
+                let c = _UncheckedSendable(crlf), t = _UncheckedSendable(trailing)
+                parallelFor(parts) { p in
+                    var crlfCount = 0, trailingCount = 0
+                    for i in starts[p] ..< starts[p + 1] {
+                        let flags = Self.parseTextRow(base.value, &recs.value[i], dimensions: dim, into: out.value + i * dim)
+                        crlfCount += Int(flags & 1)
+                        trailingCount += Int(flags >> 1)
+                    }
+                    c.value[p] = crlfCount
+                    t.value[p] = trailingCount
+                }
+            }
+        }
+        crlfRows += partCRLF.reduce(0, +)
+        trailingWhitespaceRows += partTrailing.reduce(0, +)
+
+        position = chunkEnd
+        nextLine = lineBase
+        let batch = RecordBatch(firstRow: nextRow, rows: UnsafeBufferPointer(start: records, count: total),
+                                bytes: UnsafeRawPointer(buffer), values: values, dimensions: dim)
+        nextRow += total
+        return batch
+    }
+
+    /// Offset of the last `\n` in `position ..< end` (memrchr is not in Glibc's module).
+    func lastNewlineOffset() -> Int? {
+        var i = end - 1
+        while i >= position {
+            if buffer.load(fromByteOffset: i, as: UInt8.self) == 0x0A { return i }
+            i -= 1
+        }
+        return nil
+    }
+
+    @inline(__always)
+    func isSeparator(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
+
+    /// Finds non-blank lines in `[from, to)`; `position` holds the 0-based line index within the part.
+    static func findLines(_ base: UnsafeRawPointer, from: Int, to: Int) -> (records: [RowRecord], newlines: Int, blank: Int) {
+        var records: [RowRecord] = []
+        records.reserveCapacity((to - from) / 64 + 1)
+        var lineStart = from
+        var lineIndex = 0
+        var blank = 0
+        while lineStart < to {
+            var lineEnd = to
+            var next = to
+            if let nl = memchr(base + lineStart, 0x0A, to - lineStart) {
+                lineEnd = base.distance(to: UnsafeRawPointer(nl))
+                next = lineEnd + 1
+            }
+            // Blank (whitespace-only) lines are skipped and counted.
+            var k = lineStart
+            while k < lineEnd {
+                let b = base.load(fromByteOffset: k, as: UInt8.self)
+                if b != 0x20 && b != 0x09 && b != 0x0D { break }
+                k += 1
+            }
+            if k == lineEnd {
+                blank += 1
+            } else {
+                records.append(RowRecord(start: lineStart, length: Int32(clamping: lineEnd - lineStart), wordLength: 0,
+                                         position: lineIndex, invalidUTF8Offset: -1, statusKind: 0, statusValue: 0))
+            }
+            lineIndex += 1
+            lineStart = next
+        }
+        return (records, lineIndex, blank)
+    }
+
+    /// Parses one text row in place; returns flags (bit 0: CRLF, bit 1: trailing whitespace).
+    @inline(__always)
+    static func parseTextRow(_ base: UnsafeRawPointer, _ record: inout RowRecord, dimensions: Int,
+                             into out: UnsafeMutablePointer<Scalar>) -> Int {
+        let lineStart = base.assumingMemoryBound(to: UInt8.self) + record.start
+        var lineEnd = lineStart + Int(record.length)
+        var flags = 0
+        if lineEnd > lineStart && (lineEnd - 1).pointee == 0x0D { lineEnd -= 1; flags |= 1 }
+        var contentEnd = lineEnd
+        while contentEnd > lineStart && ((contentEnd - 1).pointee == 0x20 || (contentEnd - 1).pointee == 0x09) { contentEnd -= 1 }
+        if contentEnd < lineEnd { flags |= 2 }
+        record.length = Int32(clamping: lineEnd - lineStart)
+        // Word: up to the first separator.
+        var p = lineStart
+        while p < contentEnd && p.pointee != 0x20 && p.pointee != 0x09 { p += 1 }
+        let wordLength = p - lineStart
+        record.wordLength = Int32(clamping: wordLength)
+        let word = UnsafeRawBufferPointer(start: lineStart, count: wordLength)
+        record.invalidUTF8Offset = Int32(UTF8Validation.firstInvalidOffset(word) ?? -1)
+        var found = 0
+        while true {
+            while p < contentEnd && (p.pointee == 0x20 || p.pointee == 0x09) { p += 1 }
+            if p >= contentEnd { break }
+            let tokenStart = p
+            while p < contentEnd && p.pointee != 0x20 && p.pointee != 0x09 { p += 1 }
+            if found < dimensions {
+                guard let value = FloatParser.parse(tokenStart, p) else {
+                    record.statusKind = 2
+                    record.statusValue = Int32(clamping: tokenStart - lineStart + 1)
+                    (out + found).initialize(repeating: .nan, count: dimensions - found)
+                    return flags
+                }
+                out[found] = value
+            }
+            found &+= 1
+        }
+        if found != dimensions {
+            record.statusKind = 1
+            record.statusValue = Int32(clamping: found)
+            if found < dimensions { (out + found).initialize(repeating: .nan, count: dimensions - found) }
+        }
+        return flags
+    }
+
+    // MARK: binary
+
+    private func nextBinaryBatch(destination: (Int) -> UnsafeMutablePointer<Scalar>) throws -> RecordBatch? {
+        let vectorBytes = 4 * dimensions
+        var count = 0
+        var scan = position
+        while true {
+            if count == recordCapacity { ensureRecordCapacity(recordCapacity * 2, keeping: count) }
+            // One row: optional '\n', word, ' ', vector, and maybe '\n'.
+            var rowStart = scan
+            if rowStart < end && buffer.load(fromByteOffset: rowStart, as: UInt8.self) == 0x0A { rowStart += 1 }
+            if rowStart >= end {
+                if atEOF { scan = end; break }
+                if count > 0 { break }
+                try refillForBinary(&scan); continue
+            }
+            guard let space = memchr(buffer + rowStart, 0x20, end - rowStart) else {
+                if atEOF {
+                    // Only whitespace may follow the last row; anything else is a row cut off in its word.
+                    if isOnlyWhitespace(from: rowStart) { scan = end; break }
+                    throw EmbeddingFileError.truncatedBinary(location(atByte: streamOffset + rowStart),
+                                                             row: nextRow + count, missingBytes: 1 + vectorBytes)
+                }
+                if count > 0 { break }
+                try refillForBinary(&scan); continue
+            }
+            let wordEnd = buffer.distance(to: UnsafeMutableRawPointer(space))
+            let rowEnd = wordEnd + 1 + vectorBytes
+            if rowEnd > end {
+                if atEOF {
+                    throw EmbeddingFileError.truncatedBinary(location(atByte: streamOffset + rowStart),
+                                                             row: nextRow + count, missingBytes: rowEnd - end)
+                }
+                if count > 0 { break }
+                try refillForBinary(&scan); continue
+            }
+            try checkBinaryWord(from: rowStart, to: wordEnd, row: nextRow + count)
+            var next = rowEnd
+            // A row followed by '\n' (word2vec.c) or not (gensim): the first row decides, later rows must agree.
+            if rowEnd < end || atEOF {
+                let hasNewline = rowEnd < end && buffer.load(fromByteOffset: rowEnd, as: UInt8.self) == 0x0A
+                if binaryRowsEndWithNewline == nil && rowEnd < end { binaryRowsEndWithNewline = hasNewline }
+                if binaryRowsEndWithNewline == true && !hasNewline && rowEnd < end {
+                    let found = describeMisalignment(wordStart: rowStart, wordEnd: wordEnd, at: rowEnd)
+                    throw EmbeddingFileError.misalignedBinaryRow(location(atByte: streamOffset + rowEnd),
+                                                                 row: nextRow + count, found: found)
+                }
+                if hasNewline { next = rowEnd + 1 }
+            } else {
+                // Need the next byte to know; read more first unless we already have rows.
+                if count > 0 { break }
+                try refillForBinary(&scan); continue
+            }
+            let word = UnsafeRawBufferPointer(start: buffer + rowStart, count: wordEnd - rowStart)
+            records[count] = RowRecord(start: rowStart, length: Int32(clamping: rowEnd - rowStart),
+                                       wordLength: Int32(clamping: wordEnd - rowStart),
+                                       position: streamOffset + rowStart,
+                                       invalidUTF8Offset: Int32(UTF8Validation.firstInvalidOffset(word) ?? -1),
+                                       statusKind: 0, statusValue: 0)
+            count += 1
+            scan = next
+        }
+        if count == 0 { position = scan; return nil }
+        let values = destination(count)
+        let raw = UnsafeMutableRawPointer(values)
+        for i in 0 ..< count {
+            let r = records[i]
+            raw.advanced(by: i * vectorBytes).copyMemory(from: buffer + r.start + Int(r.wordLength) + 1, byteCount: vectorBytes)
+        }
+        #if _endian(big)
+        for i in 0 ..< count * dimensions { values[i] = Float(bitPattern: UInt32(littleEndian: values[i].bitPattern)) }
+        #endif
+        position = scan
+        let batch = RecordBatch(firstRow: nextRow, rows: UnsafeBufferPointer(start: records, count: count),
+                                bytes: UnsafeRawPointer(buffer), values: values, dimensions: dimensions)
+        nextRow += count
+        return batch
+    }
+
+    /// Reads more input while keeping `scan` (an offset into the buffer) valid.
+    private func refillForBinary(_ scan: inout Int) throws {
+        position = scan
+        if end - position == capacity { try grow() }
+        try fill()
+        scan = position
+    }
+
+    private func checkBinaryWord(from: Int, to: Int, row: Int) throws {
+        var i = from
+        while i < to {
+            let b = buffer.load(fromByteOffset: i, as: UInt8.self)
+            if b < 0x20 || b == 0x7F {
+                let found = "control byte 0x\(String(b, radix: 16, uppercase: true)) inside the word '\(text(from, to, limit: 40))'"
+                throw EmbeddingFileError.misalignedBinaryRow(location(atByte: streamOffset + i), row: row, found: found)
+            }
+            i += 1
+        }
+        if to - from > 65536 {
+            throw EmbeddingFileError.misalignedBinaryRow(location(atByte: streamOffset + from), row: row,
+                                                         found: "a word of \(to - from) bytes")
+        }
+    }
+
+    private func describeMisalignment(wordStart: Int, wordEnd: Int, at offset: Int) -> String {
+        let vectorStart = wordEnd + 1
+        // If the vector starts with printable text ending in a space, the word had spaces in it.
+        var i = vectorStart
+        while i < min(offset, vectorStart + 64) {
+            let b = buffer.load(fromByteOffset: i, as: UInt8.self)
+            if b == 0x20 {
+                return "byte 0x\(String(buffer.load(fromByteOffset: offset, as: UInt8.self), radix: 16, uppercase: true)) where a newline should end the vector; the word '\(text(wordStart, wordEnd))' seems to continue with '\(text(vectorStart, i))'"
+            }
+            if b < 0x21 || b > 0x7E { break }
+            i += 1
+        }
+        return "byte 0x\(String(buffer.load(fromByteOffset: offset, as: UInt8.self), radix: 16, uppercase: true)) where a newline should end the vector of '\(text(wordStart, wordEnd))'"
+    }
+
+    private func isOnlyWhitespace(from start: Int) -> Bool {
+        for i in start ..< end {
+            let b = buffer.load(fromByteOffset: i, as: UInt8.self)
+            if b != 0x0A && b != 0x0D && b != 0x20 { return false }
+        }
+        return true
+    }
+}
