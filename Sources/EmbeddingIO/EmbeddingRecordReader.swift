@@ -344,37 +344,32 @@ public final class EmbeddingRecordReader {
         }
     }
 
-    /// Text rows hold only number characters after the word; binary float bytes almost never do.
+    /// Text rows continue with printable UTF-8 after the word; float32 bytes almost never do
+    /// (a control byte or an invalid UTF-8 sequence appears within a few values).
     private func looksBinary(dimensions: Int) throws -> Bool {
-        while end - position < min(4 * dimensions + 256, capacity) && !atEOF {
-            if end == capacity { break }
-            try fill()
-        }
-        let stop = min(end, position + 4 * dimensions + 256)
+        let window = 4 * dimensions + 256
+        while end - position < min(window, capacity) && !atEOF && end < capacity { try fill() }
+        let stop = min(end, position + window)
         var i = position
         while i < stop, buffer.load(fromByteOffset: i, as: UInt8.self) == 0x0A { i += 1 }
         // Skip the word.
         while i < stop {
             let b = buffer.load(fromByteOffset: i, as: UInt8.self)
-            if b == 0x20 || b == 0x09 { break }
+            if b == 0x20 { break }
             if b == 0x0A { return false }
             i += 1
         }
         i += 1
         let valueEnd = min(stop, i + 4 * dimensions)
-        while i < valueEnd {
-            let b = buffer.load(fromByteOffset: i, as: UInt8.self)
-            if b == 0x0A { return false } // the row ended: text
-            if !Self.isNumberCharacter[Int(b)] { return true }
-            i += 1
+        if valueEnd <= i { return false }
+        for k in i ..< valueEnd {
+            let b = buffer.load(fromByteOffset: k, as: UInt8.self)
+            if (b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D) || b == 0x7F { return true }
         }
-        return false
-    }
-
-    static let isNumberCharacter: [Bool] = (0 ..< 256).map { b in
-        let c = UInt8(b)
-        if c >= 48 && c <= 57 { return true }
-        return Array(".+-eEnNaAiIfFtTyY \t\r\n".utf8).contains(c)
+        // A multi-byte character may be cut by the window's end: judge only up to the last ASCII byte.
+        var last = valueEnd
+        while last > i && buffer.load(fromByteOffset: last - 1, as: UInt8.self) >= 0x80 && valueEnd - last < 4 { last -= 1 }
+        return !UTF8Validation.isValid(UnsafeRawBufferPointer(start: buffer + i, count: last - i))
     }
 
     // MARK: batches
