@@ -30,7 +30,8 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
 
         // Core table and file I/O.
-        .target(name: "EmbeddingCore"),
+        .target(name: "CSupport"),
+        .target(name: "EmbeddingCore", dependencies: ["CSupport"]),
         .target(name: "EmbeddingIO", dependencies: ["EmbeddingCore", "CZlib"]),
         .target(name: "EmbeddingAudit", dependencies: ["EmbeddingCore", "EmbeddingIO"]),
 

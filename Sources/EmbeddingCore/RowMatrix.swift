@@ -1,3 +1,4 @@
+import CSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -162,19 +163,59 @@ public struct RowMatrix: Sendable {
         @usableFromInline var pointer: UnsafeMutablePointer<Scalar>
         var capacityRows: Int
         let columns: Int
+        /// Bytes mapped with `mmap` (large matrices), or 0 when the block came from `malloc`.
+        var mappedBytes = 0
+
+        /// Blocks at least this large are mapped directly and marked for transparent huge
+        /// pages: a 1.2 GB table then takes ~600 page faults instead of ~300,000.
+        static let mapThreshold = 64 << 20
 
         init(capacityRows: Int, columns: Int) {
             self.capacityRows = capacityRows
             self.columns = columns
             let bytes = max(1, capacityRows * columns * MemoryLayout<Scalar>.stride)
+            if bytes >= Self.mapThreshold, let mapped = Self.map(bytes) {
+                pointer = mapped.bindMemory(to: Scalar.self, capacity: capacityRows * columns)
+                mappedBytes = Self.roundedToPages(bytes)
+                return
+            }
             guard let raw = malloc(bytes) else { fatalError("out of memory allocating \(bytes) bytes") }
             pointer = raw.bindMemory(to: Scalar.self, capacity: max(1, capacityRows * columns))
+        }
+
+        static func roundedToPages(_ bytes: Int) -> Int { (bytes + (2 << 20) - 1) & ~((2 << 20) - 1) }
+
+        static func map(_ bytes: Int) -> UnsafeMutableRawPointer? {
+            let length = roundedToPages(bytes)
+            let raw = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
+            guard let raw, raw != MAP_FAILED else { return nil }
+            _ = madvise(raw, length, 14) // MADV_HUGEPAGE (advisory; ignored where unsupported)
+            return raw
         }
 
         func grow(toAtLeast newCapacity: Int) { resize(to: newCapacity) }
 
         func resize(to newCapacity: Int) {
             let bytes = max(1, newCapacity * columns * MemoryLayout<Scalar>.stride)
+            if mappedBytes > 0 {
+                let length = Self.roundedToPages(bytes)
+                guard let raw = charvec_mremap(pointer, mappedBytes, length) else {
+                    fatalError("out of memory growing to \(bytes) bytes")
+                }
+                _ = madvise(raw, length, 14)
+                pointer = raw.bindMemory(to: Scalar.self, capacity: newCapacity * columns)
+                mappedBytes = length
+                capacityRows = newCapacity
+                return
+            }
+            if bytes >= Self.mapThreshold, let mapped = Self.map(bytes) {
+                mapped.copyMemory(from: pointer, byteCount: min(bytes, capacityRows * columns * MemoryLayout<Scalar>.stride))
+                free(pointer)
+                pointer = mapped.bindMemory(to: Scalar.self, capacity: newCapacity * columns)
+                mappedBytes = Self.roundedToPages(bytes)
+                capacityRows = newCapacity
+                return
+            }
             guard let raw = realloc(pointer, bytes) else { fatalError("out of memory growing to \(bytes) bytes") }
             pointer = raw.bindMemory(to: Scalar.self, capacity: max(1, newCapacity * columns))
             capacityRows = newCapacity
@@ -186,7 +227,9 @@ public struct RowMatrix: Sendable {
             return new
         }
 
-        deinit { free(pointer) }
+        deinit {
+            if mappedBytes > 0 { munmap(pointer, mappedBytes) } else { free(pointer) }
+        }
     }
 }
 

@@ -9,9 +9,12 @@ public struct Vocabulary: Sendable {
     @usableFromInline var _bytes: [UInt8] = []
     /// `_offsets[i] ..< _offsets[i + 1]` are the bytes of word `i`; `count + 1` entries.
     @usableFromInline var _offsets: [Int] = [0]
-    /// Open-addressing slots holding `row + 1` (0 = empty); capacity is a power of two.
-    var _slots: [Int32] = []
-    /// Rows whose word already appeared earlier: (row, first row with that word).
+    /// Two open-addressing tables, chosen by the hash's top bit so they can be built on two
+    /// threads. A slot holds `fingerprint << 32 | (row + 1)` (0 = empty); the fingerprint
+    /// (the hash's upper 32 bits) skips most byte comparisons. Capacity: powers of two.
+    var _tables: [[UInt64]] = [[], []]
+    var _tableCounts = [0, 0]
+    /// Rows whose word already appeared earlier: (row, first row with that word), by row.
     public private(set) var duplicates: [(row: Int, firstRow: Int)] = []
 
     public init() {}
@@ -28,7 +31,58 @@ public struct Vocabulary: Sendable {
     public mutating func reserveCapacity(words: Int, averageBytes: Int = 8) {
         _offsets.reserveCapacity(words + 1)
         _bytes.reserveCapacity(words * averageBytes)
-        _growIndex(minimumCount: words)
+    }
+
+    /// A vocabulary from concatenated word bytes and `count + 1` offsets (`offsets[0] == 0`),
+    /// indexing on two threads. - Complexity: O(total bytes), ~2× faster than appending.
+    public init(concatenatedBytes bytes: [UInt8], offsets: [Int]) {
+        precondition(offsets.first == 0 && offsets.last == bytes.count, "offsets must span the bytes")
+        _bytes = bytes
+        _offsets = offsets
+        let n = offsets.count - 1
+        var hashes = [UInt64](repeating: 0, count: n)
+        bytes.withUnsafeBytes { all in
+            offsets.withUnsafeBufferPointer { offsets in
+                hashes.withUnsafeMutableBufferPointer { out in
+                    let box = _UncheckedSendable((all, offsets, out))
+                    parallelFor(2) { part in
+                        let (all, offsets, out) = box.value
+                        for row in (n * part / 2) ..< (n * (part + 1) / 2) {
+                            out[row] = WordHash.hash(UnsafeRawBufferPointer(rebasing: all[offsets[row] ..< offsets[row + 1]]))
+                        }
+                    }
+                }
+            }
+        }
+        var parts = [(table: [UInt64], count: Int, duplicates: [(row: Int, firstRow: Int)])](
+            repeating: ([], 0, []), count: 2)
+        let snapshot = self
+        parts.withUnsafeMutableBufferPointer { parts in
+            let box = _UncheckedSendable((parts, hashes, snapshot))
+            parallelFor(2) { part in
+                let (parts, hashes, vocabulary) = box.value
+                var members = 0
+                for h in hashes where Int(h >> 63) == part { members += 1 }
+                var table = [UInt64](repeating: 0, count: Self.tableCapacity(for: members))
+                var duplicates: [(row: Int, firstRow: Int)] = []
+                for row in 0 ..< n where Int(hashes[row] >> 63) == part {
+                    if let first = vocabulary._insert(row: row, hash: hashes[row], into: &table) {
+                        duplicates.append((row, first))
+                        members -= 1
+                    }
+                }
+                parts[part] = (table, members, duplicates)
+            }
+        }
+        _tables = [parts[0].table, parts[1].table]
+        _tableCounts = [parts[0].count, parts[1].count]
+        duplicates = (parts[0].duplicates + parts[1].duplicates).sorted { $0.row < $1.row }
+    }
+
+    static func tableCapacity(for members: Int) -> Int {
+        var capacity = 16
+        while capacity < members * 2 { capacity <<= 1 }
+        return capacity
     }
 
     /// Appends a word given as raw bytes and returns its row.
@@ -76,18 +130,23 @@ public struct Vocabulary: Sendable {
 
     /// The first row whose word has exactly these bytes, or nil.
     public func index(ofBytes word: UnsafeRawBufferPointer) -> Int? {
-        if _slots.isEmpty { return nil }
-        let mask = _slots.count - 1
-        var slot = Int(truncatingIfNeeded: WordHash.hash(word)) & mask
+        let hash = WordHash.hash(word)
+        let table = _tables[Int(hash >> 63)]
+        if table.isEmpty { return nil }
+        let mask = table.count - 1
+        let fingerprint = hash >> 32
+        var slot = Int(truncatingIfNeeded: hash) & mask
         return _bytes.withUnsafeBytes { all in
             while true {
-                let entry = Int(_slots[slot])
+                let entry = table[slot]
                 if entry == 0 { return nil }
-                let row = entry - 1
-                let start = _offsets[row], end = _offsets[row + 1]
-                if end - start == word.count
-                    && (word.count == 0 || memcmp(all.baseAddress! + start, word.baseAddress!, word.count) == 0) {
-                    return row
+                if entry >> 32 == fingerprint {
+                    let row = Int(entry & 0xFFFF_FFFF) - 1
+                    let start = _offsets[row], end = _offsets[row + 1]
+                    if end - start == word.count
+                        && (word.count == 0 || memcmp(all.baseAddress! + start, word.baseAddress!, word.count) == 0) {
+                        return row
+                    }
                 }
                 slot = (slot + 1) & mask
             }
@@ -99,43 +158,60 @@ public struct Vocabulary: Sendable {
 
     // MARK: index maintenance
 
-    mutating func _insertIntoIndex(row: Int) {
-        if (count + 1) * 2 > _slots.count { _growIndex(minimumCount: count + 1) ; return }
-        _place(row: row)
-    }
-
-    /// Places `row` in the index unless an earlier row has the same bytes (then records a duplicate).
-    private mutating func _place(row: Int) {
-        let mask = _slots.count - 1
-        let start = _offsets[row], end = _offsets[row + 1]
-        let length = end - start
-        _bytes.withUnsafeBytes { all in
-            let word = UnsafeRawBufferPointer(rebasing: all[start ..< end])
-            var slot = Int(truncatingIfNeeded: WordHash.hash(word)) & mask
+    /// Inserts `row` into `table` unless an earlier row has the same bytes; returns that row then.
+    func _insert(row: Int, hash: UInt64, into table: inout [UInt64]) -> Int? {
+        let mask = table.count - 1
+        let fingerprint = hash >> 32
+        let start = _offsets[row], length = _offsets[row + 1] - start
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        return _bytes.withUnsafeBytes { all -> Int? in
             while true {
-                let entry = Int(_slots[slot])
-                if entry == 0 { _slots[slot] = Int32(row + 1); return }
-                let other = entry - 1
-                let oStart = _offsets[other]
-                if _offsets[other + 1] - oStart == length
-                    && (length == 0 || memcmp(all.baseAddress! + oStart, all.baseAddress! + start, length) == 0) {
-                    duplicates.append((row: row, firstRow: other))
-                    return
+                let entry = table[slot]
+                if entry == 0 {
+                    table[slot] = fingerprint << 32 | UInt64(row + 1)
+                    return nil
+                }
+                if entry >> 32 == fingerprint {
+                    let other = Int(entry & 0xFFFF_FFFF) - 1
+                    let oStart = _offsets[other]
+                    if _offsets[other + 1] - oStart == length
+                        && (length == 0 || memcmp(all.baseAddress! + oStart, all.baseAddress! + start, length) == 0) {
+                        return other
+                    }
                 }
                 slot = (slot + 1) & mask
             }
         }
     }
 
-    private mutating func _growIndex(minimumCount: Int) {
-        var capacity = 16
-        while capacity < minimumCount * 2 { capacity <<= 1 }
-        if capacity <= _slots.count && minimumCount <= count { return }
-        if capacity <= _slots.count { return }
-        precondition(count < Int(Int32.max), "vocabulary larger than 2^31 words")
-        _slots = [Int32](repeating: 0, count: capacity)
-        duplicates.removeAll(keepingCapacity: true)
-        for row in 0 ..< count { _place(row: row) }
+    mutating func _insertIntoIndex(row: Int) {
+        precondition(row < Int(UInt32.max) - 1, "vocabulary larger than 2^32 words")
+        let start = _offsets[row], end = _offsets[row + 1]
+        let hash = _bytes.withUnsafeBytes { WordHash.hash(UnsafeRawBufferPointer(rebasing: $0[start ..< end])) }
+        let part = Int(hash >> 63)
+        if (_tableCounts[part] + 1) * 2 > _tables[part].count { _rehash(part, capacity: Self.tableCapacity(for: _tableCounts[part] + 1)) }
+        var table = _tables[part]
+        _tables[part] = []
+        if let first = _insert(row: row, hash: hash, into: &table) {
+            duplicates.append((row, first))
+        } else {
+            _tableCounts[part] += 1
+        }
+        _tables[part] = table
+    }
+
+    private mutating func _rehash(_ part: Int, capacity: Int) {
+        var table = [UInt64](repeating: 0, count: max(capacity, _tables[part].count * 2))
+        let mask = table.count - 1
+        for entry in _tables[part] where entry != 0 {
+            let row = Int(entry & 0xFFFF_FFFF) - 1
+            let start = _offsets[row], end = _offsets[row + 1]
+            let hash = _bytes.withUnsafeBytes { WordHash.hash(UnsafeRawBufferPointer(rebasing: $0[start ..< end])) }
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while table[slot] != 0 { slot = (slot + 1) & mask }
+            table[slot] = entry
+        }
+        _tables[part] = table
     }
 }
 

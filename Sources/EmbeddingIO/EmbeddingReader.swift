@@ -85,8 +85,11 @@ public enum EmbeddingReader {
             initialRows = min(size / max(1, 4 * dim) + 1, limit, 1 << 24)
         }
         var matrix = RowMatrix(columns: dim, reservingRows: max(initialRows, 1))
-        var vocabulary = Vocabulary()
-        vocabulary.reserveCapacity(words: max(initialRows, 1))
+        // Words are gathered as bytes and indexed once at the end (on two threads).
+        var wordBytes: [UInt8] = []
+        wordBytes.reserveCapacity(max(initialRows, 1) * 10)
+        var wordOffsets = [0]
+        wordOffsets.reserveCapacity(max(initialRows, 1) + 1)
         var report = LoadReport(path: reader.path, format: reader.format, isGzip: reader.isGzip, header: reader.header,
                                 rows: 0, dimensions: dim, fileSize: reader.fileSize, bytesRead: 0)
         var nonFinite = 0
@@ -124,14 +127,12 @@ public enum EmbeddingReader {
                     report.invalidUTF8Rows.append(row)
                 }
                 if options.lowercase && record.invalidUTF8Offset < 0 {
-                    vocabulary.append(batch.word(i).lowercased())
+                    wordBytes.append(contentsOf: batch.word(i).lowercased().utf8)
                 } else {
-                    vocabulary.append(bytes: batch.wordBytes(i))
+                    wordBytes.append(contentsOf: batch.wordBytes(i))
                 }
-                let values = batch.values(i)
-                var finite = true
-                for v in values where !v.isFinite { finite = false; break }
-                if !finite { nonFinite += 1 }
+                wordOffsets.append(wordBytes.count)
+                if record.hasNonFinite { nonFinite += 1 }
             }
             matrix._commitRows(take)
         }
@@ -143,6 +144,7 @@ public enum EmbeddingReader {
             throw EmbeddingFileError.fewerRowsThanHeader(location, expected: expected, found: matrix.rows)
         }
         matrix.shrinkToFit()
+        let vocabulary = Vocabulary(concatenatedBytes: wordBytes, offsets: wordOffsets)
         report.rows = matrix.rows
         report.bytesRead = reader.bytesConsumed
         report.skippedByteOrderMark = reader.skippedByteOrderMark

@@ -60,6 +60,8 @@ public struct RowRecord: Sendable {
     public var invalidUTF8Offset: Int32
     var statusKind: UInt8
     var statusValue: Int32
+    /// Whether the row holds a NaN or ±Inf value.
+    public internal(set) var hasNonFinite: Bool = false
 
     public var status: RowStatus {
         switch statusKind {
@@ -575,8 +577,31 @@ public final class EmbeddingRecordReader {
             record.statusKind = 1
             record.statusValue = Int32(clamping: found)
             if found < dimensions { (out + found).initialize(repeating: .nan, count: dimensions - found) }
+        } else {
+            record.hasNonFinite = containsNonFinite(out, dimensions)
         }
         return flags
+    }
+
+    /// Whether any of `n` values is NaN or ±Inf (exponent bits all ones), 8 lanes at a time:
+    /// the masked exponent never exceeds `0x7F800000`, so its maximum reaches it iff one does.
+    @inline(__always)
+    static func containsNonFinite(_ p: UnsafePointer<Scalar>, _ n: Int) -> Bool {
+        let exponent: UInt32 = 0x7F80_0000
+        let raw = UnsafeRawPointer(p)
+        var highest = SIMD8<UInt32>(repeating: 0)
+        var i = 0
+        while i &+ 8 <= n {
+            let v = raw.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<UInt32>.self)
+            highest = pointwiseMax(highest, v & exponent)
+            i &+= 8
+        }
+        var tail: UInt32 = 0
+        while i < n {
+            tail = max(tail, raw.loadUnaligned(fromByteOffset: i &* 4, as: UInt32.self) & exponent)
+            i &+= 1
+        }
+        return max(highest.max(), tail) == exponent
     }
 
     // MARK: binary
@@ -643,14 +668,22 @@ public final class EmbeddingRecordReader {
         }
         if count == 0 { position = scan; return nil }
         let values = destination(count)
-        let raw = UnsafeMutableRawPointer(values)
-        for i in 0 ..< count {
-            let r = records[i]
-            raw.advanced(by: i * vectorBytes).copyMemory(from: buffer + r.start + Int(r.wordLength) + 1, byteCount: vectorBytes)
+        // Copy the vectors out (two threads for big batches: the page faults of a fresh
+        // matrix then happen on both cores) and flag non-finite rows on the way.
+        let box = _UncheckedSendable((records, UnsafeRawPointer(buffer), values))
+        let dim = dimensions
+        parallelFor(count >= 1024 ? threads : 1) { part in
+            let (records, buffer, values) = box.value
+            for i in (count * part / self.threads) ..< (count * (part + 1) / self.threads) {
+                let r = records[i]
+                let target = values + i * dim
+                UnsafeMutableRawPointer(target).copyMemory(from: buffer + r.start + Int(r.wordLength) + 1, byteCount: vectorBytes)
+                #if _endian(big)
+                for k in 0 ..< dim { target[k] = Float(bitPattern: UInt32(littleEndian: target[k].bitPattern)) }
+                #endif
+                records[i].hasNonFinite = Self.containsNonFinite(target, dim)
+            }
         }
-        #if _endian(big)
-        for i in 0 ..< count * dimensions { values[i] = Float(bitPattern: UInt32(littleEndian: values[i].bitPattern)) }
-        #endif
         position = scan
         let batch = RecordBatch(firstRow: nextRow, rows: UnsafeBufferPointer(start: records, count: count),
                                 bytes: UnsafeRawPointer(buffer), values: values, dimensions: dimensions)

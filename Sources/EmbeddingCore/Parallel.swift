@@ -2,8 +2,7 @@ import Dispatch
 
 /// Runs `body(0..<parts)` on up to `parts` threads and waits. Work must be split coarsely:
 /// waking a worker costs ~50 µs on this machine (PERFORMANCE-NOTES).
-@usableFromInline
-func parallelFor(_ parts: Int, _ body: (Int) -> Void) {
+public func parallelFor(_ parts: Int, _ body: (Int) -> Void) {
     if parts <= 1 { body(0); return }
     withoutActuallyEscaping(body) { escapable in
         let box = _UncheckedSendable(escapable)
@@ -12,8 +11,7 @@ func parallelFor(_ parts: Int, _ body: (Int) -> Void) {
 }
 
 /// Lets pointers and closures that are used from disjoint index ranges cross threads.
-@usableFromInline
-struct _UncheckedSendable<T>: @unchecked Sendable {
-    @usableFromInline var value: T
-    @usableFromInline init(_ value: T) { self.value = value }
+public struct _UncheckedSendable<T>: @unchecked Sendable {
+    public var value: T
+    public init(_ value: T) { self.value = value }
 }
