@@ -672,9 +672,10 @@ public final class EmbeddingRecordReader {
         // matrix then happen on both cores) and flag non-finite rows on the way.
         let box = _UncheckedSendable((records, UnsafeRawPointer(buffer), values))
         let dim = dimensions
-        parallelFor(count >= 1024 ? threads : 1) { part in
+        let parts = count >= 1024 ? threads : 1
+        parallelFor(parts) { part in
             let (records, buffer, values) = box.value
-            for i in (count * part / self.threads) ..< (count * (part + 1) / self.threads) {
+            for i in (count * part / parts) ..< (count * (part + 1) / parts) {
                 let r = records[i]
                 let target = values + i * dim
                 UnsafeMutableRawPointer(target).copyMemory(from: buffer + r.start + Int(r.wordLength) + 1, byteCount: vectorBytes)
