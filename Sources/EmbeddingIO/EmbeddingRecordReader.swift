@@ -624,6 +624,7 @@ public final class EmbeddingRecordReader {
                 if atEOF {
                     // Only whitespace may follow the last row; anything else is a row cut off in its word.
                     if isOnlyWhitespace(from: rowStart) { scan = end; break }
+                    if count > 0 { break } // hand out the good rows first; the next call throws
                     throw EmbeddingFileError.truncatedBinary(location(atByte: streamOffset + rowStart),
                                                              row: nextRow + count, missingBytes: 1 + vectorBytes)
                 }
@@ -634,12 +635,14 @@ public final class EmbeddingRecordReader {
             let rowEnd = wordEnd + 1 + vectorBytes
             if rowEnd > end {
                 if atEOF {
+                    if count > 0 { break }
                     throw EmbeddingFileError.truncatedBinary(location(atByte: streamOffset + rowStart),
                                                              row: nextRow + count, missingBytes: rowEnd - end)
                 }
                 if count > 0 { break }
                 try refillForBinary(&scan); continue
             }
+            if count > 0 && !isPlausibleBinaryWord(from: rowStart, to: wordEnd) { break }
             try checkBinaryWord(from: rowStart, to: wordEnd, row: nextRow + count)
             var next = rowEnd
             // A row followed by '\n' (word2vec.c) or not (gensim): the first row decides, later rows must agree.
@@ -647,6 +650,7 @@ public final class EmbeddingRecordReader {
                 let hasNewline = rowEnd < end && buffer.load(fromByteOffset: rowEnd, as: UInt8.self) == 0x0A
                 if binaryRowsEndWithNewline == nil && rowEnd < end { binaryRowsEndWithNewline = hasNewline }
                 if binaryRowsEndWithNewline == true && !hasNewline && rowEnd < end {
+                    if count > 0 { break }
                     let found = describeMisalignment(wordStart: rowStart, wordEnd: wordEnd, at: rowEnd)
                     throw EmbeddingFileError.misalignedBinaryRow(location(atByte: streamOffset + rowEnd),
                                                                  row: nextRow + count, found: found)
@@ -698,6 +702,15 @@ public final class EmbeddingRecordReader {
         if end - position == capacity { try grow() }
         try fill()
         scan = position
+    }
+
+    private func isPlausibleBinaryWord(from: Int, to: Int) -> Bool {
+        if to - from > 65536 { return false }
+        for i in from ..< to {
+            let b = buffer.load(fromByteOffset: i, as: UInt8.self)
+            if b < 0x20 || b == 0x7F { return false }
+        }
+        return true
     }
 
     private func checkBinaryWord(from: Int, to: Int, row: Int) throws {

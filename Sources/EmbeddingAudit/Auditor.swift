@@ -1,0 +1,390 @@
+import EmbeddingCore
+import EmbeddingIO
+import Foundation
+
+/// Settings of an audit.
+public struct AuditOptions: Sendable {
+    /// Rows whose L2 norm is above 0 and below this are reported as near-zero.
+    public var nearZeroNorm: Float = 1e-4
+    /// How many example locations to keep per kind of finding.
+    public var maxExamples = 10
+    /// Report groups of at least this many words sharing one vector.
+    public var minSharedGroup = 2
+    /// Compare words after NFKC normalisation and case folding.
+    public var checkNormalization = true
+    /// Reader options (format, threads). `limit`, `lowercase` and `unicodeErrors` are ignored:
+    /// the audit reads every row as it is.
+    public var read = ReadOptions()
+
+    public init() {}
+}
+
+/// Norm distribution and the common direction of a table.
+public struct NormStatistics: Sendable {
+    /// Rows that entered the statistics (finite, right length).
+    public var count = 0
+    public var minimum: Double = 0
+    public var maximum: Double = 0
+    public var mean: Double = 0
+    /// (percentile 0…100, norm) for 1, 5, 25, 50, 75, 95, 99.
+    public var percentiles: [(Double, Double)] = []
+    /// Histogram over [minimum, maximum] in equal-width bins: counts.
+    public var histogram: [Int] = []
+    /// ‖mean of the rows‖.
+    public var meanVectorNorm: Double = 0
+    /// ‖mean of the rows‖ / mean ‖row‖: near 0 for isotropic tables, near 1 when all rows share a direction.
+    public var meanVectorRatio: Double { mean > 0 ? meanVectorNorm / mean : 0 }
+}
+
+/// What an audit found.
+public struct AuditReport: Sendable {
+    public var path: String
+    public var format: EmbeddingFormat
+    public var isGzip: Bool
+    public var header: FileHeader?
+    /// Rows read (including bad ones).
+    public var rows = 0
+    public var dimensions: Int
+    public var bytesRead = 0
+    public var groups: [FindingKind: FindingGroup] = [:]
+    public var norms = NormStatistics()
+    /// The largest groups of words sharing one vector (rows, words), largest first (at most `maxExamples`).
+    public var sharedVectorGroups: [[(row: Int, word: String)]] = []
+    public var skippedByteOrderMark = false
+    public var blankLines = 0
+
+    /// Number of findings of `kind`.
+    public func count(_ kind: FindingKind) -> Int { groups[kind]?.count ?? 0 }
+
+    /// The highest severity present, or nil when clean.
+    public var worstSeverity: Severity? {
+        groups.values.filter { $0.count > 0 }.map(\.kind.severity).max()
+    }
+
+    /// Groups in a stable order (by severity, then kind).
+    public var orderedGroups: [FindingGroup] {
+        let present = FindingKind.allCases.compactMap { groups[$0] }.filter { $0.count > 0 }
+        // Stable sort: severity first, then the order of FindingKind.
+        return Severity.allCases.reversed().flatMap { severity in present.filter { $0.kind.severity == severity } }
+    }
+}
+
+/// Streams an embedding file once and reports everything wrong with it.
+///
+/// Memory: one chunk, the words (for duplicate detection), a 16-byte fingerprint per distinct
+/// vector and a norm per row — not the matrix. Numeric checks run on two threads.
+public enum Auditor {
+    /// Audits `path` (`-` = standard input).
+    /// - Parameter progress: called after each batch with (bytes read, file size if known).
+    /// - Throws: ``EmbeddingFileError`` only when the file cannot be read at all (open, header);
+    ///   a failure later becomes an ``FindingKind/unreadableRest`` finding.
+    public static func audit(_ path: String, options: AuditOptions = AuditOptions(),
+                             progress: ((Int, Int?) -> Void)? = nil) throws -> AuditReport {
+        var read = options.read
+        read.limit = nil
+        let reader = try EmbeddingRecordReader(path: path, options: read)
+        var state = AuditState(reader: reader, options: options)
+        var scratch: [Scalar] = []
+        do {
+            while true {
+                guard let batch = try reader.nextBatch(destination: { n in
+                    if scratch.count < n * reader.dimensions { scratch = [Scalar](repeating: 0, count: n * reader.dimensions) }
+                    return scratch.withUnsafeMutableBufferPointer { $0.baseAddress! }
+                }) else { break }
+                state.process(batch)
+                progress?(reader.bytesConsumed, reader.isGzip ? nil : reader.fileSize)
+            }
+        } catch let error as EmbeddingFileError {
+            let location = error.location ?? SourceLocation(path: path, byteOffset: reader.bytesConsumed)
+            state.add(Finding(kind: .unreadableRest, location: location, row: nil, word: nil,
+                              detail: error.message + (error.hint.map { "; \($0)" } ?? "")))
+        }
+        return state.finish()
+    }
+}
+
+/// Per-row numeric results of a batch, computed in parallel.
+struct RowNumbers {
+    var norm: Float = 0
+    var isZero = false
+    var fingerprint: (UInt64, UInt64) = (0, 0)
+}
+
+struct AuditState {
+    let reader: EmbeddingRecordReader
+    let options: AuditOptions
+    var report: AuditReport
+    var vocabulary = Vocabulary()
+    /// Folded form → first row, for words whose folded form differs from themselves.
+    var folded: [String: Int] = [:]
+    /// Vector fingerprint → (first row, members) for shared-vector groups.
+    var vectors: [Fingerprint: (first: Int, position: Int, members: [Int32])] = [:]
+    var norms: [Float] = []
+    var meanSum: [Double]
+    var numbers: [RowNumbers] = []
+
+    struct Fingerprint: Hashable { var a: UInt64; var b: UInt64 }
+
+    init(reader: EmbeddingRecordReader, options: AuditOptions) {
+        self.reader = reader
+        self.options = options
+        report = AuditReport(path: reader.path, format: reader.format, isGzip: reader.isGzip, header: reader.header,
+                             dimensions: reader.dimensions)
+        meanSum = [Double](repeating: 0, count: reader.dimensions)
+        if let count = reader.header?.count { norms.reserveCapacity(min(count, 1 << 24)) }
+    }
+
+    mutating func add(_ finding: Finding) {
+        var group = report.groups[finding.kind] ?? FindingGroup(kind: finding.kind)
+        group.count += 1
+        if group.examples.count < options.maxExamples { group.examples.append(finding) }
+        report.groups[finding.kind] = group
+    }
+
+    func location(_ record: RowRecord, column: Int = 1) -> SourceLocation {
+        reader.format.isText
+            ? SourceLocation(path: reader.path, line: record.position, column: column)
+            : SourceLocation(path: reader.path, byteOffset: record.position + column - 1)
+    }
+
+    mutating func process(_ batch: RecordBatch) {
+        let dim = batch.dimensions
+        let n = batch.count
+        if numbers.count < n { numbers = [RowNumbers](repeating: RowNumbers(), count: n) }
+        // Numeric checks on two threads, each with its own mean accumulator.
+        var partialMeans = [[Double]](repeating: [Double](repeating: 0, count: dim), count: 2)
+        let parts = n >= 256 ? 2 : 1
+        numbers.withUnsafeMutableBufferPointer { out in
+            partialMeans.withUnsafeMutableBufferPointer { means in
+                let box = _UncheckedSendable((out, means, batch))
+                parallelFor(parts) { part in
+                    let (out, means, batch) = box.value
+                    means[part].withUnsafeMutableBufferPointer { sum in
+                        for i in (n * part / parts) ..< (n * (part + 1) / parts) {
+                            let record = batch.rows[i]
+                            guard record.status == .ok else { continue }
+                            let values = batch.values(i)
+                            out[i] = Self.rowNumbers(values, hasNonFinite: record.hasNonFinite, meanSum: sum)
+                        }
+                    }
+                }
+            }
+        }
+        for part in 0 ..< parts {
+            for d in 0 ..< dim { meanSum[d] += partialMeans[part][d] }
+        }
+        for i in 0 ..< n { processRow(batch, i) }
+    }
+
+    /// Norm, zero test, fingerprint; adds finite rows to the mean.
+    static func rowNumbers(_ values: UnsafeBufferPointer<Scalar>, hasNonFinite: Bool,
+                           meanSum: UnsafeMutableBufferPointer<Double>) -> RowNumbers {
+        var result = RowNumbers()
+        let dim = values.count
+        var sum = SIMD8<Float>(repeating: 0)
+        var magnitude = SIMD8<UInt32>(repeating: 0)
+        var i = 0
+        let raw = UnsafeRawPointer(values.baseAddress!)
+        while i &+ 8 <= dim {
+            let v = raw.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<Float>.self)
+            sum += v * v
+            magnitude |= raw.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<UInt32>.self) & 0x7FFF_FFFF
+            i &+= 8
+        }
+        var tail: Float = 0
+        var tailMagnitude: UInt32 = 0
+        while i < dim {
+            tail += values[i] * values[i]
+            tailMagnitude |= values[i].bitPattern & 0x7FFF_FFFF
+            i &+= 1
+        }
+        result.isZero = magnitude == SIMD8<UInt32>(repeating: 0) && tailMagnitude == 0
+        if hasNonFinite { result.norm = .nan; return result }
+        result.norm = (sum.sum() + tail).squareRoot()
+        for d in 0 ..< dim { meanSum[d] += Double(values[d]) }
+        if !result.isZero { result.fingerprint = fingerprint(raw, bytes: dim * 4) }
+        return result
+    }
+
+    /// Two independent 64-bit hashes of a vector's bytes (a false match needs both to collide).
+    static func fingerprint(_ raw: UnsafeRawPointer, bytes: Int) -> (UInt64, UInt64) {
+        var a: UInt64 = 0x243F_6A88_85A3_08D3, b: UInt64 = 0x1319_8A2E_0370_7344
+        var i = 0
+        while i &+ 8 <= bytes {
+            let v = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            a = (a ^ v) &* 0x9E37_79B9_7F4A_7C15
+            a ^= a >> 29
+            b = (b &+ v) &* 0xC2B2_AE3D_27D4_EB4F
+            b ^= b >> 31
+            i &+= 8
+        }
+        while i < bytes {
+            let v = UInt64(raw.load(fromByteOffset: i, as: UInt8.self))
+            a = (a ^ v) &* 0x9E37_79B9_7F4A_7C15
+            b = (b &+ v) &* 0xC2B2_AE3D_27D4_EB4F
+            i &+= 1
+        }
+        return (a ^ (a >> 32), b ^ (b >> 29))
+    }
+
+    mutating func processRow(_ batch: RecordBatch, _ i: Int) {
+        let record = batch.rows[i]
+        let row = batch.firstRow + i
+        let wordBytes = batch.wordBytes(i)
+        let word = batch.word(i)
+        report.rows += 1
+
+        // Word checks.
+        vocabulary.append(bytes: wordBytes)
+        if let duplicate = vocabulary.duplicates.last, duplicate.row == row {
+            add(Finding(kind: .duplicateWord, location: location(record), row: row, word: word,
+                        detail: "first seen at row \(duplicate.firstRow + 1)"))
+        }
+        if wordBytes.isEmpty {
+            add(Finding(kind: .emptyWord, location: location(record), row: row, word: word, detail: "the row has no word"))
+        }
+        if record.invalidUTF8Offset >= 0 {
+            let bad = wordBytes[Int(record.invalidUTF8Offset)]
+            add(Finding(kind: .invalidUTF8, location: location(record, column: Int(record.invalidUTF8Offset) + 1), row: row,
+                        word: word, detail: "byte 0x\(String(bad, radix: 16, uppercase: true)) at offset \(record.invalidUTF8Offset) of the word"))
+        }
+        var ascii = true
+        var hasUpper = false
+        var badByte: UInt8?
+        for b in wordBytes {
+            if b >= 0x80 { ascii = false } else if b < 0x20 || b == 0x7F || b == 0x20 { badByte = badByte ?? b }
+            if b >= 0x41 && b <= 0x5A { hasUpper = true }
+        }
+        if let badByte {
+            add(Finding(kind: .whitespaceInWord, location: location(record), row: row, word: word,
+                        detail: "contains \(badByte == 0x09 ? "a tab" : "control byte 0x\(String(badByte, radix: 16, uppercase: true))")"))
+        } else if !ascii, record.invalidUTF8Offset < 0,
+                  let scalar = word.unicodeScalars.first(where: { $0.properties.isWhitespace || $0.properties.generalCategory == .control || $0.properties.generalCategory == .format && $0.value != 0x200D }) {
+            add(Finding(kind: .whitespaceInWord, location: location(record), row: row, word: word,
+                        detail: String(format: "contains U+%04X (%@)", scalar.value, scalar.properties.name ?? "unnamed")))
+        }
+        if options.checkNormalization && (hasUpper || !ascii) && record.invalidUTF8Offset < 0 {
+            let key = ascii ? word.lowercased() : word.precomposedStringWithCompatibilityMapping.lowercased()
+            if key != word {
+                if let earlier = folded[key] ?? vocabulary.index(of: key), earlier != row,
+                   vocabulary.bytes(at: earlier) != ArraySlice(wordBytes) {
+                    add(Finding(kind: .normalizationCollision, location: location(record), row: row, word: word,
+                                detail: "'\(word)' and '\(vocabulary[earlier])' (row \(earlier + 1)) both fold to '\(key)'"))
+                }
+                if folded[key] == nil { folded[key] = row }
+            }
+        }
+        if options.checkNormalization && !hasUpper && ascii, let earlier = folded[word] {
+            add(Finding(kind: .normalizationCollision, location: location(record), row: row, word: word,
+                        detail: "'\(word)' and '\(vocabulary[earlier])' (row \(earlier + 1)) both fold to '\(word)'"))
+        }
+
+        // Value checks.
+        switch record.status {
+        case .wrongCount(let found):
+            add(Finding(kind: .wrongDimension, location: location(record), row: row, word: word,
+                        detail: "\(found) values, expected \(batch.dimensions)"))
+            return
+        case .nonNumeric(let column):
+            let rowBytes = batch.rowBytes(i)
+            var end = column - 1
+            while end < rowBytes.count && rowBytes[end] != 0x20 && rowBytes[end] != 0x09 { end += 1 }
+            let token = String(decoding: UnsafeRawBufferPointer(rebasing: rowBytes[(column - 1) ..< end]), as: UTF8.self)
+            add(Finding(kind: .nonNumeric, location: location(record, column: column), row: row, word: word,
+                        detail: "'\(token.prefix(40))' is not a number"))
+            return
+        case .ok:
+            break
+        }
+        let numbers = self.numbers[i]
+        if record.hasNonFinite {
+            let values = batch.values(i)
+            var nan: [Int] = [], posInf: [Int] = [], negInf: [Int] = []
+            for d in 0 ..< values.count where !values[d].isFinite {
+                if values[d].isNaN { nan.append(d) } else if values[d] > 0 { posInf.append(d) } else { negInf.append(d) }
+            }
+            var parts: [String] = []
+            func list(_ dims: [Int]) -> String {
+                dims.prefix(8).map(String.init).joined(separator: ", ") + (dims.count > 8 ? ", … (\(dims.count))" : "")
+            }
+            if !nan.isEmpty { parts.append("NaN at dim\(nan.count == 1 ? "" : "s") \(list(nan))") }
+            if !posInf.isEmpty { parts.append("+Inf at dim\(posInf.count == 1 ? "" : "s") \(list(posInf))") }
+            if !negInf.isEmpty { parts.append("-Inf at dim\(negInf.count == 1 ? "" : "s") \(list(negInf))") }
+            add(Finding(kind: .nonFinite, location: location(record), row: row, word: word,
+                        detail: parts.joined(separator: "; ") + " (0-based)"))
+            return
+        }
+        norms.append(numbers.norm)
+        if numbers.isZero {
+            add(Finding(kind: .zeroRow, location: location(record), row: row, word: word, detail: "all \(batch.dimensions) values are 0"))
+            return
+        }
+        if numbers.norm < options.nearZeroNorm {
+            add(Finding(kind: .nearZeroNorm, location: location(record), row: row, word: word,
+                        detail: "norm \(numbers.norm) < \(options.nearZeroNorm)"))
+        }
+        let key = Fingerprint(a: numbers.fingerprint.0, b: numbers.fingerprint.1)
+        if var entry = vectors[key] {
+            entry.members.append(Int32(truncatingIfNeeded: row))
+            vectors[key] = entry
+        } else {
+            vectors[key] = (row, record.position, [])
+        }
+    }
+
+    mutating func finish() -> AuditReport {
+        report.bytesRead = reader.bytesConsumed
+        report.skippedByteOrderMark = reader.skippedByteOrderMark
+        report.blankLines = reader.blankLines
+        if let header = reader.header, header.count != report.rows, report.count(.unreadableRest) == 0 {
+            add(Finding(kind: .headerCountMismatch, location: SourceLocation(path: reader.path, line: 1), row: nil, word: nil,
+                        detail: "the header says \(header.count) rows, the file has \(report.rows)"))
+        }
+        // Shared vectors.
+        var groups: [[Int]] = []
+        var positions: [Int: Int] = [:]
+        for (_, entry) in vectors where entry.members.count + 1 >= options.minSharedGroup && !entry.members.isEmpty {
+            groups.append([entry.first] + entry.members.map(Int.init))
+            positions[entry.first] = entry.position
+        }
+        groups.sort { $0.count != $1.count ? $0.count > $1.count : $0[0] < $1[0] }
+        for group in groups {
+            let words = group.prefix(6).map { vocabulary[$0] }
+            let position = positions[group[0]]!
+            let location = reader.format.isText ? SourceLocation(path: reader.path, line: position)
+                                                : SourceLocation(path: reader.path, byteOffset: position)
+            add(Finding(kind: .sharedVector, location: location, row: group[0], word: words[0],
+                        detail: "\(group.count) words share one vector: \(words.joined(separator: ", "))\(group.count > 6 ? ", …" : "")"))
+        }
+        report.sharedVectorGroups = groups.prefix(options.maxExamples).map { $0.map { (row: $0, word: vocabulary[$0]) } }
+        // Norm statistics (finite rows of the right length).
+        let sorted = norms.sorted()
+        var stats = NormStatistics()
+        stats.count = sorted.count
+        if let first = sorted.first, let last = sorted.last {
+            stats.minimum = Double(first)
+            stats.maximum = Double(last)
+            stats.mean = sorted.reduce(0.0) { $0 + Double($1) } / Double(sorted.count)
+            stats.percentiles = [1.0, 5, 25, 50, 75, 95, 99].map { p in
+                (p, Double(sorted[min(sorted.count - 1, Int((p / 100) * Double(sorted.count - 1) + 0.5))]))
+            }
+            let bins = 20
+            var histogram = [Int](repeating: 0, count: bins)
+            let width = (stats.maximum - stats.minimum) / Double(bins)
+            for v in sorted {
+                let bin = width > 0 ? min(bins - 1, Int((Double(v) - stats.minimum) / width)) : 0
+                histogram[bin] += 1
+            }
+            stats.histogram = histogram
+            let meanVector = meanSum.map { $0 / Double(sorted.count) }
+            stats.meanVectorNorm = meanVector.reduce(0.0) { $0 + $1 * $1 }.squareRoot()
+        }
+        report.norms = stats
+        if stats.count >= 50 && stats.meanVectorRatio > 0.5 {
+            add(Finding(kind: .largeMeanVector, location: SourceLocation(path: reader.path, line: 1), row: nil, word: nil,
+                        detail: String(format: "‖mean‖ = %.4g is %.0f%% of the mean row norm %.4g", stats.meanVectorNorm,
+                                       stats.meanVectorRatio * 100, stats.mean)))
+        }
+        return report
+    }
+}

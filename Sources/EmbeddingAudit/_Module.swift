@@ -1,1 +1,0 @@
-// EmbeddingAudit module: placeholder until its first real source lands.

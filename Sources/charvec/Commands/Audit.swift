@@ -1,0 +1,119 @@
+import ArgumentParser
+import EmbeddingAudit
+import EmbeddingCore
+import EmbeddingIO
+import Foundation
+
+extension Severity: ExpressibleByArgument {}
+
+extension CharVec {
+    struct Audit: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Find everything wrong in an embedding file, with the line (or byte offset) of each problem.",
+            discussion: """
+            Streams the file once (any size, gzip too). Reports all-zero rows, NaN/Inf values, near-zero
+            norms, duplicate words, NFKC/case collisions, rows of the wrong length, non-numeric values,
+            header counts that lie, invalid UTF-8, whitespace or control characters in words, empty words,
+            groups of words sharing one vector, the norm distribution and the common mean direction.
+
+            Exit status: 0 = nothing at or above --fail-on, 1 = findings at or above --fail-on,
+            2 = the file could not be read at all. The --json schema is documented in docs/audit-json.md.
+            """)
+
+        @Argument(help: "The embedding file ('-' for standard input).")
+        var file: String
+
+        @Option(help: "Force the input format instead of detecting it (text, binary, glove).")
+        var format: EmbeddingFormat?
+
+        @Option(help: "Report rows whose L2 norm is above 0 and below this value.")
+        var nearZeroNorm: Float = 1e-4
+
+        @Option(help: "Locations listed per kind of finding.")
+        var maxLocations: Int = 10
+
+        @Option(help: "Report groups of at least this many words sharing one bit-identical vector.")
+        var minSharedGroup: Int = 2
+
+        @Flag(help: "Skip the NFKC/case-folding collision check.")
+        var noNormalizationCheck = false
+
+        @Option(help: "Exit with status 1 when a finding is at least this severe (info, warning, error).")
+        var failOn: Severity = .error
+
+        @Option(help: "Write the norm histogram as an SVG plot to this file.")
+        var plot: String?
+
+        @Option(help: "Threads for parsing and checking.")
+        var threads: Int = 2
+
+        @Flag(help: "Print one JSON object (schema charvec-audit/1) instead of text.")
+        var json = false
+
+        func validate() throws {
+            guard maxLocations >= 0 else { throw ValidationError("--max-locations must be ≥ 0 (got \(maxLocations)).") }
+            guard minSharedGroup >= 2 else { throw ValidationError("--min-shared-group must be ≥ 2 (got \(minSharedGroup)).") }
+            guard threads >= 1 && threads <= 64 else { throw ValidationError("--threads must be 1…64 (got \(threads)).") }
+        }
+
+        func run() throws {
+            var options = AuditOptions()
+            options.nearZeroNorm = nearZeroNorm
+            options.maxExamples = maxLocations
+            options.minSharedGroup = minSharedGroup
+            options.checkNormalization = !noNormalizationCheck
+            options.read = ReadOptions(format: format, threads: threads)
+            let progress = ProgressBar(label: "auditing", enabled: !json && Diagnostics.stderrIsTerminal)
+            let report = try reportingErrors(exitCode: 2) {
+                try Auditor.audit(file, options: options) { done, total in progress.update(done, total) }
+            }
+            progress.finish()
+            if let plot {
+                let output = try reportingErrors { try OutputFile(path: plot) }
+                try reportingErrors {
+                    try output.write(report.norms.svgHistogram(title: "L2 norms of \(file) (\(report.norms.count) rows)"))
+                    try output.commit()
+                }
+            }
+            let failing = report.worstSeverity.map { $0 >= failOn } ?? false
+            if json {
+                print(AuditJSON.render(report, exitStatus: failing ? 1 : 0))
+            } else {
+                printText(report)
+            }
+            if failing { throw ExitCode(1) }
+        }
+
+        func printText(_ report: AuditReport) {
+            print("audit of \(report.path): \(report.format)\(report.isGzip ? ", gzip" : ""), \(report.rows) rows × \(report.dimensions)"
+                  + (report.header.map { " (header says \($0.count) × \($0.dimensions))" } ?? ""))
+            if report.skippedByteOrderMark { print("note: a UTF-8 byte-order mark was skipped") }
+            if report.blankLines > 0 { print("note: \(report.blankLines) blank lines were skipped") }
+            var totals: [Severity: Int] = [:]
+            for group in report.orderedGroups {
+                totals[group.kind.severity, default: 0] += group.count
+                print("")
+                print("\(group.kind.severity.rawValue): \(group.kind.title): \(group.count)")
+                for example in group.examples {
+                    let rowText = example.row.map { "row \($0 + 1)" } ?? ""
+                    let wordText = example.word.map { " '\($0)'" } ?? ""
+                    let subject = rowText.isEmpty && wordText.isEmpty ? "" : "\(rowText)\(wordText): "
+                    print("  \(example.location): \(subject)\(example.detail)")
+                }
+                if group.count > group.examples.count { print("  … and \(group.count - group.examples.count) more") }
+                print("  note: \(group.kind.hint)")
+            }
+            let norms = report.norms
+            print("")
+            if norms.count > 0 {
+                print(String(format: "norms of %d finite rows: min %.4g, mean %.4g, max %.4g", norms.count, norms.minimum, norms.mean, norms.maximum))
+                print("  percentiles: " + norms.percentiles.map { String(format: "p%g %.4g", $0.0, $0.1) }.joined(separator: ", "))
+                for line in norms.asciiHistogram() { print("  " + line) }
+                print(String(format: "mean vector: ‖mean‖ = %.4g, %.1f%% of the mean row norm", norms.meanVectorNorm, norms.meanVectorRatio * 100))
+            }
+            let errors = totals[.error] ?? 0, warnings = totals[.warning] ?? 0, infos = totals[.info] ?? 0
+            print("summary: \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s"), \(infos) note\(infos == 1 ? "" : "s")"
+                  + (errors + warnings + infos == 0 ? " — clean" : ""))
+        }
+    }
+}
