@@ -11,6 +11,7 @@ Markdown table with the ratios. gensim needs a venv: python3 -m venv /tmp/benche
 """
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -25,9 +26,11 @@ p.add_argument("--python", default="/tmp/benchenv/bin/python")
 p.add_argument("--only", default="", help="comma-separated file labels to run")
 a = p.parse_args()
 
-cv = os.path.join(root, ".build/release/charvec")
 subprocess.run(["swift", "build", "-c", "release", "--product", "charvec"], cwd=root, check=True,
                stdout=subprocess.DEVNULL)
+# Benchmark a copy, so that rebuilding during a long run cannot swap the binary under it.
+cv = os.path.join(tempfile.mkdtemp(prefix="charvec-bench-bin-"), "charvec")
+shutil.copy2(os.path.join(root, ".build/release/charvec"), cv)
 os.makedirs(a.data, exist_ok=True)
 here = os.path.dirname(os.path.abspath(__file__))
 syn = os.path.join(a.data, "synthetic-1m-300d")
