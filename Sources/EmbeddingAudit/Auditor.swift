@@ -117,13 +117,11 @@ struct AuditState {
     var vocabulary = Vocabulary()
     /// Folded form → first row, for words whose folded form differs from themselves.
     var folded: [String: Int] = [:]
-    /// Vector fingerprint → (first row, members) for shared-vector groups.
-    var vectors: [Fingerprint: (first: Int, position: Int, members: [Int32])] = [:]
+    /// Vector fingerprints seen, for shared-vector groups.
+    var vectors = FingerprintTable()
     var norms: [Float] = []
     var meanSum: [Double]
     var numbers: [RowNumbers] = []
-
-    struct Fingerprint: Hashable { var a: UInt64; var b: UInt64 }
 
     init(reader: EmbeddingRecordReader, options: AuditOptions) {
         self.reader = reader
@@ -131,7 +129,10 @@ struct AuditState {
         report = AuditReport(path: reader.path, format: reader.format, isGzip: reader.isGzip, header: reader.header,
                              dimensions: reader.dimensions)
         meanSum = [Double](repeating: 0, count: reader.dimensions)
-        if let count = reader.header?.count { norms.reserveCapacity(min(count, 1 << 24)) }
+        if let count = reader.header?.count {
+            norms.reserveCapacity(min(count, 1 << 24))
+            vocabulary.reserveCapacity(words: min(count, 1 << 24))
+        }
     }
 
     mutating func add(_ finding: Finding) {
@@ -323,13 +324,7 @@ struct AuditState {
             add(Finding(kind: .nearZeroNorm, location: location(record), row: row, word: word,
                         detail: "norm \(numbers.norm) < \(options.nearZeroNorm)"))
         }
-        let key = Fingerprint(a: numbers.fingerprint.0, b: numbers.fingerprint.1)
-        if var entry = vectors[key] {
-            entry.members.append(Int32(truncatingIfNeeded: row))
-            vectors[key] = entry
-        } else {
-            vectors[key] = (row, record.position, [])
-        }
+        vectors.insert(numbers.fingerprint, row: row, position: record.position)
     }
 
     mutating func finish() -> AuditReport {
@@ -343,9 +338,9 @@ struct AuditState {
         // Shared vectors.
         var groups: [[Int]] = []
         var positions: [Int: Int] = [:]
-        for (_, entry) in vectors where entry.members.count + 1 >= options.minSharedGroup && !entry.members.isEmpty {
-            groups.append([entry.first] + entry.members.map(Int.init))
-            positions[entry.first] = entry.position
+        for (first, members) in vectors.groups where members.count + 1 >= options.minSharedGroup {
+            groups.append([first] + members)
+            positions[first] = vectors.position(ofFirstRow: first)
         }
         groups.sort { $0.count != $1.count ? $0.count > $1.count : $0[0] < $1[0] }
         for group in groups {
@@ -386,5 +381,59 @@ struct AuditState {
                                        stats.meanVectorRatio * 100, stats.mean)))
         }
         return report
+    }
+}
+
+/// Open-addressing set of 128-bit vector fingerprints (first row and position per fingerprint);
+/// rows whose fingerprint was already present are collected per first row.
+struct FingerprintTable {
+    var keysA: [UInt64] = [UInt64](repeating: 0, count: 1 << 16)
+    var keysB: [UInt64] = [UInt64](repeating: 0, count: 1 << 16)
+    /// `row + 1` of the first row with the fingerprint (0 = empty slot).
+    var firstRows: [Int32] = [Int32](repeating: 0, count: 1 << 16)
+    var positions: [Int] = [Int](repeating: 0, count: 1 << 16)
+    var count = 0
+    /// First row → later rows with the same vector.
+    var groups: [Int: [Int]] = [:]
+    var positionOfFirst: [Int: Int] = [:]
+
+    mutating func insert(_ fingerprint: (UInt64, UInt64), row: Int, position: Int) {
+        if (count + 1) * 2 > firstRows.count { grow() }
+        let mask = firstRows.count - 1
+        var slot = Int(truncatingIfNeeded: fingerprint.0) & mask
+        while firstRows[slot] != 0 {
+            if keysA[slot] == fingerprint.0 && keysB[slot] == fingerprint.1 {
+                let first = Int(firstRows[slot]) - 1
+                groups[first, default: []].append(row)
+                positionOfFirst[first] = positions[slot]
+                return
+            }
+            slot = (slot + 1) & mask
+        }
+        keysA[slot] = fingerprint.0
+        keysB[slot] = fingerprint.1
+        firstRows[slot] = Int32(truncatingIfNeeded: row + 1)
+        positions[slot] = position
+        count += 1
+    }
+
+    func position(ofFirstRow row: Int) -> Int { positionOfFirst[row] ?? 0 }
+
+    private mutating func grow() {
+        let old = (keysA, keysB, firstRows, positions)
+        let capacity = firstRows.count * 2
+        keysA = [UInt64](repeating: 0, count: capacity)
+        keysB = [UInt64](repeating: 0, count: capacity)
+        firstRows = [Int32](repeating: 0, count: capacity)
+        positions = [Int](repeating: 0, count: capacity)
+        let mask = capacity - 1
+        for i in old.2.indices where old.2[i] != 0 {
+            var slot = Int(truncatingIfNeeded: old.0[i]) & mask
+            while firstRows[slot] != 0 { slot = (slot + 1) & mask }
+            keysA[slot] = old.0[i]
+            keysB[slot] = old.1[i]
+            firstRows[slot] = old.2[i]
+            positions[slot] = old.3[i]
+        }
     }
 }

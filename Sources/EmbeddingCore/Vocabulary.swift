@@ -31,6 +31,9 @@ public struct Vocabulary: Sendable {
     public mutating func reserveCapacity(words: Int, averageBytes: Int = 8) {
         _offsets.reserveCapacity(words + 1)
         _bytes.reserveCapacity(words * averageBytes)
+        for part in 0 ..< 2 where Self.tableCapacity(for: words / 2 + 1) > _tables[part].count {
+            _rehash(part, capacity: Self.tableCapacity(for: words / 2 + 1))
+        }
     }
 
     /// A vocabulary from concatenated word bytes and `count + 1` offsets (`offsets[0] == 0`),
