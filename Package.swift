@@ -60,6 +60,6 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Tensor", "TestSupport"]),
         .testTarget(name: "NeighborSearchTests", dependencies: ["NeighborSearch", "EmbeddingCore", "TestSupport"]),
-        .testTarget(name: "CharVecEndToEndTests", dependencies: ["EmbeddingIO", "TestSupport"]),
+        .testTarget(name: "CharVecEndToEndTests", dependencies: ["charvec", "EmbeddingIO", "TestSupport"]),
     ]
 )
