@@ -51,7 +51,7 @@ final class RoundTripTests: XCTestCase {
     func testSpecialValuesRoundTripThroughText() throws {
         var table = EmbeddingTable(dimensions: 6)
         table.append("a", [0, -0.0, .infinity, -.infinity, .leastNonzeroMagnitude, .greatestFiniteMagnitude])
-        table.append("b", [1e-45, 1.17549435e-38, 3.4028235e38, 0.1, -123456.789, 16777217])
+        table.append("b", [Float(bitPattern: 1), .leastNormalMagnitude, 3.4028235e38, 0.1, -123456.789, 16777217])
         table.append("c", [.nan, 1, 2, 3, 4, 5])
         let directory = try Fixtures.temporaryDirectory()
         let path = directory.appendingPathComponent("special.vec").path
