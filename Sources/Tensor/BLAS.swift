@@ -74,7 +74,7 @@ public enum BLAS {
     @inline(__always)
     static func _checkExtent(_ count: Int, _ offset: Int, rows: Int, columns: Int, ld: Int, _ name: StaticString) {
         precondition(ld >= max(columns, 1), "\(name): leading dimension \(ld) < columns \(columns)")
-        precondition(offset >= 0 && (rows == 0 || offset + (rows - 1) * ld + columns <= count),
+        precondition(offset >= 0 && (rows == 0 || columns == 0 || offset + (rows - 1) * ld + columns <= count),
                      "\(name): \(rows) × \(columns) (ld \(ld)) at offset \(offset) exceeds buffer of \(count)")
     }
 

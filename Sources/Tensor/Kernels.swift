@@ -89,20 +89,18 @@ public enum Kernels {
         }
     }
 
-    /// `dx[i] = dy[i] · (1 − y[i]²)`: backward of tanh given its output `y`.
-    public static func tanhBackward(output y: [Scalar], _ dy: [Scalar], into dx: inout [Scalar], count: Int) {
-        _check(y.count, 0, count, "y"); _check(dy.count, 0, count, "dy"); _check(dx.count, 0, count, "dx")
+    /// `d[i] *= 1 − y[i]²` in place: backward of tanh given its output `y`.
+    public static func tanhBackward(output y: [Scalar], _ d: inout [Scalar], count: Int) {
+        _check(y.count, 0, count, "y"); _check(d.count, 0, count, "d")
         y.withUnsafeBufferPointer { py in
-            dy.withUnsafeBufferPointer { pdy in
-                dx.withUnsafeMutableBufferPointer { pdx in
-                    let one = Vector(repeating: 1)
-                    var i = 0
-                    while i < count {
-                        let w = min(8, count &- i)
-                        let yv = _load(py.baseAddress! + i, w)
-                        _store(_load(pdy.baseAddress! + i, w) * (one - yv * yv), pdx.baseAddress! + i, w)
-                        i &+= 8
-                    }
+            d.withUnsafeMutableBufferPointer { pd in
+                let one = Vector(repeating: 1)
+                var i = 0
+                while i < count {
+                    let w = min(8, count &- i)
+                    let yv = _load(py.baseAddress! + i, w)
+                    _store(_load(pd.baseAddress! + i, w) * (one - yv * yv), pd.baseAddress! + i, w)
+                    i &+= 8
                 }
             }
         }
