@@ -24,8 +24,9 @@ public enum Activations {
     /// Element-wise tanh. - Complexity: ~20 flops per lane.
     @inlinable @inline(__always)
     public static func tanh(_ x: Vector) -> Vector {
+        // Clamp with explicit masks: the generic `clamped` is not specialised across modules.
         let c = Vector(repeating: _clamp)
-        let xc = x.clamped(lowerBound: -c, upperBound: c)
+        let xc = x.replacing(with: c, where: x .> c).replacing(with: -c, where: x .< -c)
         let x2 = xc * xc
         var p = Vector(repeating: _a13)
         p = p * x2 + _a11
@@ -40,7 +41,8 @@ public enum Activations {
         q = q * x2 + _b2
         q = q * x2 + _b0
         let one = Vector(repeating: 1)
-        let y = (p / q).clamped(lowerBound: -one, upperBound: one)
+        let ratio = p / q
+        let y = ratio.replacing(with: one, where: ratio .> one).replacing(with: -one, where: ratio .< -one)
         // Below 4e-4, tanh(x) == x in Float; keeps tiny inputs exact.
         return y.replacing(with: xc, where: xc .* xc .< Vector(repeating: 1.6e-7))
     }
