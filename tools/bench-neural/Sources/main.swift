@@ -128,6 +128,7 @@ func run() throws {
     flops = 0
     var nWords = 0, nChars = 0, nSteps = 0
     let start = clock.now
+    let busy0 = systemBusySeconds(), cpu0 = processCPUSeconds()
     var elapsed = 0.0
     repeat {
         let b = nextBatch()
@@ -138,14 +139,34 @@ func run() throws {
         elapsed = Double(e.components.seconds) + Double(e.components.attoseconds) * 1e-18
     } while elapsed < o.seconds
 
+    let others = max(0, (systemBusySeconds() - busy0) - (processCPUSeconds() - cpu0)) / elapsed
     let mode = o.split ? "split" : "blas"
     print("{\"impl\": \"charvec\", \"cell\": \"\(o.cell)\", \"hidden\": \(o.hidden), \"batch\": \(o.batch), "
           + "\"threads\": \(o.threads), \"mode\": \"\(mode)\", \"seconds\": \(String(format: "%.2f", elapsed)), "
           + "\"steps\": \(nSteps), \"words\": \(nWords), \"words_per_sec\": \(String(format: "%.1f", Double(nWords) / elapsed)), "
           + "\"chars_per_word\": \(String(format: "%.3f", Double(nChars) / Double(nWords))), "
           + "\"flops_per_word\": \(String(format: "%.0f", flops / Double(nWords))), "
-          + "\"gflops\": \(String(format: "%.2f", flops / elapsed / 1e9)), \"params\": \(model.parameters.scalarCount)}")
+          + "\"gflops\": \(String(format: "%.2f", flops / elapsed / 1e9)), \"params\": \(model.parameters.scalarCount), "
+          + "\"proc_cpu_util\": \(String(format: "%.3f", (processCPUSeconds() - cpu0) / elapsed)), "
+          + "\"other_procs_cpu_util\": \(String(format: "%.3f", others))}")
 
 }
 
 try run()
+
+/// CPU-seconds the whole machine spent busy (from /proc/stat), as the reference measures it.
+func systemBusySeconds() -> Double {
+    guard let stat = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
+          let line = stat.split(separator: "\n").first else { return .nan }
+    let v = line.split(separator: " ").dropFirst().compactMap { Double($0) }
+    guard v.count > 4 else { return .nan }
+    return (v.reduce(0, +) - v[3] - v[4]) / Double(sysconf(Int32(_SC_CLK_TCK)))
+}
+
+/// CPU-seconds used by this process (all threads).
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) * 1e-6
+        + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) * 1e-6
+}
