@@ -41,6 +41,7 @@ public final class CharToVectorModel {
     var replicas: [_Replica] = []
     var splits: [Range<Int>] = []
     var forwardRows = -1
+    var dropoutSeed: UInt64
 
     /// Names, shapes and offsets of the parameters.
     public var layout: ParameterLayout { parameters.layout }
@@ -50,6 +51,7 @@ public final class CharToVectorModel {
         let problems = c.problems()
         precondition(problems.isEmpty, "invalid model configuration: " + problems.joined(separator: "; "))
         configuration = c
+        dropoutSeed = c.seed
         var layout = ParameterLayout()
         embedding = CharEmbedding(vocabularySize: c.vocabularySize, dimensions: c.characterDimensions,
                                   paddingIndex: c.paddingIndex, name: "embedding", layout: &layout)
@@ -76,6 +78,27 @@ public final class CharToVectorModel {
     /// Sets every gradient to zero.
     public func zeroGradients() { gradients.zero() }
 
+    /// One gradient computation: zeroes ``gradients``, runs ``forward(_:training:)``, applies `loss`
+    /// to the predictions and backpropagates its gradient. Returns the loss value.
+    ///
+    /// ```swift
+    /// let value = model.computeGradients(batch) { MSELoss()($0, targets) }
+    /// ```
+    @discardableResult
+    public func computeGradients(_ batch: CharacterBatch, training: Bool = true,
+                                 loss: (_ predictions: Matrix) -> (value: Double, gradient: Matrix)) -> Double {
+        zeroGradients()
+        let (value, dPredictions) = loss(forward(batch, training: training))
+        backward(dPredictions)
+        return value
+    }
+
+    /// Restarts the dropout masks' random stream (e.g. to replay a step exactly, or in gradient checks).
+    public func reseedDropout(_ seed: UInt64) {
+        for (i, r) in replicas.enumerated() { r.rng = SplitMix64(seed: seed &+ 0x5EED &* UInt64(i + 1)) }
+        dropoutSeed = seed
+    }
+
     /// Predictions `[B × outputDimensions]` for `batch`, in batch order.
     ///
     /// `training` enables dropout and keeps the activations that ``backward(_:)`` needs
@@ -86,7 +109,7 @@ public final class CharToVectorModel {
         let parts = min(threadCount, b)
         splits = (0..<parts).map { i in b * i / parts ..< b * (i + 1) / parts }
         while replicas.count < parts {
-            replicas.append(_Replica(seed: configuration.seed &+ 0x5EED &* UInt64(replicas.count + 1)))
+            replicas.append(_Replica(seed: dropoutSeed &+ 0x5EED &* UInt64(replicas.count + 1)))
         }
         let o = configuration.outputDimensions
         var out = Matrix(rows: b, columns: o)

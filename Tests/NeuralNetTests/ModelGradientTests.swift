@@ -39,6 +39,28 @@ final class ModelGradientTests: XCTestCase {
         check(ModelFixtures.configuration(.lstm, layers: 2), lengths: [3, 1, 4, 2, 5], threads: 2)
     }
 
+    func testDropoutWithReplayedMasks() {
+        var c = ModelFixtures.configuration(.lstm, layers: 2)
+        c.dropout = 0.3
+        let model = CharToVectorModel(configuration: c)
+        let batch = ModelFixtures.batch(lengths: [3, 1, 4, 2])
+        let targets = ModelFixtures.targets(rows: 4, columns: c.outputDimensions, seed: 3)
+        let mse = MSELoss()
+        model.reseedDropout(17)
+        model.computeGradients(batch) { mse($0, targets) }
+        let analytic = model.gradients.values
+        var values = model.parameters.values
+        let result = checkGradients(values: &values, analytic: analytic, indices: Array(stride(from: 0, to: values.count, by: 3))) { v in
+            model.parameters.values = v
+            model.reseedDropout(17)
+            return mse(model.forward(batch), targets).value
+        }
+        assertGradientsMatch(result, "dropout 0.3")
+        model.reseedDropout(18)
+        XCTAssertNotEqual(model.forward(batch).storage, model.forward(batch).storage, "masks change between steps")
+        XCTAssertEqual(model.predict(batch).storage, model.predict(batch).storage, "no dropout when predicting")
+    }
+
     func testTwoThreadsGiveTheSameResultAsOne() {
         let c = ModelFixtures.configuration(.lstm, layers: 2)
         let batch = ModelFixtures.batch(lengths: [3, 1, 4, 2, 5, 2, 2])
