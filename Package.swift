@@ -54,6 +54,9 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Neural-core throughput benchmark (tools/bench-neural/run.sh compares it with PyTorch).
+        .executableTarget(name: "neural-bench", dependencies: ["NeuralNet"], path: "tools/bench-neural/Sources"),
+
         .testTarget(name: "EmbeddingCoreTests", dependencies: ["EmbeddingCore", "TestSupport"]),
         .testTarget(name: "EmbeddingIOTests", dependencies: ["EmbeddingIO", "TestSupport"]),
         .testTarget(name: "EmbeddingAuditTests", dependencies: ["EmbeddingAudit", "EmbeddingIO", "TestSupport"]),

@@ -1,0 +1,53 @@
+import Tensor
+
+/// Hyper-parameters of a ``CharToVectorModel`` (Mimick: Pinter et al. 2017).
+///
+/// Defaults are the project's default model: char dim 20, BiLSTM hidden 50 per direction,
+/// MLP 100, output 384, no dropout.
+public struct CharToVectorConfiguration: Sendable, Equatable, Codable {
+    /// Recurrent cell.
+    public var cell: RecurrentCellKind = .lstm
+    /// Stacked recurrent layers (≥ 1).
+    public var layers: Int = 1
+    /// Run a reverse direction too and concatenate both final states.
+    public var bidirectional: Bool = true
+    /// Character embedding size.
+    public var characterDimensions: Int = 20
+    /// Recurrent hidden size per direction.
+    public var hiddenSize: Int = 50
+    /// Hidden width of the tanh MLP.
+    public var mlpHiddenSize: Int = 100
+    /// Output (target embedding) dimension.
+    public var outputDimensions: Int = 384
+    /// Dropout probability between recurrent layers and on the word representation (0 = off).
+    public var dropout: Scalar = 0
+    /// Seed of initialisation and dropout masks.
+    public var seed: UInt64 = 1
+    /// Character vocabulary size, including the unknown and padding slots.
+    public var vocabularySize: Int
+    /// Id of the padding slot (its embedding stays zero).
+    public var paddingIndex: Int32 = 0
+    /// Id of the unknown-character slot (an ordinary trainable row).
+    public var unknownIndex: Int32 = 1
+
+    public init(vocabularySize: Int) { self.vocabularySize = vocabularySize }
+
+    /// Width of the word representation fed to the MLP: `directions · hiddenSize`.
+    public var representationDimensions: Int { hiddenSize * (bidirectional ? 2 : 1) }
+
+    /// Checks ranges; returns a message per problem (empty when valid).
+    public func problems() -> [String] {
+        var out: [String] = []
+        if layers < 1 { out.append("layers must be at least 1 (got \(layers))") }
+        if characterDimensions < 1 { out.append("character dimensions must be positive (got \(characterDimensions))") }
+        if hiddenSize < 1 { out.append("hidden size must be positive (got \(hiddenSize))") }
+        if mlpHiddenSize < 1 { out.append("MLP hidden size must be positive (got \(mlpHiddenSize))") }
+        if outputDimensions < 1 { out.append("output dimensions must be positive (got \(outputDimensions))") }
+        if !(dropout >= 0 && dropout < 1) { out.append("dropout must be in [0, 1) (got \(dropout))") }
+        if vocabularySize < 2 { out.append("vocabulary needs at least the padding and unknown slots (got \(vocabularySize))") }
+        for (name, id) in [("padding", paddingIndex), ("unknown", unknownIndex)] where id < 0 || Int(id) >= vocabularySize {
+            out.append("\(name) index \(id) outside 0..<\(vocabularySize)")
+        }
+        return out
+    }
+}

@@ -1,0 +1,240 @@
+import Tensor
+
+/// The recurrent cell of a ``RecurrentLayer``.
+public enum RecurrentCellKind: String, Sendable, Codable, CaseIterable {
+    /// LSTM, gates `[i f g o]` (Hochreiter & Schmidhuber 1997; PyTorch's order and equations).
+    case lstm
+    /// GRU, gates `[r z n]` with `n = tanh(xWn + bxn + r ⊙ (hWn + bhn))` (Cho et al. 2014; PyTorch's form).
+    case gru
+
+    /// Gate blocks per unit: 4 for LSTM, 3 for GRU.
+    public var gateCount: Int { self == .lstm ? 4 : 3 }
+}
+
+/// One LSTM or GRU layer, unidirectional or bidirectional, over a ``PackedSequences`` batch.
+///
+/// Notation: `N` packed rows (Σ lengths), `D` input size, `H` hidden size per direction,
+/// `G = gateCount·H`, `S = directions·H` output width. Per direction the parameters are
+/// `Wx [D × G]`, `Wh [H × G]`, `b [G]` (LSTM forget block initialised to 1) and, for GRU only,
+/// `bhn [H]`; gates are `x·Wx + h·Wh + b`.
+///
+/// Forward: one GEMM `X[N × D]·Wx` for all steps, then per step `h·Wh` on the running rows only
+/// plus one fused SIMD kernel. Backward: per step the fused kernel and `dGates·Whᵀ`, then one GEMM
+/// each for `dWx`, `dWh` and `dX` over all steps. Output `Y [N × S]`: forward direction in columns
+/// `0 ..< H`, reverse direction in `H ..< 2H`; the reverse direction starts at each word's own last
+/// character. - Complexity: ≈ 2·N·G·(D + H) flops forward per direction, twice that backward.
+public struct RecurrentLayer: Sendable {
+    /// The parameter entries of one direction.
+    public struct Direction: Sendable {
+        public let reverse: Bool
+        public let inputWeight: ParameterLayout.Entry
+        public let recurrentWeight: ParameterLayout.Entry
+        public let bias: ParameterLayout.Entry
+        public let recurrentNewBias: ParameterLayout.Entry?
+    }
+
+    public let cell: RecurrentCellKind
+    public let inputDimensions: Int
+    public let hiddenSize: Int
+    public let directions: [Direction]
+
+    /// Output width `directions · hiddenSize`.
+    public var outputDimensions: Int { hiddenSize * directions.count }
+
+    /// Declares `"<name>.{forward,reverse}.{inputWeight,recurrentWeight,bias[,recurrentNewBias]}"`.
+    public init(cell: RecurrentCellKind, inputDimensions: Int, hiddenSize: Int, bidirectional: Bool,
+                name: String, layout: inout ParameterLayout) {
+        self.cell = cell
+        self.inputDimensions = inputDimensions
+        self.hiddenSize = hiddenSize
+        let g = cell.gateCount * hiddenSize
+        directions = (bidirectional ? [false, true] : [false]).map { reverse in
+            let prefix = "\(name).\(reverse ? "reverse" : "forward")"
+            return Direction(
+                reverse: reverse,
+                inputWeight: layout.add("\(prefix).inputWeight", rows: inputDimensions, columns: g),
+                recurrentWeight: layout.add("\(prefix).recurrentWeight", rows: hiddenSize, columns: g),
+                bias: layout.add("\(prefix).bias", rows: 1, columns: g),
+                recurrentNewBias: cell == .gru ? layout.add("\(prefix).recurrentNewBias", rows: 1, columns: hiddenSize) : nil)
+        }
+    }
+
+    /// Xavier-uniform `Wx` per gate block, orthogonal `Wh` per gate block, zero biases except the
+    /// LSTM forget gate (1, Jozefowicz et al. 2015).
+    public func initialize(_ p: inout some ParameterSet, rng: inout SplitMix64) {
+        let h = hiddenSize
+        for d in directions {
+            for gate in 0..<cell.gateCount {
+                let cols = gate * h ..< (gate + 1) * h
+                Initialization.xavierUniform(&p, d.inputWeight, fanIn: inputDimensions, fanOut: h, columns: cols, rng: &rng)
+                Initialization.orthogonal(&p, d.recurrentWeight, columns: cols, rng: &rng)
+            }
+            Initialization.fill(&p, d.bias, value: 0)
+            if cell == .lstm { Initialization.fill(&p, d.bias, value: 1, range: h ..< 2 * h) }
+            if let bhn = d.recurrentNewBias { Initialization.fill(&p, bhn, value: 0) }
+        }
+    }
+
+    /// Runs the layer on packed input `x [N × D]`; the output `Y [N × S]` is `cache.output`.
+    public func forward(_ x: [Scalar], sequences: PackedSequences, parameters: some ParameterSet,
+                        cache: RecurrentLayerCache) {
+        let n = sequences.totalRows, s = outputDimensions
+        precondition(x.count >= n * inputDimensions, "input has \(x.count) scalars, need \(n) × \(inputDimensions)")
+        cache._prepare(rows: n, batch: sequences.count, layer: self)
+        for (index, d) in directions.enumerated() {
+            _forward(direction: d, column: index * hiddenSize, stride: s, x: x, sequences: sequences,
+                     parameters: parameters.values, cache: cache, work: cache.directions[index])
+        }
+    }
+
+    /// Backpropagates `dOutput [N × S]` (for the output of the last ``forward`` with this cache):
+    /// accumulates parameter gradients into `gradients` and writes `dInput [N × D]` (overwrites).
+    public func backward(dOutput: [Scalar], input x: [Scalar], sequences: PackedSequences,
+                         parameters: some ParameterSet, cache: RecurrentLayerCache,
+                         gradients: inout some ParameterSet, dInput: inout [Scalar]) {
+        let n = sequences.totalRows, s = outputDimensions
+        precondition(dOutput.count >= n * s, "dOutput has \(dOutput.count) scalars, need \(n) × \(s)")
+        if dInput.count < n * inputDimensions { dInput = [Scalar](repeating: 0, count: n * inputDimensions) }
+        for (index, d) in directions.enumerated() {
+            _backward(direction: d, column: index * hiddenSize, stride: s, dOutput: dOutput, x: x,
+                      sequences: sequences, parameters: parameters.values, gradients: &gradients.values,
+                      work: cache.directions[index], dInput: &dInput, accumulateInput: index > 0)
+        }
+    }
+
+    /// Time steps in processing order.
+    @inline(__always)
+    func _steps(_ d: Direction, _ t: Int) -> [Int] { d.reverse ? Array((0..<t).reversed()) : Array(0..<t) }
+
+    func _forward(direction d: Direction, column: Int, stride s: Int, x: [Scalar], sequences seq: PackedSequences,
+                  parameters p: [Scalar], cache: RecurrentLayerCache, work w: RecurrentLayerCache.DirectionCache) {
+        let h = hiddenSize, g = cell.gateCount * h, n = seq.totalRows
+        // All input projections in one GEMM: gates = b + X·Wx.
+        Kernels.broadcastRows(p, d.bias.offset, into: &w.gates, 0, rows: n, columns: g, ld: g)
+        BLAS.gemm(m: n, n: g, k: inputDimensions, x, 0, lda: inputDimensions, p, d.inputWeight.offset, ldb: g,
+                  beta: 1, &w.gates, 0, ldc: g)
+        var previous: Int? = nil
+        for t in _steps(d, seq.maxLength) {
+            let rows = seq.batchSizes[t], row0 = seq.offsets[t]
+            let withPrevious = previous.map { min(rows, seq.batchSizes[$0]) } ?? 0
+            let previousRow0 = previous.map { seq.offsets[$0] } ?? 0
+            // Packed copy of the previous state (zeros for words starting here): reused by backward.
+            Kernels.copyRows(cache.output, previousRow0 * s + column, srcLd: s, into: &w.hPrevious, row0 * h, dstLd: h,
+                             rows: withPrevious, columns: h)
+            Kernels.zero(&w.hPrevious, (row0 + withPrevious) * h, count: (rows - withPrevious) * h)
+            switch cell {
+            case .lstm:
+                Kernels.copyRows(w.cell, previousRow0 * h, srcLd: h, into: &w.cPrevious, row0 * h, dstLd: h,
+                                 rows: withPrevious, columns: h)
+                Kernels.zero(&w.cPrevious, (row0 + withPrevious) * h, count: (rows - withPrevious) * h)
+                BLAS.gemm(m: withPrevious, n: g, k: h, w.hPrevious, row0 * h, lda: h, p, d.recurrentWeight.offset, ldb: g,
+                          beta: 1, &w.gates, row0 * g, ldc: g)
+                RecurrentKernels.lstmForward(rows: rows, hiddenSize: h, gates: &w.gates, row0 * g,
+                                             cPrevious: w.cPrevious, row0 * h, cell: &w.cell, row0 * h,
+                                             tanhCell: &w.tanhCell, row0 * h,
+                                             hidden: &cache.output, row0 * s + column, hiddenStride: s)
+            case .gru:
+                BLAS.gemm(m: withPrevious, n: g, k: h, w.hPrevious, row0 * h, lda: h, p, d.recurrentWeight.offset, ldb: g,
+                          beta: 0, &w.recurrent, 0, ldc: g)
+                Kernels.zero(&w.recurrent, withPrevious * g, count: (rows - withPrevious) * g)
+                RecurrentKernels.gruForward(rows: rows, hiddenSize: h, gates: &w.gates, row0 * g, recurrent: w.recurrent,
+                                            hiddenBias: p, d.recurrentNewBias!.offset,
+                                            hPrevious: w.hPrevious, row0 * h, recurrentNew: &w.cell, row0 * h,
+                                            hidden: &cache.output, row0 * s + column, hiddenStride: s)
+            }
+            previous = t
+        }
+    }
+
+    func _backward(direction d: Direction, column: Int, stride s: Int, dOutput: [Scalar], x: [Scalar],
+                   sequences seq: PackedSequences, parameters p: [Scalar], gradients: inout [Scalar],
+                   work w: RecurrentLayerCache.DirectionCache, dInput: inout [Scalar], accumulateInput: Bool) {
+        let h = hiddenSize, g = cell.gateCount * h, n = seq.totalRows
+        let steps = _steps(d, seq.maxLength)
+        Kernels.zero(&w.dhCarry, 0, count: seq.count * h)
+        Kernels.zero(&w.dcCarry, 0, count: seq.count * h)
+        for position in steps.indices.reversed() {
+            let t = steps[position]
+            let previous: Int? = position > 0 ? steps[position - 1] : nil
+            let rows = seq.batchSizes[t], row0 = seq.offsets[t]
+            let previousRows = previous.map { seq.batchSizes[$0] } ?? 0
+            let withPrevious = min(rows, previousRows)
+            switch cell {
+            case .lstm:
+                RecurrentKernels.lstmBackward(rows: rows, hiddenSize: h, gates: w.gates, row0 * g,
+                                              cPrevious: w.cPrevious, row0 * h, tanhCell: w.tanhCell, row0 * h,
+                                              dOutput: dOutput, row0 * s + column, dOutputStride: s,
+                                              dhCarry: w.dhCarry, dcCarry: &w.dcCarry, dGates: &w.dGates, row0 * g)
+                BLAS.gemm(transposeB: true, m: withPrevious, n: h, k: g, w.dGates, row0 * g, lda: g,
+                          p, d.recurrentWeight.offset, ldb: g, beta: 0, &w.dhCarry, 0, ldc: h)
+            case .gru:
+                RecurrentKernels.gruBackward(rows: rows, hiddenSize: h, gates: w.gates, row0 * g,
+                                             recurrentNew: w.cell, row0 * h, hPrevious: w.hPrevious, row0 * h,
+                                             dOutput: dOutput, row0 * s + column, dOutputStride: s,
+                                             dhCarry: &w.dhCarry, dGatesInput: &w.dGates, row0 * g,
+                                             dGatesRecurrent: &w.dGatesRecurrent, row0 * g)
+                BLAS.gemm(transposeB: true, m: withPrevious, n: h, k: g, w.dGatesRecurrent, row0 * g, lda: g,
+                          p, d.recurrentWeight.offset, ldb: g, beta: 1, &w.dhCarry, 0, ldc: h)
+            }
+            // Words whose previous step exists but that did not run at step t get no recurrent gradient.
+            if previousRows > withPrevious {
+                Kernels.zero(&w.dhCarry, withPrevious * h, count: (previousRows - withPrevious) * h)
+                Kernels.zero(&w.dcCarry, withPrevious * h, count: (previousRows - withPrevious) * h)
+            }
+        }
+        // Whole-sequence GEMMs for the weight and input gradients.
+        let dRecurrent = cell == .lstm ? w.dGates : w.dGatesRecurrent
+        BLAS.gemm(transposeA: true, m: inputDimensions, n: g, k: n, x, 0, lda: inputDimensions, w.dGates, 0, ldb: g,
+                  beta: 1, &gradients, d.inputWeight.offset, ldc: g)
+        BLAS.gemm(transposeA: true, m: h, n: g, k: n, w.hPrevious, 0, lda: h, dRecurrent, 0, ldb: g,
+                  beta: 1, &gradients, d.recurrentWeight.offset, ldc: g)
+        Kernels.addColumnSums(w.dGates, 0, rows: n, columns: g, ld: g, into: &gradients, d.bias.offset)
+        if let bhn = d.recurrentNewBias {
+            Kernels.addColumnSums(dRecurrent, 2 * h, rows: n, columns: h, ld: g, into: &gradients, bhn.offset)
+        }
+        BLAS.gemm(transposeB: true, m: n, n: inputDimensions, k: g, w.dGates, 0, lda: g, p, d.inputWeight.offset, ldb: g,
+                  beta: accumulateInput ? 1 : 0, &dInput, 0, ldc: inputDimensions)
+    }
+}
+
+/// Scratch and cached activations of one ``RecurrentLayer`` (a per-thread workspace, like
+/// fastText's `Model::State`). Buffers grow to the largest batch seen and are reused.
+public final class RecurrentLayerCache {
+    /// Per-direction buffers; names follow ``RecurrentLayer``'s notation.
+    final class DirectionCache {
+        var gates: [Scalar] = []            // [N × G] activations
+        var hPrevious: [Scalar] = []        // [N × H]
+        var cPrevious: [Scalar] = []        // [N × H] (LSTM)
+        var cell: [Scalar] = []             // [N × H] LSTM c; GRU hWn + bhn
+        var tanhCell: [Scalar] = []         // [N × H] (LSTM)
+        var recurrent: [Scalar] = []        // [B × G] GRU h·Wh scratch
+        var dGates: [Scalar] = []           // [N × G]
+        var dGatesRecurrent: [Scalar] = []  // [N × G] (GRU)
+        var dhCarry: [Scalar] = []          // [B × H]
+        var dcCarry: [Scalar] = []          // [B × H]
+    }
+
+    /// The layer output `Y [N × S]` of the last forward pass.
+    public internal(set) var output: [Scalar] = []
+    var directions: [DirectionCache] = []
+
+    public init() {}
+
+    func _prepare(rows n: Int, batch b: Int, layer: RecurrentLayer) {
+        let h = layer.hiddenSize, g = layer.cell.gateCount * h
+        func grow(_ a: inout [Scalar], _ count: Int) {
+            if a.count < count { a = [Scalar](repeating: 0, count: count) }
+        }
+        grow(&output, n * layer.outputDimensions)
+        while directions.count < layer.directions.count { directions.append(DirectionCache()) }
+        for w in directions {
+            grow(&w.gates, n * g); grow(&w.hPrevious, n * h); grow(&w.cell, n * h)
+            grow(&w.dGates, n * g); grow(&w.dhCarry, b * h); grow(&w.dcCarry, b * h)
+            if layer.cell == .lstm {
+                grow(&w.cPrevious, n * h); grow(&w.tanhCell, n * h)
+            } else {
+                grow(&w.recurrent, b * g); grow(&w.dGatesRecurrent, n * g)
+            }
+        }
+    }
+}

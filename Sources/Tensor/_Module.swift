@@ -1,1 +1,0 @@
-// Tensor module: placeholder until its first real source lands.

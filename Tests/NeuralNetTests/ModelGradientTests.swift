@@ -1,0 +1,79 @@
+import XCTest
+import NeuralNet
+import TestSupport
+
+/// Finite-difference checks of the whole char-to-vector model (embedding → 2-layer BiLSTM/BiGRU →
+/// MLP) with MSE to targets that include a zero vector, on a masked (variable-length) batch.
+final class ModelGradientTests: XCTestCase {
+    func check(_ configuration: CharToVectorConfiguration, lengths: [Int], threads: Int = 1,
+               file: StaticString = #filePath, line: UInt = #line) {
+        let model = CharToVectorModel(configuration: configuration)
+        model.threadCount = threads
+        // Move biases and the padding row off their special initial values.
+        var rng = SplitMix64(seed: 99)
+        for i in model.parameters.values.indices { model.parameters.values[i] += 0.1 * rng.uniform(-1, 1) }
+        let batch = ModelFixtures.batch(lengths: lengths)
+        var targets = ModelFixtures.targets(rows: lengths.count, columns: configuration.outputDimensions, seed: 3)
+        for j in 0..<targets.columns { targets[1, j] = 0 }  // a zero target vector
+        let mse = MSELoss()
+        model.zeroGradients()
+        let (_, dPredictions) = mse(model.forward(batch), targets)
+        model.backward(dPredictions)
+        let analytic = model.gradients.values
+        var values = model.parameters.values
+        let paddingRow = model.embedding.table.offset ..< model.embedding.table.offset + configuration.characterDimensions
+        let indices = values.indices.filter { !paddingRow.contains($0) }
+        let result = checkGradients(values: &values, analytic: analytic, indices: indices) { v in
+            model.parameters.values = v
+            return mse(model.forward(batch), targets).value
+        }
+        assertGradientsMatch(result, "\(configuration.cell) layers \(configuration.layers) lengths \(lengths) threads \(threads)",
+                             file: file, line: line)
+    }
+
+    func testBiLSTMTwoLayersMaskedBatch() { check(ModelFixtures.configuration(.lstm, layers: 2), lengths: [3, 1, 4, 2]) }
+    func testBiGRUTwoLayersMaskedBatch() { check(ModelFixtures.configuration(.gru, layers: 2), lengths: [3, 1, 4, 2]) }
+    func testBiLSTMUniformBatch() { check(ModelFixtures.configuration(.lstm), lengths: [3, 3, 3]) }
+    func testUnidirectionalGRU() { check(ModelFixtures.configuration(.gru, bidirectional: false), lengths: [2, 5, 1]) }
+    func testBiLSTMSplitAcrossTwoThreads() {
+        check(ModelFixtures.configuration(.lstm, layers: 2), lengths: [3, 1, 4, 2, 5], threads: 2)
+    }
+
+    func testDropoutWithReplayedMasks() {
+        var c = ModelFixtures.configuration(.lstm, layers: 2)
+        c.dropout = 0.3
+        let model = CharToVectorModel(configuration: c)
+        let batch = ModelFixtures.batch(lengths: [3, 1, 4, 2])
+        let targets = ModelFixtures.targets(rows: 4, columns: c.outputDimensions, seed: 3)
+        let mse = MSELoss()
+        model.reseedDropout(17)
+        model.computeGradients(batch) { mse($0, targets) }
+        let analytic = model.gradients.values
+        var values = model.parameters.values
+        let result = checkGradients(values: &values, analytic: analytic, indices: Array(stride(from: 0, to: values.count, by: 3))) { v in
+            model.parameters.values = v
+            model.reseedDropout(17)
+            return mse(model.forward(batch), targets).value
+        }
+        assertGradientsMatch(result, "dropout 0.3")
+        model.reseedDropout(18)
+        XCTAssertNotEqual(model.forward(batch).storage, model.forward(batch).storage, "masks change between steps")
+        XCTAssertEqual(model.predict(batch).storage, model.predict(batch).storage, "no dropout when predicting")
+    }
+
+    func testTwoThreadsGiveTheSameResultAsOne() {
+        let c = ModelFixtures.configuration(.lstm, layers: 2)
+        let batch = ModelFixtures.batch(lengths: [3, 1, 4, 2, 5, 2, 2])
+        let targets = ModelFixtures.targets(rows: batch.count, columns: c.outputDimensions, seed: 4)
+        var results: [([Float], [Float])] = []
+        for threads in [1, 2] {
+            let model = CharToVectorModel(configuration: c)
+            model.threadCount = threads
+            let predictions = model.forward(batch)
+            model.backward(MSELoss()(predictions, targets).gradient)
+            results.append((predictions.storage, model.gradients.values))
+        }
+        assertClose(results[1].0, results[0].0, "predictions")
+        assertClose(results[1].1, results[0].1, absoluteTolerance: 1e-6, relativeTolerance: 1e-4, "gradients")
+    }
+}

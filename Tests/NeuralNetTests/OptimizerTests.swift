@@ -1,0 +1,114 @@
+import XCTest
+import NeuralNet
+import TestSupport
+
+final class OptimizerTests: XCTestCase {
+    func layout(_ n: Int) -> ParameterLayout {
+        var l = ParameterLayout()
+        l.add("w", rows: 1, columns: n)
+        return l
+    }
+
+    func testAdamMatchesTheBiasCorrectedFormula() {
+        let n = 11
+        var p = FlatParameters(layout: layout(n), values: randomProjection(count: n, seed: 1))
+        var reference = p.values.map(Double.init)
+        var m = [Double](repeating: 0, count: n), v = m
+        var adam = Adam(parameterCount: n, learningRate: 0.01)
+        for t in 1...3 {
+            let g = FlatParameters(layout: p.layout, values: randomProjection(count: n, seed: UInt64(10 + t)))
+            adam.update(&p, gradients: g)
+            for i in 0..<n {
+                let gi = Double(g.values[i])
+                m[i] = 0.9 * m[i] + 0.1 * gi
+                v[i] = 0.999 * v[i] + 0.001 * gi * gi
+                let mHat = m[i] / (1 - pow(0.9, Double(t))), vHat = v[i] / (1 - pow(0.999, Double(t)))
+                reference[i] -= 0.01 * mHat / (vHat.squareRoot() + 1e-8)
+            }
+        }
+        XCTAssertEqual(adam.step, 3)
+        assertClose(p.values, reference.map(Float.init), absoluteTolerance: 1e-6)
+    }
+
+    func testSGDWithMomentum() {
+        var p = FlatParameters(layout: layout(2), values: [1, -1])
+        let g = FlatParameters(layout: p.layout, values: [0.5, 1])
+        var sgd = SGD(parameterCount: 2, learningRate: 0.1, momentum: 0.9)
+        sgd.update(&p, gradients: g)
+        sgd.update(&p, gradients: g)
+        // u1 = g, u2 = 1.9 g; θ = θ0 − 0.1·(g + 1.9g) = θ0 − 0.29 g
+        assertClose(p.values, [1 - 0.29 * 0.5, -1 - 0.29])
+    }
+
+    func testClippingByGlobalNorm() {
+        var l = ParameterLayout()
+        l.add("a", rows: 1, columns: 2)
+        l.add("b", rows: 1, columns: 1)
+        var g = FlatParameters(layout: l, values: [3, 0, 4])
+        let norm = GradientClipping.clipByGlobalNorm(&g, maxNorm: 1)
+        XCTAssertEqual(norm, 5, accuracy: 1e-9)
+        XCTAssertEqual(g.globalNorm, 1, accuracy: 1e-5)
+        assertClose(g.values, [0.6, 0, 0.8])
+        var small = FlatParameters(layout: l, values: [0.1, 0, 0])
+        GradientClipping.clipByGlobalNorm(&small, maxNorm: 1)
+        XCTAssertEqual(small.values, [0.1, 0, 0])
+    }
+
+    func testLearningRateSchedules() {
+        XCTAssertEqual(LearningRateSchedule.constant.learningRate(base: 0.1, step: 99), 0.1)
+        XCTAssertEqual(LearningRateSchedule.stepDecay(every: 10, factor: 0.5).learningRate(base: 1, step: 25), 0.25)
+        XCTAssertEqual(LearningRateSchedule.exponential(rate: 0.5).learningRate(base: 1, step: 3), 0.125)
+        let sgdr = LearningRateSchedule.cosineWarmRestarts(period: 10, multiplier: 2, minimum: 0)
+        XCTAssertEqual(sgdr.learningRate(base: 1, step: 0), 1)
+        XCTAssertEqual(sgdr.learningRate(base: 1, step: 5), 0.5, accuracy: 1e-6)
+        XCTAssertEqual(sgdr.learningRate(base: 1, step: 10), 1, "restart")
+        XCTAssertEqual(sgdr.learningRate(base: 1, step: 20), 0.5, accuracy: 1e-6, "second period is 20 long")
+    }
+
+    func testNonFiniteGuardNamesTheParameter() throws {
+        let model = CharToVectorModel(configuration: ModelFixtures.configuration(.lstm))
+        XCTAssertNil(NonFiniteGuard.check(model.gradients))
+        let entry = model.layout.entry(named: "rnn0.reverse.recurrentWeight")!
+        model.gradients.values[entry.offset + 2 * entry.columns + 3] = .nan
+        let report = try XCTUnwrap(NonFiniteGuard.check(model.gradients))
+        XCTAssertEqual(report.parameter, "rnn0.reverse.recurrentWeight")
+        XCTAssertEqual(report.row, 2)
+        XCTAssertEqual(report.column, 3)
+        XCTAssertThrowsError(try NonFiniteGuard.validate(loss: 1, gradients: model.gradients))
+        model.zeroGradients()
+        XCTAssertThrowsError(try NonFiniteGuard.validate(loss: .infinity, gradients: model.gradients)) { error in
+            XCTAssertEqual((error as? NonFiniteReport)?.source, "loss")
+        }
+        XCTAssertNoThrow(try NonFiniteGuard.validate(loss: 1, gradients: model.gradients))
+    }
+
+    func testInitialisationIsSeededWithForgetBiasOneAndOrthogonalRecurrentBlocks() {
+        var c = ModelFixtures.configuration(.lstm)
+        c.hiddenSize = 6
+        let a = CharToVectorModel(configuration: c), b = CharToVectorModel(configuration: c)
+        XCTAssertEqual(a.parameters, b.parameters)
+        c.seed = 6
+        XCTAssertNotEqual(CharToVectorModel(configuration: c).parameters, a.parameters)
+        let bias = a.parameters.tensor(named: "rnn0.forward.bias")
+        XCTAssertEqual(Array(bias.storage[6..<12]), [Float](repeating: 1, count: 6))
+        XCTAssertEqual(Array(bias.storage[0..<6]), [Float](repeating: 0, count: 6))
+        let wh = a.parameters.tensor(named: "rnn0.forward.recurrentWeight")  // [H × 4H]
+        for gate in 0..<4 {
+            for i in 0..<6 {
+                for j in 0..<6 {
+                    var dot: Float = 0
+                    for k in 0..<6 { dot += wh[i, gate * 6 + k] * wh[j, gate * 6 + k] }
+                    XCTAssertEqual(dot, i == j ? 1 : 0, accuracy: 1e-5, "gate \(gate) rows \(i), \(j)")
+                }
+            }
+        }
+    }
+
+    func testParameterSetRoundTripsThroughFlatValues() {
+        let model = CharToVectorModel(configuration: ModelFixtures.configuration(.gru, layers: 2))
+        let restored = FlatParameters(layout: model.layout, values: model.parameters.values)
+        XCTAssertEqual(restored, model.parameters)
+        XCTAssertEqual(model.layout.entry(containing: model.layout.scalarCount - 1).name, "mlp.output.bias")
+        XCTAssertEqual(model.layout.entries.map(\.name).first, "embedding.table")
+    }
+}

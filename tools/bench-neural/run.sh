@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Throughput of the neural core against PyTorch, same model, same words, same run.
+#
+#   tools/bench-neural/run.sh [seconds-per-run=10] [repeats=3]
+#
+# For each model (hidden 50 and 256), batch (64, 256) and thread count (1, 2) it runs, one at
+# a time and interleaved: charvec with OpenBLAS threads ("blas"), charvec splitting the batch
+# across threads with single-threaded OpenBLAS ("split", 2 threads only), and the reference
+# peer mimick_ref.py --bench. Prints a Markdown table of medians; raw JSON lines go to
+# $OUT (default /tmp/charvec-bench-neural.jsonl).
+# Env: TORCH_VENV (default /tmp/torchenv; created with pip if missing), DATA, REF.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+RUN_SECONDS=${1:-10}
+REPEATS=${2:-3}
+VENV=${TORCH_VENV:-/tmp/torchenv}
+SHARED=${SHARED:-$ROOT/../shared}
+DATA=${DATA:-$SHARED/data/en-19k-384d.vec.gz}
+REF=${REF:-$SHARED/reference/mimick_ref.py}
+OUT=${OUT:-/tmp/charvec-bench-neural.jsonl}
+WORDS=/tmp/charvec-bench-words.txt
+
+if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import torch' 2>/dev/null; then
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install --quiet torch numpy
+fi
+(cd "$ROOT" && swift build -c release --product neural-bench >&2)
+BENCH="$ROOT/.build/release/neural-bench"
+"$VENV/bin/python" "$ROOT/tools/bench-neural/export_words.py" "$DATA" "$WORDS" "$(dirname "$REF")"
+: > "$OUT"
+
+for repeat in $(seq "$REPEATS"); do
+    for hidden in 50 256; do
+        for batch in 64 256; do
+            for threads in 1 2; do
+                "$BENCH" --words "$WORDS" --hidden "$hidden" --batch "$batch" --threads "$threads" \
+                    --seconds "$RUN_SECONDS" >> "$OUT"
+                if [ "$threads" -gt 1 ]; then
+                    "$BENCH" --words "$WORDS" --hidden "$hidden" --batch "$batch" --threads "$threads" --split \
+                        --seconds "$RUN_SECONDS" >> "$OUT"
+                fi
+                "$VENV/bin/python" "$REF" --train "$DATA" --bench "$RUN_SECONDS" --batch "$batch" \
+                    --hidden "$hidden" --threads "$threads" 2>/dev/null | sed 's/^{/{"impl": "pytorch", /' >> "$OUT"
+                echo "repeat $repeat hidden $hidden batch $batch threads $threads done" >&2
+            done
+        done
+    done
+done
+"$VENV/bin/python" "$ROOT/tools/bench-neural/summarize.py" "$OUT"

@@ -1,0 +1,40 @@
+#!/usr/bin/env python3
+"""Markdown table of medians from run.sh's JSON lines (charvec and PyTorch, same run)."""
+import json
+import statistics
+import sys
+from collections import defaultdict
+
+runs = defaultdict(list)
+for line in open(sys.argv[1]):
+    line = line.strip()
+    if not line.startswith("{"):
+        continue
+    r = json.loads(line)
+    key = (r["hidden"], r["batch"], r["threads"], r["impl"], r.get("mode", "-"))
+    runs[key].append(r)
+
+def med(key, field):
+    vals = [r[field] for r in runs.get(key, []) if field in r]
+    return statistics.median(vals) if vals else None
+
+print("| model | batch | threads | PyTorch words/s | charvec words/s (OpenBLAS threads) | charvec words/s (split batch) "
+      "| ratio (best charvec / PyTorch) | charvec GFLOP/s | PyTorch GFLOP/s | other processes' CPU (cores) | runs |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
+for hidden, batch, threads in sorted({k[:3] for k in runs}):
+    torch = med((hidden, batch, threads, "pytorch", "-"), "words_per_sec")
+    blas = med((hidden, batch, threads, "charvec", "blas"), "words_per_sec")
+    split = med((hidden, batch, threads, "charvec", "split"), "words_per_sec")
+    best_mode = "split" if split and (not blas or split > blas) else "blas"
+    best = max(x for x in (blas, split) if x is not None)
+    fpw = med((hidden, batch, threads, "charvec", best_mode), "flops_per_word")
+    gf = best * fpw / 1e9
+    tgf = torch * fpw / 1e9 if torch else None
+    others = [r.get("other_procs_cpu_util") for k, rs in runs.items() if k[:3] == (hidden, batch, threads) for r in rs]
+    others = [o for o in others if o is not None]
+    n = len(runs.get((hidden, batch, threads, "pytorch", "-"), []))
+    model = "default (H=50)" if hidden == 50 else f"large (H={hidden})"
+    fmt = lambda x: f"{x:,.0f}" if x else "—"
+    print(f"| {model} | {batch} | {threads} | {fmt(torch)} | {fmt(blas)} | {fmt(split)} | "
+          f"{best / torch:.2f}× ({best_mode}) | {gf:.1f} | {tgf:.1f} | {statistics.median(others):.2f} | {n} |"
+          if torch else f"| {model} | {batch} | {threads} | — | {fmt(blas)} | {fmt(split)} | — | {gf:.1f} | — | — | 0 |")
