@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "EmbeddingAudit", targets: ["EmbeddingAudit"]),
         .library(name: "Tensor", targets: ["Tensor"]),
         .library(name: "NeuralNet", targets: ["NeuralNet"]),
+        .library(name: "Training", targets: ["Training"]),
         .library(name: "NeighborSearch", targets: ["NeighborSearch"]),
     ],
     dependencies: [
@@ -39,6 +40,9 @@ let package = Package(
         .target(name: "Tensor", dependencies: ["EmbeddingCore", "CBLAS", .product(name: "RealModule", package: "swift-numerics")]),
         .target(name: "NeuralNet", dependencies: ["Tensor"]),
 
+        // Training loop, model files, checkpoints.
+        .target(name: "Training", dependencies: ["NeuralNet", "EmbeddingCore", "EmbeddingIO", "CZlib"]),
+
         // Nearest-neighbour search.
         .target(name: "NeighborSearch", dependencies: ["EmbeddingCore", "Tensor"]),
 
@@ -50,7 +54,7 @@ let package = Package(
 
         // The command-line tool.
         .executableTarget(name: "charvec", dependencies: [
-            "EmbeddingCore", "EmbeddingIO", "EmbeddingAudit", "Tensor", "NeuralNet", "NeighborSearch",
+            "EmbeddingCore", "EmbeddingIO", "EmbeddingAudit", "Tensor", "NeuralNet", "Training", "NeighborSearch",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -62,6 +66,7 @@ let package = Package(
         .testTarget(name: "EmbeddingAuditTests", dependencies: ["EmbeddingAudit", "EmbeddingIO", "TestSupport"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Tensor", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "EmbeddingIO", "TestSupport"]),
         .testTarget(name: "NeighborSearchTests", dependencies: ["NeighborSearch", "EmbeddingCore", "TestSupport"]),
         .testTarget(name: "CharVecEndToEndTests", dependencies: ["charvec", "EmbeddingIO", "TestSupport"]),
     ]

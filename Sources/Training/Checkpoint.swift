@@ -1,0 +1,109 @@
+import Foundation
+import NeuralNet
+import Tensor
+
+/// Everything needed to continue a run exactly where an epoch ended: weights, Adam state, the
+/// best weights so far, the recovery state and the history. Written atomically after every epoch.
+public struct Checkpoint {
+    struct State: Codable {
+        var configuration: TrainingConfiguration
+        var characters: CharacterVocabulary
+        var trainWords: Int
+        var validationWords: Int
+        var epochsDone: Int
+        var globalStep: Int
+        var adamStep: Int
+        var learningRateScale: Scalar
+        var recoveries: Int
+        var recentLosses: [Double]
+        var diverseSeen: Bool
+        var bestMRR: Double
+        var bestEpoch: Int
+        var history: [EpochRecord]
+        var snapshotStep: Int
+        var snapshotAdamStep: Int
+    }
+
+    var state: State
+    var parameters: [Scalar]
+    var firstMoment: [Scalar]
+    var secondMoment: [Scalar]
+    var bestParameters: [Scalar]
+    var snapshotParameters: [Scalar]
+    var snapshotFirstMoment: [Scalar]
+    var snapshotSecondMoment: [Scalar]
+
+    /// Epochs completed when the checkpoint was taken.
+    public var epochsDone: Int { state.epochsDone }
+    public var configuration: TrainingConfiguration { state.configuration }
+
+    public func write(to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        // JSON cannot hold NaN: a history record with a NaN loss is stored as null by the encoder strategy.
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        try Container.write(kind: .checkpoint, header: try encoder.encode(state),
+                            arrays: [parameters, firstMoment, secondMoment, bestParameters,
+                                     snapshotParameters, snapshotFirstMoment, snapshotSecondMoment], to: path)
+    }
+
+    public static func read(_ path: String) throws -> Checkpoint {
+        let (data, arrays) = try Container.read(path, expecting: .checkpoint)
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let state: State
+        do { state = try decoder.decode(State.self, from: data) } catch {
+            throw ModelFileError.malformed(path: path, reason: "header: \(error)")
+        }
+        let count = CharToVectorModel(configuration: state.configuration.model).layout.scalarCount
+        guard arrays.count == 7, arrays.allSatisfy({ $0.count == count }) else {
+            throw ModelFileError.malformed(path: path, reason: "expected 7 arrays of \(count) values")
+        }
+        return Checkpoint(state: state, parameters: arrays[0], firstMoment: arrays[1], secondMoment: arrays[2],
+                          bestParameters: arrays[3], snapshotParameters: arrays[4], snapshotFirstMoment: arrays[5],
+                          snapshotSecondMoment: arrays[6])
+    }
+}
+
+extension Trainer {
+    func makeCheckpoint() -> Checkpoint {
+        Checkpoint(state: .init(configuration: configuration, characters: characters, trainWords: data.trainCount,
+                                validationWords: data.validationCount, epochsDone: epochsDone, globalStep: globalStep,
+                                adamStep: adam.step, learningRateScale: learningRateScale, recoveries: recoveries,
+                                recentLosses: recentLosses, diverseSeen: diverseSeen, bestMRR: bestMRR, bestEpoch: bestEpoch,
+                                history: history, snapshotStep: snapshot.step, snapshotAdamStep: snapshot.adam.step),
+                   parameters: model.parameters.values, firstMoment: adam.firstMoment, secondMoment: adam.secondMoment,
+                   bestParameters: bestParameters, snapshotParameters: snapshot.parameters,
+                   snapshotFirstMoment: snapshot.adam.firstMoment, snapshotSecondMoment: snapshot.adam.secondMoment)
+    }
+
+    /// Continues the run saved in `checkpoint` on the same data (checked by word counts and characters).
+    /// `epochs` may raise the epoch target of the original configuration.
+    public convenience init(resuming checkpoint: Checkpoint, data: TrainingData, epochs: Int? = nil) throws {
+        var configuration = checkpoint.state.configuration
+        if let epochs { configuration.epochs = epochs }
+        try self.init(data: data, configuration: configuration)
+        let state = checkpoint.state
+        guard state.trainWords == data.trainCount, state.validationWords == data.validationCount,
+              characters == state.characters else {
+            throw TrainingError.checkpointMismatch(
+                "it was made on \(state.trainWords) training and \(state.validationWords) validation words, this data has \(data.trainCount) and \(data.validationCount)")
+        }
+        model.parameters.values = checkpoint.parameters
+        let rate = configuration.learningRate
+        adam = Adam(learningRate: rate, step: state.adamStep, firstMoment: checkpoint.firstMoment, secondMoment: checkpoint.secondMoment)
+        snapshot = (checkpoint.snapshotParameters,
+                    Adam(learningRate: rate, step: state.snapshotAdamStep, firstMoment: checkpoint.snapshotFirstMoment,
+                         secondMoment: checkpoint.snapshotSecondMoment), state.snapshotStep)
+        epochsDone = state.epochsDone
+        globalStep = state.globalStep
+        learningRateScale = state.learningRateScale
+        recoveries = state.recoveries
+        recentLosses = state.recentLosses
+        diverseSeen = state.diverseSeen
+        bestMRR = state.bestMRR
+        bestEpoch = state.bestEpoch
+        bestParameters = checkpoint.bestParameters
+        history = state.history
+    }
+}

@@ -1,0 +1,229 @@
+import CZlib
+import EmbeddingCore
+import EmbeddingIO
+import Foundation
+import NeuralNet
+
+/// Why a model or checkpoint file could not be used.
+public enum ModelFileError: Error, Equatable, CustomStringConvertible {
+    case cannotRead(path: String, reason: String)
+    case notAModelFile(path: String, found: String)
+    case unsupportedVersion(path: String, version: UInt32, highestSupported: UInt32)
+    case wrongKind(path: String, expected: String, found: String)
+    case checksumMismatch(path: String, stored: UInt32, computed: UInt32)
+    case truncated(path: String, byteOffset: Int, needed: Int)
+    case malformed(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .cannotRead(let path, let reason): return "\(path): error: cannot read: \(reason)"
+        case .notAModelFile(let path, let found):
+            return "\(path): error: not a charvec model file (expected magic 'CHARVEC', found \(found))"
+        case .unsupportedVersion(let path, let version, let highest):
+            return "\(path): error: format version \(version) is newer than this charvec supports (\(highest))"
+        case .wrongKind(let path, let expected, let found): return "\(path): error: expected a \(expected), found a \(found)"
+        case .checksumMismatch(let path, let stored, let computed):
+            return "\(path): error: checksum mismatch (stored \(String(stored, radix: 16)), computed \(String(computed, radix: 16))): the file is damaged"
+        case .truncated(let path, let offset, let needed):
+            return "\(path):byte \(offset): error: file ends early: \(needed) more bytes expected"
+        case .malformed(let path, let reason): return "\(path): error: malformed model file: \(reason)"
+        }
+    }
+
+    public var hint: String {
+        switch self {
+        case .unsupportedVersion: return "upgrade charvec"
+        case .checksumMismatch, .truncated: return "the file was damaged or cut off; use an earlier checkpoint or retrain"
+        case .wrongKind: return "'charvec embed' takes a model (--out of 'charvec train'); '--resume' takes a checkpoint"
+        default: return "pass a file written by 'charvec train'"
+        }
+    }
+}
+
+/// The container format of models and checkpoints (all integers little-endian):
+///
+/// ```
+/// offset 0   8 bytes  magic "CHARVEC\0"
+///        8   u32      format version (1)
+///       12   u32      kind: 1 = model, 2 = checkpoint
+///       16   u64      H, byte length of the JSON header
+///       24   H bytes  UTF-8 JSON header (architecture, characters, metadata, array names)
+///            u64      A, number of float arrays; then per array: u64 count, count × float32
+///   end − 4  u32      CRC-32 (zlib) of every byte before it
+/// ```
+enum Container {
+    static let magic: [UInt8] = Array("CHARVEC".utf8) + [0]
+    static let version: UInt32 = 1
+
+    enum Kind: UInt32 {
+        case model = 1, checkpoint = 2
+        var name: String { self == .model ? "model" : "checkpoint" }
+    }
+
+    static func crc32(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+        UInt32(CZlib.crc32(0, bytes.baseAddress?.assumingMemoryBound(to: Bytef.self), UInt32(bytes.count)))
+    }
+
+    /// Serialises and writes atomically (temporary file + rename).
+    static func write(kind: Kind, header: Data, arrays: [[Scalar]], to path: String) throws {
+        var bytes: [UInt8] = magic
+        func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
+        func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
+        u32(version)
+        u32(kind.rawValue)
+        u64(UInt64(header.count))
+        bytes.append(contentsOf: header)
+        u64(UInt64(arrays.count))
+        for array in arrays {
+            u64(UInt64(array.count))
+            array.withUnsafeBytes { raw in
+                #if _endian(little)
+                bytes.append(contentsOf: raw)
+                #else
+                for v in array { withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
+                #endif
+            }
+        }
+        let checksum = bytes.withUnsafeBytes { crc32($0) }
+        u32(checksum)
+        let output = try OutputFile(path: path)
+        try output.write(bytes)
+        try output.commit()
+    }
+
+    /// Reads and validates a container; returns the header JSON and the arrays.
+    static func read(_ path: String, expecting kind: Kind) throws -> (header: Data, arrays: [[Scalar]]) {
+        let bytes: [UInt8]
+        do {
+            bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        } catch {
+            throw ModelFileError.cannotRead(path: path, reason: (error as NSError).localizedDescription)
+        }
+        var offset = 0
+        func need(_ n: Int) throws {
+            if n < 0 || offset + n > bytes.count { throw ModelFileError.truncated(path: path, byteOffset: offset, needed: max(0, offset + n - bytes.count)) }
+        }
+        func u32() throws -> UInt32 {
+            try need(4)
+            defer { offset += 4 }
+            return bytes.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: UInt32.self)) }
+        }
+        func u64() throws -> Int {
+            try need(8)
+            defer { offset += 8 }
+            let v = bytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
+            guard v <= UInt64(bytes.count) else { throw ModelFileError.truncated(path: path, byteOffset: offset, needed: Int(clamping: v)) }
+            return Int(v)
+        }
+        guard bytes.count >= 8, Array(bytes[0 ..< 8]) == magic else {
+            let found = bytes.prefix(8).map { String(format: "%02x", $0) }.joined(separator: " ")
+            throw ModelFileError.notAModelFile(path: path, found: found.isEmpty ? "an empty file" : found)
+        }
+        offset = 8
+        let version = try u32()
+        guard version <= Self.version, version >= 1 else {
+            throw ModelFileError.unsupportedVersion(path: path, version: version, highestSupported: Self.version)
+        }
+        guard bytes.count >= 28 else { throw ModelFileError.truncated(path: path, byteOffset: bytes.count, needed: 28 - bytes.count) }
+        let stored = bytes.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: bytes.count - 4, as: UInt32.self)) }
+        let computed = bytes.withUnsafeBytes { crc32(UnsafeRawBufferPointer(rebasing: $0[0 ..< bytes.count - 4])) }
+        guard stored == computed else { throw ModelFileError.checksumMismatch(path: path, stored: stored, computed: computed) }
+        let rawKind = try u32()
+        guard let found = Kind(rawValue: rawKind) else { throw ModelFileError.malformed(path: path, reason: "unknown kind \(rawKind)") }
+        guard found == kind else { throw ModelFileError.wrongKind(path: path, expected: kind.name, found: found.name) }
+        let headerLength = try u64()
+        try need(headerLength)
+        let header = Data(bytes[offset ..< offset + headerLength])
+        offset += headerLength
+        let count = try u64()
+        guard count <= 64 else { throw ModelFileError.malformed(path: path, reason: "\(count) arrays") }
+        var arrays: [[Scalar]] = []
+        for _ in 0 ..< count {
+            let n = try u64()
+            try need(n * 4)
+            let array = bytes.withUnsafeBytes { raw in
+                (0 ..< n).map { Scalar(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset + 4 * $0, as: UInt32.self))) }
+            }
+            offset += n * 4
+            arrays.append(array)
+        }
+        guard offset == bytes.count - 4 else {
+            throw ModelFileError.malformed(path: path, reason: "\(bytes.count - 4 - offset) unexpected bytes before the checksum")
+        }
+        return (header, arrays)
+    }
+}
+
+/// What a model file says about how it was trained.
+public struct TrainingMetadata: Sendable, Codable, Equatable {
+    public var source: String
+    public var trainWords: Int
+    public var validationWords: Int
+    public var epochs: Int
+    public var bestEpoch: Int
+    public var loss: LossKind
+    public var validation: ValidationMetrics?
+    public var exclusions: TableExclusions
+    public var charvecVersion = "0.1.0"
+}
+
+/// A trained char-to-vector model: architecture, character vocabulary, weights and metadata.
+public struct TrainedModel {
+    public var configuration: CharToVectorConfiguration
+    public var characters: CharacterVocabulary
+    public var maxLength: Int
+    public var lowercase: Bool
+    public var parameters: [Scalar]
+    public var metadata: TrainingMetadata
+
+    struct Header: Codable {
+        var configuration: CharToVectorConfiguration
+        var characters: CharacterVocabulary
+        var maxLength: Int
+        var lowercase: Bool
+        var metadata: TrainingMetadata
+        var parameterNames: [String]
+    }
+
+    /// A network with these weights, ready to predict.
+    public func makeModel(threads: Int = 1) -> CharToVectorModel {
+        let model = CharToVectorModel(configuration: configuration)
+        model.parameters = FlatParameters(layout: model.layout, values: parameters)
+        model.threadCount = threads
+        return model
+    }
+
+    /// A predictor over ``makeModel(threads:)`` (lowercasing words when the model was trained so).
+    public func makePredictor(threads: Int = 1) -> Predictor {
+        Predictor(model: makeModel(threads: threads), characters: characters, maxLength: maxLength, lowercase: lowercase)
+    }
+
+    public func write(to path: String) throws {
+        let layout = CharToVectorModel(configuration: configuration).layout
+        let header = Header(configuration: configuration, characters: characters, maxLength: maxLength, lowercase: lowercase,
+                            metadata: metadata, parameterNames: layout.entries.map(\.name))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try Container.write(kind: .model, header: try encoder.encode(header), arrays: [parameters], to: path)
+    }
+
+    public static func read(_ path: String) throws -> TrainedModel {
+        let (data, arrays) = try Container.read(path, expecting: .model)
+        let header: Header
+        do { header = try JSONDecoder().decode(Header.self, from: data) } catch {
+            throw ModelFileError.malformed(path: path, reason: "header: \(error)")
+        }
+        let problems = header.configuration.problems()
+        guard problems.isEmpty else { throw ModelFileError.malformed(path: path, reason: problems.joined(separator: "; ")) }
+        guard header.configuration.vocabularySize == header.characters.size else {
+            throw ModelFileError.malformed(path: path, reason: "character vocabulary has \(header.characters.size) ids, the network \(header.configuration.vocabularySize)")
+        }
+        let layout = CharToVectorModel(configuration: header.configuration).layout
+        guard arrays.count == 1, arrays[0].count == layout.scalarCount else {
+            throw ModelFileError.malformed(path: path, reason: "expected \(layout.scalarCount) parameters, found \(arrays.first?.count ?? 0)")
+        }
+        return TrainedModel(configuration: header.configuration, characters: header.characters, maxLength: header.maxLength,
+                            lowercase: header.lowercase, parameters: arrays[0], metadata: header.metadata)
+    }
+}
+

@@ -1,0 +1,297 @@
+import Dispatch
+import EmbeddingCore
+import Foundation
+import NeuralNet
+import Tensor
+
+/// One epoch's figures (also one JSON line of `charvec train --log`).
+public struct EpochRecord: Sendable, Codable, Equatable {
+    public var epoch: Int
+    public var trainLoss: Double
+    public var wordsPerSecond: Double
+    public var seconds: Double
+    public var learningRate: Double
+    public var recoveries: Int
+    public var validation: ValidationMetrics?
+}
+
+/// What happened during training, in order.
+public enum TrainingEvent: Sendable {
+    /// Steps done in the current epoch, of how many, and the running mean loss.
+    case progress(epoch: Int, step: Int, steps: Int, loss: Double)
+    case epoch(EpochRecord)
+    /// A non-finite value, a spike or a collapse was caught; the last good state was restored and
+    /// the learning rate halved.
+    case recovery(step: Int, reason: String, restoredStep: Int, learningRate: Double, recoveries: Int)
+    case earlyStop(epoch: Int, bestEpoch: Int, bestMRR: Double)
+}
+
+/// Why training stopped without a model.
+public enum TrainingError: Error, CustomStringConvertible, Equatable {
+    case noTrainingWords(excluded: Int)
+    case invalidConfiguration([String])
+    /// Recovery failed `recoveries` times; `reason` is the last trouble.
+    case diverged(reason: String, recoveries: Int, learningRate: Double)
+    case checkpointMismatch(String)
+
+    public var description: String {
+        switch self {
+        case .noTrainingWords(let excluded):
+            return "no usable training words (\(excluded) rows excluded as zero, non-finite, duplicate or empty)"
+        case .invalidConfiguration(let problems): return problems.joined(separator: "; ")
+        case .diverged(let reason, let recoveries, let lr):
+            return "training diverged: \(reason); gave up after \(recoveries) recoveries (learning rate down to \(lr))"
+        case .checkpointMismatch(let reason): return "the checkpoint does not fit this run: \(reason)"
+        }
+    }
+
+    public var hint: String {
+        switch self {
+        case .noTrainingWords: return "run 'charvec audit' on the table; 'charvec sanitize' repairs it"
+        case .invalidConfiguration: return "see 'charvec train --help'"
+        case .diverged:
+            return "lower --lr (e.g. by 10×), tighten --clip, reduce --max-length, or check the table with 'charvec audit'"
+        case .checkpointMismatch: return "resume with the same vectors file and the options of the original run"
+        }
+    }
+}
+
+/// Trains a ``CharToVectorModel`` on ``TrainingData`` and guards every step.
+///
+/// Each step: forward, loss, backward; then the loss and every gradient are checked for NaN/Inf,
+/// the loss against `spikeFactor ×` the median of recent losses, and the predictions for collapse
+/// (mean pairwise cosine above the threshold after they had been diverse). Trouble never reaches
+/// the weights: the step is dropped, the last good snapshot (weights and Adam state) restored, the
+/// learning rate halved. After `maxRecoveries` the run stops with ``TrainingError/diverged``.
+///
+/// Determinism: batches are bucketed by length and shuffled from `seed` and the epoch number,
+/// dropout and negatives likewise, so a run resumed from an epoch checkpoint continues bit-identically.
+public final class Trainer {
+    public let configuration: TrainingConfiguration
+    public let data: TrainingData
+    public let characters: CharacterVocabulary
+    public let model: CharToVectorModel
+    var adam: Adam
+    /// Halved at each recovery.
+    var learningRateScale: Scalar = 1
+    var recoveries = 0
+    var globalStep = 0
+    var recentLosses: [Double] = []
+    var diverseSeen = false
+    public internal(set) var epochsDone = 0
+    public internal(set) var history: [EpochRecord] = []
+    var bestMRR = -1.0
+    var bestEpoch = 0
+    var bestParameters: [Scalar] = []
+    var snapshot: (parameters: [Scalar], adam: Adam, step: Int)
+    let encoded: [[Int32]]
+    let rankedSample: [Int]
+
+    public init(data: TrainingData, configuration: TrainingConfiguration) throws {
+        let problems = configuration.problems()
+        guard problems.isEmpty else { throw TrainingError.invalidConfiguration(problems) }
+        guard data.trainCount > 0 else { throw TrainingError.noTrainingWords(excluded: data.exclusions.excludedCount) }
+        precondition(data.targets.withUnsafeBufferPointer { $0.allSatisfy(\.isFinite) }, "non-finite target reached the trainer")
+        var configuration = configuration
+        characters = CharacterVocabulary(words: data.trainWords)
+        configuration.model.vocabularySize = characters.size
+        configuration.model.outputDimensions = data.dimensions
+        configuration.model.paddingIndex = CharacterVocabulary.paddingIndex
+        configuration.model.unknownIndex = CharacterVocabulary.unknownIndex
+        configuration.model.seed = configuration.seed
+        let modelProblems = configuration.model.problems()
+        guard modelProblems.isEmpty else { throw TrainingError.invalidConfiguration(modelProblems) }
+        self.configuration = configuration
+        self.data = data
+        model = CharToVectorModel(configuration: configuration.model)
+        model.threadCount = configuration.threads
+        if configuration.threads > 1 { BLAS.setThreadCount(1) }
+        adam = Adam(parameterCount: model.parameters.values.count, learningRate: configuration.learningRate)
+        snapshot = (model.parameters.values, adam, 0)
+        let characters = self.characters
+        encoded = data.trainWords.map { characters.encode($0, maxLength: configuration.maxLength) }
+        var rng = SplitMix64(seed: configuration.seed ^ 0xE7A1)
+        var sample = Array(0 ..< data.validationCount)
+        if sample.count > configuration.validationSample {
+            for i in stride(from: sample.count - 1, to: 0, by: -1) { sample.swapAt(i, rng.nextIndex(i + 1)) }
+            sample = Array(sample.prefix(configuration.validationSample)).sorted()
+        }
+        rankedSample = sample
+    }
+
+    /// Current learning rate (schedule × recovery scale).
+    var learningRate: Scalar {
+        configuration.schedule.learningRate(base: configuration.learningRate, step: globalStep) * learningRateScale
+    }
+
+    /// Batches of one epoch: word indices bucketed by length (no padding), shuffled within and across buckets.
+    func batches(epoch: Int) -> [[Int]] {
+        var rng = SplitMix64(seed: configuration.seed &+ 0x9E37_79B9 &* UInt64(epoch + 1))
+        var buckets: [Int: [Int]] = [:]
+        for (i, e) in encoded.enumerated() { buckets[e.count, default: []].append(i) }
+        var result: [[Int]] = []
+        for length in buckets.keys.sorted() {
+            var members = buckets[length]!
+            for i in stride(from: members.count - 1, to: 0, by: -1) { members.swapAt(i, rng.nextIndex(i + 1)) }
+            var start = 0
+            while start < members.count {
+                result.append(Array(members[start ..< min(start + configuration.batchSize, members.count)]))
+                start += configuration.batchSize
+            }
+        }
+        for i in stride(from: result.count - 1, to: 0, by: -1) { result.swapAt(i, rng.nextIndex(i + 1)) }
+        return result
+    }
+
+    enum Outcome { case ok(Double), trouble(String) }
+
+    /// One guarded step on `indices`.
+    func step(_ indices: [Int], negativesRNG: inout SplitMix64) -> Outcome {
+        let d = data.dimensions
+        let batch = CharacterBatch(sequences: indices.map { encoded[$0] }, paddingIndex: CharacterVocabulary.paddingIndex)
+        var targets = Matrix(rows: indices.count, columns: d)
+        data.targets.withUnsafeBufferPointer { all in
+            for (k, i) in indices.enumerated() { for j in 0 ..< d { targets.storage[k * d + j] = all[i * d + j] } }
+        }
+        let fault = configuration.faults[globalStep]
+        var predictionsDiversity = 0.0
+        var value = model.computeGradients(batch) { predictions in
+            predictionsDiversity = Self.meanPairwiseCosine(predictions)
+            switch configuration.loss {
+            case .mse: return MSELoss()(predictions, targets)
+            case .cosine: return CosineDistanceLoss()(predictions, targets)
+            case .margin:
+                let negatives = MaxMarginCosineLoss.sampleNegatives(perWord: configuration.negatives, targetIndices: indices,
+                                                                    tableSize: data.trainCount, rng: &negativesRNG)
+                var negativeRows = Matrix(rows: negatives.count, columns: d)
+                data.targets.withUnsafeBufferPointer { all in
+                    for (k, i) in negatives.enumerated() { for j in 0 ..< d { negativeRows.storage[k * d + j] = all[i * d + j] } }
+                }
+                return MaxMarginCosineLoss(margin: configuration.margin)(predictions, positives: targets, negatives: negativeRows)
+            }
+        }
+        switch fault {
+        case .nanLoss?: value = .nan
+        case .nanGradient?: model.gradients.values[model.gradients.values.count / 2] = .nan
+        case .spike?: value *= configuration.spikeFactor * 100
+        case .collapse?: predictionsDiversity = 1
+        case nil: break
+        }
+        if !value.isFinite { return .trouble("the loss became \(value) at step \(globalStep)") }
+        if let bad = NonFiniteGuard.check(model.gradients) { return .trouble("\(bad) at step \(globalStep)") }
+        if recentLosses.count >= 20 {
+            let median = recentLosses.sorted()[recentLosses.count / 2]
+            if value > configuration.spikeFactor * median {
+                return .trouble(String(format: "loss spike at step %d: %.4g is more than %g× the recent median %.4g",
+                                       globalStep, value, configuration.spikeFactor, median))
+            }
+        }
+        if predictionsDiversity < configuration.collapseThreshold - 0.1 { diverseSeen = true }
+        if diverseSeen && indices.count > 1 && predictionsDiversity > configuration.collapseThreshold {
+            return .trouble(String(format: "collapse at step %d: predictions for different words became nearly identical (mean pairwise cosine %.4f)",
+                                   globalStep, predictionsDiversity))
+        }
+        if configuration.clip > 0 { _ = GradientClipping.clipByGlobalNorm(&model.gradients, maxNorm: configuration.clip) }
+        adam.learningRate = learningRate
+        adam.update(&model.parameters, gradients: model.gradients)
+        recentLosses.append(value)
+        if recentLosses.count > 50 { recentLosses.removeFirst() }
+        return .ok(value)
+    }
+
+    /// Mean cosine between the rows of `predictions` over all distinct pairs, from the mean of the
+    /// unit rows: `(B²‖m‖² − B) / (B(B − 1))`. - Complexity: O(B·D).
+    static func meanPairwiseCosine(_ predictions: Matrix) -> Double {
+        let b = predictions.rows, d = predictions.columns
+        guard b > 1 else { return 0 }
+        var mean = [Double](repeating: 0, count: d)
+        for r in 0 ..< b {
+            var ss = 0.0
+            for j in 0 ..< d { let x = Double(predictions.storage[r * d + j]); ss += x * x }
+            let inverse = 1 / max(ss.squareRoot(), 1e-12)
+            for j in 0 ..< d { mean[j] += Double(predictions.storage[r * d + j]) * inverse }
+        }
+        let sumSquares = mean.reduce(0) { $0 + $1 * $1 } // ‖Σ unit rows‖²
+        return (sumSquares - Double(b)) / Double(b * (b - 1))
+    }
+
+    /// Runs until `configuration.epochs` epochs are done (or early stopping).
+    /// - Parameters:
+    ///   - onEvent: progress, epoch records, recoveries.
+    ///   - onCheckpoint: called after every epoch with a checkpoint to save.
+    /// - Throws: ``TrainingError/diverged(reason:recoveries:learningRate:)`` when recovery fails.
+    public func run(onEvent: (TrainingEvent) -> Void = { _ in },
+                    onCheckpoint: (Checkpoint) throws -> Void = { _ in }) throws {
+        if bestParameters.isEmpty { bestParameters = model.parameters.values }
+        while epochsDone < configuration.epochs {
+            let epoch = epochsDone + 1
+            let start = DispatchTime.now()
+            model.reseedDropout(configuration.seed &+ UInt64(epoch) &* 0x1000_0001)
+            var negativesRNG = SplitMix64(seed: configuration.seed ^ (UInt64(epoch) &* 0xD1B5_4A32_D192_ED03))
+            let plan = batches(epoch: epoch)
+            var lossSum = 0.0, lossWords = 0, words = 0
+            for (k, indices) in plan.enumerated() {
+                if globalStep % configuration.snapshotEvery == 0 { snapshot = (model.parameters.values, adam, globalStep) }
+                switch step(indices, negativesRNG: &negativesRNG) {
+                case .ok(let value):
+                    lossSum += value * Double(indices.count)
+                    lossWords += indices.count
+                case .trouble(let reason):
+                    recoveries += 1
+                    if recoveries > configuration.maxRecoveries {
+                        throw TrainingError.diverged(reason: reason, recoveries: recoveries - 1, learningRate: Double(learningRate))
+                    }
+                    model.parameters.values = snapshot.parameters
+                    adam = snapshot.adam
+                    learningRateScale *= 0.5
+                    recentLosses.removeAll()
+                    onEvent(.recovery(step: globalStep, reason: reason, restoredStep: snapshot.step,
+                                      learningRate: Double(learningRate), recoveries: recoveries))
+                }
+                words += indices.count
+                globalStep += 1
+                if k % 20 == 0 || k == plan.count - 1 {
+                    onEvent(.progress(epoch: epoch, step: k + 1, steps: plan.count, loss: lossWords > 0 ? lossSum / Double(lossWords) : .nan))
+                }
+            }
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+            let validation = validate()
+            epochsDone = epoch
+            let record = EpochRecord(epoch: epoch, trainLoss: lossWords > 0 ? lossSum / Double(lossWords) : .nan,
+                                     wordsPerSecond: Double(words) / max(seconds, 1e-9), seconds: seconds,
+                                     learningRate: Double(learningRate), recoveries: recoveries, validation: validation)
+            history.append(record)
+            let score = validation?.meanReciprocalRank ?? -record.trainLoss
+            if score > bestMRR {
+                bestMRR = score
+                bestEpoch = epoch
+                bestParameters = model.parameters.values
+            }
+            onEvent(.epoch(record))
+            try onCheckpoint(makeCheckpoint())
+            if configuration.patience > 0 && epoch - bestEpoch >= configuration.patience {
+                onEvent(.earlyStop(epoch: epoch, bestEpoch: bestEpoch, bestMRR: bestMRR))
+                break
+            }
+        }
+    }
+
+    /// Validation metrics of the current weights, or nil without validation words.
+    public func validate() -> ValidationMetrics? {
+        guard data.validationCount > 0 else { return nil }
+        let predictor = Predictor(model: model, characters: characters, maxLength: configuration.maxLength)
+        let predictions = predictor.predict(data.validationWords)
+        let trueRows = (0 ..< data.validationCount).map { data.trainCount + $0 }
+        return Evaluation.metrics(predictions: predictions, trueRows: trueRows, candidates: data.targets, rankedSample: rankedSample)
+    }
+
+    /// The best model so far (by validation MRR; by training loss without validation words).
+    public func bestModel(source: String) -> TrainedModel {
+        let best = history.first { $0.epoch == bestEpoch }
+        return TrainedModel(configuration: configuration.model, characters: characters, maxLength: configuration.maxLength,
+                            lowercase: configuration.lowercase, parameters: bestParameters.isEmpty ? model.parameters.values : bestParameters,
+                            metadata: TrainingMetadata(source: source, trainWords: data.trainCount, validationWords: data.validationCount,
+                                                       epochs: epochsDone, bestEpoch: bestEpoch, loss: configuration.loss,
+                                                       validation: best?.validation, exclusions: data.exclusions))
+    }
+}
