@@ -39,7 +39,8 @@ let package = Package(
         .target(name: "NeuralNet", dependencies: ["Tensor"]),
 
         // Nearest-neighbour search.
-        .target(name: "NeighborSearch", dependencies: ["EmbeddingCore", "Tensor"]),
+        // Calls cblas_sgemm directly (not through Tensor) so it can be built in parallel with Tensor.
+        .target(name: "NeighborSearch", dependencies: ["EmbeddingCore", "CBLAS"]),
 
         // Shared test helpers (gradient checks, fixtures).
         .target(name: "TestSupport", dependencies: [
@@ -52,6 +53,10 @@ let package = Package(
             "EmbeddingCore", "EmbeddingIO", "EmbeddingAudit", "Tensor", "NeuralNet", "NeighborSearch",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+
+        // Nearest-neighbour benchmark (run with tools/bench-search/run.sh, release only).
+        .executableTarget(name: "search-bench", dependencies: ["NeighborSearch", "EmbeddingCore"],
+                          path: "tools/bench-search/Sources"),
 
         .testTarget(name: "EmbeddingCoreTests", dependencies: ["EmbeddingCore", "TestSupport"]),
         .testTarget(name: "EmbeddingIOTests", dependencies: ["EmbeddingIO", "TestSupport"]),
