@@ -16,7 +16,7 @@ if sys.argv[1] == "synth":
     queries = np.fromfile(sys.argv[5], dtype=np.float32).reshape(-1, dims)[:1000]
     name = sys.argv[6]
     from gensim.models import KeyedVectors
-    kv = KeyedVectors(dims, count=rows)
+    kv = KeyedVectors(dims)  # (count= would preallocate zero rows that add_vectors appends after)
     kv.add_vectors([str(i) for i in range(rows)], matrix)
 else:
     from gensim.models import KeyedVectors
