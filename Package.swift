@@ -4,8 +4,8 @@
 //
 // Modules follow the architecture, dependencies run one way:
 //   EmbeddingCore ← EmbeddingIO ← EmbeddingAudit
-//   Tensor ← NeuralNet
-//   EmbeddingCore + Tensor ← NeighborSearch
+//   Tensor ← NeuralNet ← Training (also uses EmbeddingCore, EmbeddingIO)
+//   EmbeddingCore + CBLAS ← NeighborSearch
 //   charvec (CLI) uses all of them; only it prints or exits.
 import PackageDescription
 
@@ -44,7 +44,8 @@ let package = Package(
         .target(name: "Training", dependencies: ["NeuralNet", "EmbeddingCore", "EmbeddingIO", "CZlib"]),
 
         // Nearest-neighbour search.
-        .target(name: "NeighborSearch", dependencies: ["EmbeddingCore", "Tensor"]),
+        // Calls cblas_sgemm directly (not through Tensor) so it can be built in parallel with Tensor.
+        .target(name: "NeighborSearch", dependencies: ["EmbeddingCore", "CBLAS"]),
 
         // Shared test helpers (gradient checks, fixtures).
         .target(name: "TestSupport", dependencies: [
@@ -60,6 +61,10 @@ let package = Package(
 
         // Neural-core throughput benchmark (tools/bench-neural/run.sh compares it with PyTorch).
         .executableTarget(name: "neural-bench", dependencies: ["NeuralNet"], path: "tools/bench-neural/Sources"),
+
+        // Nearest-neighbour benchmark (run with tools/bench-search/run.sh, release only).
+        .executableTarget(name: "search-bench", dependencies: ["NeighborSearch", "EmbeddingCore"],
+                          path: "tools/bench-search/Sources"),
 
         .testTarget(name: "EmbeddingCoreTests", dependencies: ["EmbeddingCore", "TestSupport"]),
         .testTarget(name: "EmbeddingIOTests", dependencies: ["EmbeddingIO", "TestSupport"]),

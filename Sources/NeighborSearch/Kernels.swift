@@ -1,0 +1,76 @@
+import EmbeddingCore
+
+// Small unsafe-pointer kernels. Index arithmetic wraps (&+, &*) so that overflow checks
+// do not block vectorisation in -O builds; callers guarantee the ranges.
+// n = vector length (the dimension).
+
+/// Dot product of two `n`-vectors with four SIMD8 accumulators (hides add latency).
+@inline(__always) @usableFromInline
+func _dot(_ a: UnsafePointer<Scalar>, _ b: UnsafePointer<Scalar>, _ n: Int) -> Scalar {
+    let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
+    var s0 = SIMD8<Scalar>(), s1 = SIMD8<Scalar>(), s2 = SIMD8<Scalar>(), s3 = SIMD8<Scalar>()
+    var i = 0
+    while i &+ 32 <= n {
+        let o = i &* 4
+        s0 += ra.loadUnaligned(fromByteOffset: o, as: SIMD8<Scalar>.self)
+            * rb.loadUnaligned(fromByteOffset: o, as: SIMD8<Scalar>.self)
+        s1 += ra.loadUnaligned(fromByteOffset: o &+ 32, as: SIMD8<Scalar>.self)
+            * rb.loadUnaligned(fromByteOffset: o &+ 32, as: SIMD8<Scalar>.self)
+        s2 += ra.loadUnaligned(fromByteOffset: o &+ 64, as: SIMD8<Scalar>.self)
+            * rb.loadUnaligned(fromByteOffset: o &+ 64, as: SIMD8<Scalar>.self)
+        s3 += ra.loadUnaligned(fromByteOffset: o &+ 96, as: SIMD8<Scalar>.self)
+            * rb.loadUnaligned(fromByteOffset: o &+ 96, as: SIMD8<Scalar>.self)
+        i &+= 32
+    }
+    while i &+ 8 <= n {
+        let o = i &* 4
+        s0 += ra.loadUnaligned(fromByteOffset: o, as: SIMD8<Scalar>.self)
+            * rb.loadUnaligned(fromByteOffset: o, as: SIMD8<Scalar>.self)
+        i &+= 8
+    }
+    var s = ((s0 + s1) + (s2 + s3)).sum()
+    while i < n {
+        s += a[i] * b[i]
+        i &+= 1
+    }
+    return s
+}
+
+/// Writes `x / ‖x‖` to `y` and returns ‖x‖. A zero or non-finite norm writes zeros.
+@usableFromInline
+func _normalize(_ x: UnsafePointer<Scalar>, into y: UnsafeMutablePointer<Scalar>, _ n: Int) -> Scalar {
+    let norm = _dot(x, x, n).squareRoot()
+    if norm > 0 && norm.isFinite {
+        // Divide (not multiply by the reciprocal), as gensim's `vectors / norms` does.
+        var i = 0
+        while i < n {
+            y[i] = x[i] / norm
+            i &+= 1
+        }
+    } else {
+        y.update(repeating: 0, count: n)
+    }
+    return norm
+}
+
+/// Scans rows `lo ..< hi` of the row-major `matrix` (`n` columns) against `query`
+/// and offers each row that is not flagged in `skip` to `top`.
+/// - Complexity: O((hi − lo) × n); memory-bandwidth bound for large ranges.
+@usableFromInline
+func _scanRows(_ matrix: UnsafePointer<Scalar>, _ n: Int, _ lo: Int, _ hi: Int,
+               _ query: UnsafePointer<Scalar>, _ skip: UnsafePointer<Bool>,
+               _ excluded: Set<Int>, into top: inout TopK) {
+    var threshold = top.threshold
+    var row = lo
+    var p = matrix + lo &* n
+    while row < hi {
+        let s = _dot(p, query, n)
+        // Rare path: only candidates that beat the current k-th score are checked further.
+        if s >= threshold && !skip[row] && (excluded.isEmpty || !excluded.contains(row)) {
+            top.insert(Neighbor(row: row, score: s))
+            threshold = top.threshold
+        }
+        row &+= 1
+        p += n
+    }
+}

@@ -1,1 +1,0 @@
-// NeighborSearch module: placeholder until its first real source lands.
