@@ -231,7 +231,8 @@ public final class Trainer {
             let plan = batches(epoch: epoch)
             var lossSum = 0.0, lossWords = 0, words = 0
             for (k, indices) in plan.enumerated() {
-                if globalStep % configuration.snapshotEvery == 0 { snapshot = (model.parameters.values, adam, globalStep) }
+                // The last good state: at every epoch start (the previous epoch passed every guard) and every N steps.
+                if k == 0 || globalStep % configuration.snapshotEvery == 0 { snapshot = (model.parameters.values, adam, globalStep) }
                 switch step(indices, negativesRNG: &negativesRNG) {
                 case .ok(let value):
                     lossSum += value * Double(indices.count)

@@ -1,0 +1,145 @@
+import ArgumentParser
+import EmbeddingCore
+import EmbeddingIO
+import Foundation
+import Training
+
+/// Loads a model file, printing its errors as diagnostics.
+func loadModel(_ path: String) throws -> TrainedModel {
+    do {
+        return try TrainedModel.read(path)
+    } catch let error as ModelFileError {
+        Diagnostics.printLine(error.description)
+        Diagnostics.printNote(error.hint)
+        throw ExitCode(1)
+    }
+}
+
+extension CharVec {
+    struct Embed: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Predict vectors for words (in or out of vocabulary) with a trained model.",
+            discussion: "Words come from the arguments, or one per line from standard input. Characters the model never saw map to its unknown-character slot.")
+
+        @Argument(help: "A model written by 'charvec train'.")
+        var model: String
+
+        @Argument(help: "Words to embed (default: read them from standard input, one per line).")
+        var words: [String] = []
+
+        @Option(help: "Output: text (word2vec text), binary (word2vec binary) or json.")
+        var to: OutputKind = .text
+
+        @Option(help: "Write here instead of standard output (atomically).")
+        var output: String = "-"
+
+        @Flag(help: "Scale each vector to unit L2 norm.")
+        var normalize = false
+
+        @Option(help: "Threads.")
+        var threads: Int = 1
+
+        enum OutputKind: String, ExpressibleByArgument, CaseIterable { case text, binary, json }
+
+        func run() throws {
+            let trained = try loadModel(model)
+            var words = self.words
+            if words.isEmpty {
+                while let line = readLine() {
+                    let word = line.trimmingCharacters(in: .whitespaces)
+                    if !word.isEmpty { words.append(word) }
+                }
+            }
+            guard !words.isEmpty else { throw ValidationError("no words to embed (pass them as arguments or on standard input)") }
+            var vectors = trained.makePredictor(threads: threads).predict(words)
+            if normalize { normalizeRows(&vectors) }
+            if to == .json {
+                for (i, word) in words.enumerated() {
+                    let object: [String: Any] = ["word": word, "vector": vectors.row(i).map(Double.init)]
+                    let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+                    print(String(decoding: data, as: UTF8.self))
+                }
+                return
+            }
+            var table = EmbeddingTable(dimensions: vectors.columns)
+            for (i, word) in words.enumerated() { vectors.withRow(i) { table.append(word, $0) } }
+            try reportingErrors {
+                try EmbeddingWriter.write(table, to: output, format: to == .binary ? .word2vecBinary : .word2vecText)
+            }
+        }
+    }
+
+    struct Extend: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a table plus predicted vectors for the out-of-vocabulary words of a word list.",
+            discussion: """
+            Predicted vectors are scaled to the mean L2 norm of the table's rows (the model predicts unit-norm
+            directions), so they sit among the original vectors; --scale none keeps them unit-norm.
+            """)
+
+        @Argument(help: "The original embedding table.")
+        var vectors: String
+        @Argument(help: "A model written by 'charvec train'.")
+        var model: String
+        @Argument(help: "Words (one per line) to add when they are not in the table.")
+        var words: String
+        @Option(help: "The extended table to write.")
+        var out: String
+        @Option(help: "Output format (text, binary, glove). Default: the input's.")
+        var to: EmbeddingFormat?
+        @Flag(help: "Compress the output with gzip.")
+        var gzip = false
+        @Option(help: "Scale predicted vectors to the table's mean norm (mean-norm) or leave them unit-norm (none).")
+        var scale: Scale = .meanNorm
+        @OptionGroup var input: InputOptions
+
+        enum Scale: String, ExpressibleByArgument, CaseIterable { case meanNorm = "mean-norm", none }
+
+        func run() throws {
+            let trained = try loadModel(model)
+            var (table, report) = try reportingErrors { try EmbeddingReader.load(vectors, options: input.readOptions) }
+            guard table.dimensions == trained.configuration.outputDimensions else {
+                Diagnostics.printLine("\(model): error: the model predicts \(trained.configuration.outputDimensions) dimensions, \(vectors) has \(table.dimensions)")
+                throw ExitCode(1)
+            }
+            let list: String
+            do { list = try String(contentsOfFile: words, encoding: .utf8) } catch {
+                Diagnostics.printLine("\(words): error: cannot read the word list: \(error.localizedDescription)")
+                throw ExitCode(1)
+            }
+            var seen = Set<String>()
+            let oov = list.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty && !table.vocabulary.contains($0) && seen.insert($0).inserted }
+            var predicted = trained.makePredictor(threads: input.threads).predict(oov)
+            normalizeRows(&predicted)
+            var factor: Scalar = 1
+            if scale == .meanNorm {
+                var sum = 0.0, n = 0
+                for r in 0 ..< table.count {
+                    table.matrix.withRow(r) { v in
+                        let norm = v.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
+                        if norm.isFinite && norm > 0 { sum += norm; n += 1 }
+                    }
+                }
+                factor = n > 0 ? Scalar(sum / Double(n)) : 1
+            }
+            for (i, word) in oov.enumerated() { predicted.withRow(i) { v in table.append(word, v.map { $0 * factor }) } }
+            try reportingErrors { try EmbeddingWriter.write(table, to: out, format: to ?? report.format, gzip: gzip) }
+            Diagnostics.printLine("wrote \(table.count - oov.count) original rows and \(oov.count) predicted rows to \(out)")
+        }
+    }
+}
+
+/// Scales every row to unit L2 norm (zero rows stay zero).
+func normalizeRows(_ matrix: inout RowMatrix) {
+    let columns = matrix.columns
+    matrix.withUnsafeMutableBufferPointer { buffer in
+        for r in 0 ..< buffer.count / max(columns, 1) {
+            var ss = 0.0
+            for j in 0 ..< columns { ss += Double(buffer[r * columns + j]) * Double(buffer[r * columns + j]) }
+            guard ss > 0 else { continue }
+            let inverse = 1 / ss.squareRoot()
+            for j in 0 ..< columns { buffer[r * columns + j] = Scalar(Double(buffer[r * columns + j]) * inverse) }
+        }
+    }
+}

@@ -1,0 +1,284 @@
+import ArgumentParser
+import EmbeddingCore
+import EmbeddingIO
+import Foundation
+import NeuralNet
+import Training
+
+extension LossKind: ExpressibleByArgument {}
+extension RecurrentCellKind: ExpressibleByArgument {}
+
+extension CharVec {
+    struct Train: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Train a character-level model that predicts a word's normalised vector from its spelling.",
+            discussion: """
+            Mimick-style: character embedding → bidirectional LSTM/GRU → Linear → tanh → Linear. Zero and
+            non-finite rows are excluded and duplicates resolved before training (a summary says how many).
+            Every step is guarded: a NaN/Inf loss or gradient, a loss spike or a collapse of the predictions
+            restores the last good weights and halves the learning rate; after --max-recoveries the run stops
+            and says why. The model with the best validation MRR is saved to --out; a checkpoint is written
+            after every epoch (--resume continues it exactly).
+            """)
+
+        @Argument(help: "The embedding table to learn from (any format charvec reads).")
+        var vectors: String
+
+        @Option(help: "Where to write the trained model.")
+        var out: String
+
+        @OptionGroup var input: InputOptions
+
+        @Option(help: "Recurrent cell: lstm or gru.")
+        var cell: RecurrentCellKind = .lstm
+        @Option(help: "Hidden units per direction of the recurrent layers.")
+        var hidden: Int = 50
+        @Option(help: "Recurrent layers.")
+        var layers: Int = 1
+        @Option(help: "Character embedding size.")
+        var charDim: Int = 20
+        @Option(help: "Hidden units of the MLP after the recurrent layers.")
+        var mlpHidden: Int = 100
+        @Option(help: "Loss: mse (squared distance to the unit target), margin (max-margin cosine with negatives), cosine.")
+        var loss: LossKind = .mse
+        @Option(help: "Negatives per word for --loss margin.")
+        var negatives: Int = 10
+        @Option(help: "Margin for --loss margin.")
+        var margin: Float = 0.5
+        @Option(help: "Adam learning rate.")
+        var lr: Float = 1e-3
+        @Option(help: "Words per batch (batches hold words of one length).")
+        var batch: Int = 64
+        @Option(help: "Epochs (training may stop earlier, see --patience).")
+        var epochs: Int = 10
+        @Option(help: "Clip gradients to this global L2 norm (0 = off).")
+        var clip: Double = 5
+        @Option(help: "Dropout probability between layers.")
+        var dropout: Float = 0
+        @Option(help: "Truncate words longer than this many characters (0 = no limit); truncations are counted.")
+        var maxLength: Int = 64
+        @Option(help: "Fraction of the words held out for validation (seeded).")
+        var validationFraction: Double = 0.1
+        @Option(help: "Hold out the words listed in this file (one per line) instead of a random fraction.")
+        var validation: String?
+        @Option(help: "Random seed (initialisation, split, batches, dropout, negatives).")
+        var seed: UInt64 = 1
+        @Option(help: "Stop after this many epochs without a better validation MRR (0 = never).")
+        var patience: Int = 3
+        @Option(help: "A batch loss above this many times the recent median counts as a spike.")
+        var spikeFactor: Double = 10
+        @Option(help: "Mean pairwise cosine of a batch's predictions above which they count as collapsed.")
+        var collapseThreshold: Double = 0.98
+        @Option(help: "Recoveries (restore + halve the learning rate) before giving up.")
+        var maxRecoveries: Int = 5
+        @Option(help: "Checkpoint file, rewritten after every epoch (default: OUT.checkpoint).")
+        var checkpoint: String?
+        @Option(help: "Continue the run saved in this checkpoint (same vectors and options).")
+        var resume: String?
+        @Option(help: "Append one JSON line per epoch (and per recovery) to this file.")
+        var log: String?
+        @Option(help: "Draw the loss and validation curves as an SVG file.")
+        var plot: String?
+        @Flag(help: "Print one JSON line per epoch on standard output instead of text.")
+        var json = false
+        @Option(help: .hidden)
+        var injectFault: [String] = []
+
+        func validate() throws {
+            if validationFraction < 0 || validationFraction >= 1 {
+                throw ValidationError("--validation-fraction must be in [0, 1) (got \(validationFraction)).")
+            }
+        }
+
+        func run() throws {
+            let progress = ProgressBar(label: "loading", enabled: !json && Diagnostics.stderrIsTerminal)
+            progress.status(vectors)
+            let (table, _) = try reportingErrors { try EmbeddingReader.load(vectors, options: input.readOptions) }
+            progress.finish()
+            var heldOut: Set<String>?
+            if let validation {
+                do {
+                    let text = try String(contentsOfFile: validation, encoding: .utf8)
+                    heldOut = Set(text.split(whereSeparator: \.isNewline).compactMap { $0.split(separator: " ").first.map(String.init) })
+                } catch {
+                    Diagnostics.printLine("\(validation): error: cannot read the validation word list: \(error.localizedDescription)")
+                    throw ExitCode(1)
+                }
+            }
+            let data = TrainingData.prepare(table: table, validationFraction: validationFraction, validationWords: heldOut,
+                                            maxLength: maxLength, seed: seed)
+            reportExclusions(data)
+
+            var model = CharToVectorConfiguration(vocabularySize: 2)
+            model.cell = cell
+            model.layers = layers
+            model.hiddenSize = hidden
+            model.characterDimensions = charDim
+            model.mlpHiddenSize = mlpHidden
+            model.dropout = dropout
+            var configuration = TrainingConfiguration(model: model)
+            configuration.loss = loss
+            configuration.negatives = negatives
+            configuration.margin = margin
+            configuration.learningRate = lr
+            configuration.batchSize = batch
+            configuration.epochs = epochs
+            configuration.clip = clip
+            configuration.maxLength = maxLength
+            configuration.lowercase = input.lowercase
+            configuration.seed = seed
+            configuration.threads = input.threads
+            configuration.patience = patience
+            configuration.spikeFactor = spikeFactor
+            configuration.collapseThreshold = collapseThreshold
+            configuration.maxRecoveries = maxRecoveries
+            for fault in injectFault {
+                let parts = fault.split(separator: "@")
+                guard parts.count == 2, let kind = InjectedFault(rawValue: String(parts[0])), let step = Int(parts[1]) else {
+                    throw ValidationError("--inject-fault takes KIND@STEP with KIND nan-loss, nan-gradient, spike or collapse")
+                }
+                configuration.faults[step] = kind
+            }
+
+            let trainer: Trainer
+            do {
+                if let resume {
+                    let saved = try Checkpoint.read(resume)
+                    trainer = try Trainer(resuming: saved, data: data, epochs: epochs)
+                    Diagnostics.printLine("resuming \(resume) after epoch \(saved.epochsDone)")
+                } else {
+                    trainer = try Trainer(data: data, configuration: configuration)
+                }
+            } catch let error as TrainingError {
+                Diagnostics.printLine("\(vectors): error: \(error)")
+                Diagnostics.printNote(error.hint)
+                throw ExitCode(1)
+            } catch let error as ModelFileError {
+                Diagnostics.printLine(error.description)
+                Diagnostics.printNote(error.hint)
+                throw ExitCode(1)
+            }
+            let parameterCount = trainer.model.parameters.values.count
+            Diagnostics.printLine("training on \(data.trainCount) words, validating on \(data.validationCount); "
+                + "\(trainer.characters.size) character ids, \(parameterCount) parameters, \(input.threads) thread\(input.threads == 1 ? "" : "s")")
+
+            let checkpointPath = checkpoint ?? out + ".checkpoint"
+            let logFile = try log.map { try LogFile(path: $0) }
+            let bar = ProgressBar(label: "", enabled: !json && Diagnostics.stderrIsTerminal)
+            do {
+                try trainer.run(onEvent: { event in
+                    switch event {
+                    case .progress(let epoch, let step, let steps, let loss):
+                        bar.status(String(format: "epoch %d [%@] %d/%d loss %.4f", epoch,
+                                          String(repeating: "#", count: 30 * step / max(steps, 1))
+                                              + String(repeating: " ", count: 30 - 30 * step / max(steps, 1)), step, steps, loss))
+                    case .epoch(let record):
+                        bar.finish()
+                        printEpoch(record)
+                        logFile?.append(record)
+                    case .recovery(let step, let reason, let restored, let rate, let count):
+                        bar.finish()
+                        Diagnostics.printLine("warning: \(reason)")
+                        Diagnostics.printNote(String(format: "restored the weights of step %d and halved the learning rate to %.3g (recovery %d of at most %d)",
+                                                             restored, rate, count, maxRecoveries))
+                        logFile?.appendRecovery(step: step, reason: reason, restoredStep: restored, learningRate: rate, recoveries: count)
+                    case .earlyStop(let epoch, let best, let mrr):
+                        Diagnostics.printLine(String(format: "early stop after epoch %d: validation MRR has not improved since epoch %d (%.4f)", epoch, best, mrr))
+                    }
+                }, onCheckpoint: { checkpoint in
+                    try checkpoint.write(to: checkpointPath)
+                })
+            } catch let error as TrainingError {
+                bar.finish()
+                Diagnostics.printLine("\(vectors): error: \(error)")
+                Diagnostics.printNote(error.hint)
+                Diagnostics.printNote("the last checkpoint is \(checkpointPath)")
+                throw ExitCode(1)
+            }
+            let best = trainer.bestModel(source: vectors)
+            try reportingErrors { try best.write(to: out) }
+            if let plot {
+                try reportingErrors {
+                    let file = try OutputFile(path: plot)
+                    try file.write(CurvePlot.svg(trainer.history, title: "charvec train \(vectors)"))
+                    try file.commit()
+                }
+            }
+            let summary = best.metadata.validation.map {
+                String(format: "validation MRR %.4f, hit@10 %.4f, mean cosine %.4f", $0.meanReciprocalRank, $0.hitAt10, $0.meanCosine)
+            } ?? "no validation words"
+            Diagnostics.printLine("saved the model of epoch \(best.metadata.bestEpoch) (\(summary)) to \(out)")
+        }
+
+        func reportExclusions(_ data: TrainingData) {
+            let e = data.exclusions
+            func list(_ words: [String]) -> String {
+                words.prefix(5).map { "'\($0)'" }.joined(separator: ", ") + (words.count > 5 ? ", …" : "")
+            }
+            if !e.zeroRows.isEmpty {
+                Diagnostics.printLine("\(vectors): warning: excluded \(e.zeroRows.count) all-zero row\(e.zeroRows.count == 1 ? "" : "s") (\(list(e.zeroRows))): a zero target has no direction")
+            }
+            if !e.nonFiniteRows.isEmpty {
+                Diagnostics.printLine("\(vectors): warning: excluded \(e.nonFiniteRows.count) row\(e.nonFiniteRows.count == 1 ? "" : "s") with NaN or infinite values (\(list(e.nonFiniteRows)))")
+            }
+            if !e.duplicateRows.isEmpty {
+                Diagnostics.printLine("\(vectors): warning: excluded \(e.duplicateRows.count) later occurrence\(e.duplicateRows.count == 1 ? "" : "s") of duplicated words (\(list(e.duplicateRows))); the first is used")
+            }
+            if e.emptyWords > 0 { Diagnostics.printLine("\(vectors): warning: excluded \(e.emptyWords) rows without a word") }
+            if e.truncatedWords > 0 {
+                Diagnostics.printLine("\(vectors): note: \(e.truncatedWords) word\(e.truncatedWords == 1 ? " is" : "s are") longer than --max-length \(maxLength) and will be truncated")
+            }
+            if e.excludedCount > 0 { Diagnostics.printNote("'charvec audit \(vectors)' lists every problem row") }
+        }
+
+        func printEpoch(_ r: EpochRecord) {
+            if json {
+                print(String(decoding: (try? JSONEncoder.lines.encode(r)) ?? Data(), as: UTF8.self))
+                return
+            }
+            var line = String(format: "epoch %3d  loss %.5f  %7.0f words/s  lr %.2g", r.epoch, r.trainLoss, r.wordsPerSecond, r.learningRate)
+            if let v = r.validation {
+                line += String(format: "  val cos %.4f  hit@1 %.4f  hit@10 %.4f  MRR %.4f  median rank %.0f",
+                               v.meanCosine, v.hitAt1, v.hitAt10, v.meanReciprocalRank, v.medianRank)
+            }
+            print(line)
+            fflush(nil) // all streams: stdout may be a pipe to a progress reader
+        }
+    }
+}
+
+extension JSONEncoder {
+    /// Compact, sorted keys; NaN/Inf as strings (a diverged loss must still log).
+    static var lines: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return encoder
+    }
+}
+
+/// `--log`: JSON lines appended as training goes (each line flushed, so a crash keeps the history).
+final class LogFile {
+    let handle: FileHandle
+
+    init(path: String) throws {
+        if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+        guard let handle = FileHandle(forWritingAtPath: path) else {
+            throw EmbeddingWriteError.cannotWrite(path: path, reason: "cannot open for appending")
+        }
+        handle.seekToEndOfFile()
+        self.handle = handle
+    }
+
+    func append(_ record: EpochRecord) {
+        if let data = try? JSONEncoder.lines.encode(record) { handle.write(data + Data("\n".utf8)) }
+    }
+
+    func appendRecovery(step: Int, reason: String, restoredStep: Int, learningRate: Double, recoveries: Int) {
+        let object: [String: Any] = ["event": "recovery", "step": step, "reason": reason, "restored_step": restoredStep,
+                                     "learning_rate": learningRate, "recoveries": recoveries]
+        if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
+            handle.write(data + Data("\n".utf8))
+        }
+    }
+}
