@@ -112,7 +112,12 @@ extension CharVec {
                 }
                 if neighbors.isEmpty { print("  (no searchable rows left)") }
             case .failed(let error, let words):
-                Diagnostics.printError(error)
+                // The note (how to fix it) once per run, not once per failed query.
+                Diagnostics.printLine(error.diagnostic)
+                if let note = error.note, !NoteOnce.printed.contains(note) {
+                    NoteOnce.printed.insert(note)
+                    Diagnostics.printNote(note)
+                }
                 if json {
                     let kind: String
                     if case .zeroVectors = error { kind = "zero vector" } else { kind = "unknown word" }
@@ -122,6 +127,11 @@ extension CharVec {
             }
         }
     }
+}
+
+/// Notes already printed by this process (the CLI is single-threaded).
+enum NoteOnce {
+    nonisolated(unsafe) static var printed = Set<String>()
 }
 
 /// One line of `neighbors --json`.
