@@ -152,6 +152,32 @@ final class NeighborsCLITests: XCTestCase {
         XCTAssertFalse(cancel.stdout.lowercased().contains("nan"))
     }
 
+    func testInteractiveModeAnswersLineByLineAndStopsAtAnEmptyLine() throws {
+        // `script` gives the command a pseudo-terminal (stdin, stdout and stderr) and forwards our input to it.
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { throw XCTSkip("needs /usr/bin/script for a terminal") }
+        let command = [CLITests.executable.path, "neighbors", sample, "--top", "2"].map { "'\($0)'" }.joined(separator: " ")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-qec", command, "/dev/null"]
+        let out = Pipe(), input = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        process.standardInput = input
+        try process.run()
+        input.fileHandleForWriting.write(Data("king\nof and\n\nmusic\n".utf8))
+        // The empty line must end the session; if it did not, fail instead of hanging.
+        nonisolated(unsafe) let running = process
+        DispatchQueue.global().asyncAfter(deadline: .now() + 30) { if running.isRunning { running.terminate() } }
+        let transcript = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        try input.fileHandleForWriting.close()
+        XCTAssertEqual(process.terminationStatus, 0, transcript)
+        XCTAssertTrue(transcript.contains("Type a word"), transcript)
+        XCTAssertTrue(transcript.contains("> "), transcript)
+        XCTAssertTrue(transcript.contains("   1  queen "), "king answered: \(transcript)")
+        XCTAssertEqual(transcript.components(separatedBy: "   1  ").count - 1, 2, "two answers, none after the empty line: \(transcript)")
+    }
+
     // MARK: analogy
 
     func testAnalogyAddAndMulFindQueenAndExcludeTheInputs() throws {
