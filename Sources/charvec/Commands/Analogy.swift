@@ -7,10 +7,10 @@ extension CharVec {
         static let configuration = CommandConfiguration(
             abstract: "Solve 'A is to B as C is to ?' by 3CosAdd (default) or 3CosMul.",
             discussion: """
-            3CosAdd ranks rows by cosine to the normalised mean of B̂ + Ĉ − Â (gensim's
-            most_similar(positive=[B, C], negative=[A])); --cosmul ranks by
-            cos'(x,B)·cos'(x,C) / (cos'(x,A) + 1e-6) with cos' = (1 + cos) / 2 (gensim's
-            most_similar_cosmul). A, B and C (all their rows) are never listed, nor are rows
+            3CosAdd ranks rows by cosine to the normalised mean of B̂ + Ĉ − Â (gensim's \
+            most_similar(positive=[B, C], negative=[A])); --cosmul ranks by \
+            cos'(x,B)·cos'(x,C) / (cos'(x,A) + 1e-6) with cos' = (1 + cos) / 2 (gensim's \
+            most_similar_cosmul). A, B and C (all their rows) are never listed, nor are rows \
             with a zero or non-finite vector. Example: charvec analogy VECTORS man king woman.
             """)
 

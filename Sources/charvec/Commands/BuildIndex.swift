@@ -10,10 +10,10 @@ extension CharVec {
             commandName: "index",
             abstract: "Build an HNSW graph over a table for fast approximate 'neighbors --index' searches.",
             discussion: """
-            The index holds a unit-norm copy of every row plus the graph links, about
-            rows × (4 × dimensions + 8 × M + 20) bytes. It is written atomically and memory-mapped
-            when loaded. It belongs to the table it was built from (same --limit/--lowercase):
-            'neighbors --index' checks the shape and a sample of vectors and refuses another table.
+            The index holds a unit-norm copy of every row plus the graph links, about \
+            rows × (4 × dimensions + 8 × M + 20) bytes. It is written atomically and memory-mapped \
+            when loaded. It belongs to the table it was built from (same --limit/--lowercase): \
+            'neighbors --index' checks the shape and a sample of vectors and refuses another table. \
             Rows with a zero or non-finite vector are left out of the graph.
             """)
 

@@ -8,16 +8,16 @@ extension CharVec {
         static let configuration = CommandConfiguration(
             abstract: "Score a table on word-similarity pairs (Spearman ρ) and analogy questions (accuracy), as gensim does.",
             discussion: """
-            --pairs FILE: 'word1<TAB>word2<TAB>score' lines, '#' comments (WordSim-353, SimLex-999).
-            Reports Spearman's ρ and Pearson's r between the human scores and the cosines, and the
-            share of pairs skipped because a word is not among the first --restrict rows: the numbers
-            of gensim's KeyedVectors.evaluate_word_pairs. With --model, a second score is reported
-            where those words get vectors predicted by the model (lowercased first unless
+            --pairs FILE: 'word1<TAB>word2<TAB>score' lines, '#' comments (WordSim-353, SimLex-999). \
+            Reports Spearman's ρ and Pearson's r between the human scores and the cosines, and the \
+            share of pairs skipped because a word is not among the first --restrict rows: the numbers \
+            of gensim's KeyedVectors.evaluate_word_pairs. With --model, a second score is reported \
+            where those words get vectors predicted by the model (lowercased first unless \
             --case-sensitive) and no pair is skipped.
 
-            --analogies FILE: the questions-words.txt format (': section' lines, then 'a b c d').
-            Reports 3CosAdd accuracy per section, semantic/syntactic (sections named 'gram…') and
-            total, skipping questions with a word outside the first --restrict rows: the numbers of
+            --analogies FILE: the questions-words.txt format (': section' lines, then 'a b c d'). \
+            Reports 3CosAdd accuracy per section, semantic/syntactic (sections named 'gram…') and \
+            total, skipping questions with a word outside the first --restrict rows: the numbers of \
             gensim's evaluate_word_analogies. The model is not used for analogies.
 
             Words are compared case-insensitively (as gensim's default) unless --case-sensitive.

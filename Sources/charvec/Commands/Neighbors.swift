@@ -12,16 +12,16 @@ extension CharVec {
         static let configuration = CommandConfiguration(
             abstract: "List the words most cosine-similar to a word, or to the mean of several words.",
             discussion: """
-            Each WORD argument is one query; an argument holding several words ("new york") asks for
-            the neighbours of their normalised mean (gensim's most_similar(positive=[…])). Without
-            WORD arguments, queries are read from standard input, one per line; on a terminal this is
-            an interactive prompt that ends at EOF or an empty line. The query words themselves (all
+            Each WORD argument is one query; an argument holding several words ("new york") asks for \
+            the neighbours of their normalised mean (gensim's most_similar(positive=[…])). Without \
+            WORD arguments, queries are read from standard input, one per line; on a terminal this is \
+            an interactive prompt that ends at EOF or an empty line. The query words themselves (all \
             their rows) are never listed, nor are rows with a zero or non-finite vector.
 
-            Words not in the table are predicted by --model when given, otherwise reported as unknown.
+            Words not in the table are predicted by --model when given, otherwise reported as unknown. \
             With --index, an HNSW index written by 'charvec index' answers instead of an exact scan.
 
-            Exit status: 0 when at least one query was answered (or none was asked), 1 when every
+            Exit status: 0 when at least one query was answered (or none was asked), 1 when every \
             query failed (unknown words, zero vectors) or a file could not be used.
             """)
 
