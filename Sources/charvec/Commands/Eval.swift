@@ -77,8 +77,8 @@ extension CharVec {
                     entry.oovRatio = finite(result.oovRatio)
                     entry.pearson = finite(result.pearson)
                     entry.spearman = finite(result.spearman)
-                } catch let error as EvaluationError where predictor != nil {
-                    Diagnostics.printError(error)
+                } catch EvaluationError.noPairsInVocabulary where predictor != nil {
+                    Diagnostics.printNote("\(path): no pair has both words in the vocabulary; only the model score is given")
                     entry.scored = 0
                     entry.oovPairs = parsed.count
                     entry.oovRatio = parsed.isEmpty ? nil : 100

@@ -59,18 +59,18 @@ extension CharVec {
         func run() throws {
             let engine = try NeighborEngine(file: file, input: input, modelPath: model, indexPath: index, efSearch: efSearch)
             var asked = 0, answered = 0
-            func answer(_ text: String) {
+            func answer(_ text: String) throws {
                 let words = text.split(whereSeparator: \.isWhitespace).map { input.lowercase ? $0.lowercased() : String($0) }
                 guard !words.isEmpty else { return }
                 asked += 1
                 let outcome = engine.neighbors(of: words, k: top)
                 if case .answered = outcome { answered += 1 }
-                report(query: words.joined(separator: " "), words: words, outcome, vocabulary: engine.vocabulary)
+                try report(query: words.joined(separator: " "), words: words, outcome, vocabulary: engine.vocabulary)
                 fflush(nil)  // answer interactive and piped queries at once
             }
 
             if !words.isEmpty {
-                for query in words { answer(query) }
+                for query in words { try answer(query) }
             } else if isatty(0) != 0 {
                 Diagnostics.printLine("\(engine.vocabulary.count) words × \(engine.dimensions) dimensions"
                     + (engine.predictor == nil ? "" : ", unknown words predicted by \(model!)")
@@ -78,10 +78,10 @@ extension CharVec {
                 while true {
                     prompt()
                     guard let line = readLine(), !line.allSatisfy(\.isWhitespace) else { break }
-                    answer(line)
+                    try answer(line)
                 }
             } else {
-                while let line = readLine() { answer(line) }
+                while let line = readLine() { try answer(line) }
             }
             if asked > 0 && answered == 0 { throw ExitCode.failure }
         }
@@ -91,11 +91,11 @@ extension CharVec {
             text.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
         }
 
-        private func report(query: String, words: [String], _ outcome: NeighborEngine.Outcome, vocabulary: Vocabulary) {
+        private func report(query: String, words: [String], _ outcome: NeighborEngine.Outcome, vocabulary: Vocabulary) throws {
             switch outcome {
             case .answered(let neighbors, let predicted):
                 if json {
-                    try? printJSON(NeighborsJSON(query: query, words: words, predicted: predicted.isEmpty ? nil : predicted,
+                    try printJSON(NeighborsJSON(query: query, words: words, predicted: predicted.isEmpty ? nil : predicted,
                                                  neighbors: neighbors.enumerated().map {
                                                      .init(rank: $0.offset + 1, word: vocabulary[$0.element.row], row: $0.element.row,
                                                            cosine: $0.element.score)
@@ -121,7 +121,7 @@ extension CharVec {
                 if json {
                     let kind: String
                     if case .zeroVectors = error { kind = "zero vector" } else { kind = "unknown word" }
-                    try? printJSON(NeighborsJSON(query: query, words: words, predicted: nil, neighbors: nil, error: kind,
+                    try printJSON(NeighborsJSON(query: query, words: words, predicted: nil, neighbors: nil, error: kind,
                                                  unknown: error.words))
                 }
             }
