@@ -73,6 +73,6 @@ let package = Package(
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Tensor", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "EmbeddingIO", "TestSupport"]),
         .testTarget(name: "NeighborSearchTests", dependencies: ["NeighborSearch", "EmbeddingCore", "TestSupport"]),
-        .testTarget(name: "CharVecEndToEndTests", dependencies: ["charvec", "EmbeddingIO", "TestSupport"]),
+        .testTarget(name: "CharVecEndToEndTests", dependencies: ["charvec", "EmbeddingIO", "Training", "TestSupport"]),
     ]
 )

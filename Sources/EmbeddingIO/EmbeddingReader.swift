@@ -57,15 +57,19 @@ public enum EmbeddingReader {
     /// Text parsing runs on `options.threads` threads. Memory: the final matrix plus one
     /// 8 MiB chunk; the matrix grows with `realloc` when the header is absent or the
     /// input is compressed (no copy on Linux for large blocks).
+    /// - Parameter progress: called after each batch with (bytes read, file size if known;
+    ///   nil for gzip and pipes).
     /// - Throws: ``EmbeddingFileError`` for the first problem that makes the table wrong.
     /// - Complexity: O(file size).
-    public static func load(_ path: String, options: ReadOptions = ReadOptions()) throws -> (EmbeddingTable, LoadReport) {
+    public static func load(_ path: String, options: ReadOptions = ReadOptions(),
+                            progress: ((Int, Int?) -> Void)? = nil) throws -> (EmbeddingTable, LoadReport) {
         let reader = try EmbeddingRecordReader(path: path, options: options)
-        return try load(from: reader, options: options)
+        return try load(from: reader, options: options, progress: progress)
     }
 
     /// Loads the rows of an already-opened reader.
-    public static func load(from reader: EmbeddingRecordReader, options: ReadOptions = ReadOptions()) throws
+    public static func load(from reader: EmbeddingRecordReader, options: ReadOptions = ReadOptions(),
+                            progress: ((Int, Int?) -> Void)? = nil) throws
         -> (EmbeddingTable, LoadReport)
     {
         let dim = reader.dimensions
@@ -135,6 +139,7 @@ public enum EmbeddingReader {
                 if record.hasNonFinite { nonFinite += 1 }
             }
             matrix._commitRows(take)
+            progress?(reader.bytesConsumed, reader.isGzip ? nil : reader.fileSize)
         }
         report.stoppedAtLimit = options.limit != nil && matrix.rows == limit
         if let expected, matrix.rows < expected, matrix.rows < limit {

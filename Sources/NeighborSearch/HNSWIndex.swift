@@ -141,6 +141,15 @@ public struct HNSWIndex: Sendable {
             .map { Neighbor(row: $0.node, score: $0.score) }
     }
 
+    /// A copy of the unit vector stored for `row`, or nil if the row is left out of the graph.
+    /// Lets a caller check that an index loaded from a file was built from a given table.
+    public func normalizedVector(row: Int) -> [Scalar]? {
+        guard contains(row: row) else { return nil }
+        return withExtendedLifetime(_storage) {
+            Array(UnsafeBufferPointer(start: _storage.graph.vector(row), count: dimensions))
+        }
+    }
+
     /// Whether `row` is in the graph (it had a non-zero, finite norm).
     public func contains(row: Int) -> Bool {
         precondition(row >= 0 && row < rows, "row \(row) out of range 0..<\(rows)")

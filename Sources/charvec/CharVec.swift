@@ -10,6 +10,7 @@ struct CharVec: ParsableCommand {
         each optionally gzipped (detected from the bytes, not the name). '-' reads standard input.
         """,
         version: "0.1.0",
-        subcommands: [Info.self, Convert.self, Audit.self, Sanitize.self, Train.self, Embed.self, Extend.self]
+        subcommands: [Info.self, Convert.self, Audit.self, Sanitize.self, Train.self, Embed.self, Extend.self,
+                      Neighbors.self, Analogy.self, Eval.self, BuildIndex.self]
     )
 }

@@ -14,6 +14,9 @@ enum Diagnostics {
         case let error as EmbeddingWriteError:
             printLine(error.description)
             if let hint = error.hint { printLine("note: \(hint)") }
+        case let error as DiagnosableError:
+            printLine(error.diagnostic)
+            if let note = error.note { printLine("note: \(note)") }
         default:
             printLine("charvec: error: \(error)")
         }
@@ -39,6 +42,9 @@ func reportingErrors<T>(exitCode code: Int32 = 1, _ body: () throws -> T) throws
         Diagnostics.printError(error)
         throw ExitCode(code)
     } catch let error as EmbeddingWriteError {
+        Diagnostics.printError(error)
+        throw ExitCode(code)
+    } catch let error as DiagnosableError {
         Diagnostics.printError(error)
         throw ExitCode(code)
     }

@@ -1,0 +1,266 @@
+import ArgumentParser
+import EmbeddingCore
+import Foundation
+import NeighborSearch
+import Training
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension CharVec {
+    struct Neighbors: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the words most cosine-similar to a word, or to the mean of several words.",
+            discussion: """
+            Each WORD argument is one query; an argument holding several words ("new york") asks for \
+            the neighbours of their normalised mean (gensim's most_similar(positive=[…])). Without \
+            WORD arguments, queries are read from standard input, one per line; on a terminal this is \
+            an interactive prompt that ends at EOF or an empty line. The query words themselves (all \
+            their rows) are never listed, nor are rows with a zero or non-finite vector.
+
+            Words not in the table are predicted by --model when given, otherwise reported as unknown. \
+            With --index, an HNSW index written by 'charvec index' answers instead of an exact scan.
+
+            Exit status: 0 when at least one query was answered (or none was asked), 1 when every \
+            query failed (unknown words, zero vectors) or a file could not be used.
+            """)
+
+        @Argument(help: "The embedding file ('-' for standard input; then queries must be arguments).")
+        var file: String
+
+        @Argument(help: "Query words; quote several words to query their mean. Omit to read queries from standard input.")
+        var words: [String] = []
+
+        @Option(help: "Neighbours listed per query.")
+        var top: Int = 10
+
+        @Option(help: "A model written by 'charvec train' that predicts vectors for words not in the table.")
+        var model: String?
+
+        @Option(help: "An HNSW index written by 'charvec index' for this table (approximate, faster on large tables).")
+        var index: String?
+
+        @Option(help: "Candidate list size of HNSW searches (higher: better recall, slower); needs --index.")
+        var efSearch: Int = 64
+
+        @Flag(help: "Print one JSON object per query (one per line) instead of text.")
+        var json = false
+
+        @OptionGroup var input: InputOptions
+
+        func validate() throws {
+            guard top > 0 else { throw ValidationError("--top must be positive (got \(top)).") }
+            guard efSearch > 0 else { throw ValidationError("--ef-search must be positive (got \(efSearch)).") }
+            if file == "-" && words.isEmpty {
+                throw ValidationError("the table is read from standard input, so give the query words as arguments.")
+            }
+        }
+
+        func run() throws {
+            let engine = try NeighborEngine(file: file, input: input, modelPath: model, indexPath: index, efSearch: efSearch)
+            var asked = 0, answered = 0
+            func answer(_ text: String) throws {
+                let words = text.split(whereSeparator: \.isWhitespace).map { input.lowercase ? $0.lowercased() : String($0) }
+                guard !words.isEmpty else { return }
+                asked += 1
+                let outcome = engine.neighbors(of: words, k: top)
+                if case .answered = outcome { answered += 1 }
+                try report(query: words.joined(separator: " "), words: words, outcome, vocabulary: engine.vocabulary)
+                fflush(nil)  // answer interactive and piped queries at once
+            }
+
+            if !words.isEmpty {
+                for query in words { try answer(query) }
+            } else if isatty(0) != 0 {
+                Diagnostics.printLine("\(engine.vocabulary.count) words × \(engine.dimensions) dimensions"
+                    + (engine.predictor == nil ? "" : ", unknown words predicted by \(model!)")
+                    + ". Type a word (several words: their mean); an empty line or EOF quits.")
+                while true {
+                    prompt()
+                    guard let line = readLine(), !line.allSatisfy(\.isWhitespace) else { break }
+                    try answer(line)
+                }
+            } else {
+                while let line = readLine() { try answer(line) }
+            }
+            if asked > 0 && answered == 0 { throw ExitCode.failure }
+        }
+
+        private func prompt() {
+            var text = "> "
+            text.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+        }
+
+        private func report(query: String, words: [String], _ outcome: NeighborEngine.Outcome, vocabulary: Vocabulary) throws {
+            switch outcome {
+            case .answered(let neighbors, let predicted):
+                if json {
+                    try printJSON(NeighborsJSON(query: query, words: words, predicted: predicted.isEmpty ? nil : predicted,
+                                                 neighbors: neighbors.enumerated().map {
+                                                     .init(rank: $0.offset + 1, word: vocabulary[$0.element.row], row: $0.element.row,
+                                                           cosine: $0.element.score)
+                                                 }, error: nil, unknown: nil))
+                    return
+                }
+                let note = predicted.isEmpty ? "" : "  (predicted by the model: \(predicted.joined(separator: ", ")))"
+                print(query + note)
+                let shown = neighbors.map { vocabulary[$0.row] }
+                let width = shown.map(\.count).max() ?? 0
+                for (rank, (neighbor, word)) in zip(neighbors, shown).enumerated() {
+                    let padding = String(repeating: " ", count: width - word.count)
+                    print(String(format: "%4d  ", rank + 1) + word + padding + String(format: "  %.4f", neighbor.score))
+                }
+                if neighbors.isEmpty { print("  (no searchable rows left)") }
+            case .failed(let error, let words):
+                // The note (how to fix it) once per run, not once per failed query.
+                Diagnostics.printLine(error.diagnostic)
+                if let note = error.note, !NoteOnce.printed.contains(note) {
+                    NoteOnce.printed.insert(note)
+                    Diagnostics.printNote(note)
+                }
+                if json {
+                    let kind: String
+                    if case .zeroVectors = error { kind = "zero vector" } else { kind = "unknown word" }
+                    try printJSON(NeighborsJSON(query: query, words: words, predicted: nil, neighbors: nil, error: kind,
+                                                 unknown: error.words))
+                }
+            }
+        }
+    }
+}
+
+/// Notes already printed by this process (the CLI is single-threaded).
+enum NoteOnce {
+    nonisolated(unsafe) static var printed = Set<String>()
+}
+
+/// One line of `neighbors --json`.
+struct NeighborsJSON: Encodable {
+    struct Entry: Encodable {
+        var rank: Int
+        var word: String
+        var row: Int
+        var cosine: Float
+    }
+    var query: String
+    var words: [String]
+    /// Query words not in the table whose vectors the model predicted.
+    var predicted: [String]?
+    var neighbors: [Entry]?
+    /// "unknown word" or "zero vector" when the query could not be answered.
+    var error: String?
+    /// The words that caused `error`.
+    var unknown: [String]?
+}
+
+extension CommandError {
+    /// The words an unknown-word or zero-vector error is about.
+    var words: [String]? {
+        switch self {
+        case .unknownWords(let words), .zeroVectors(let words): return words
+        default: return nil
+        }
+    }
+}
+
+/// Answers neighbour queries over one loaded table, exactly or through an HNSW index.
+struct NeighborEngine {
+    enum Outcome {
+        case answered([Neighbor], predicted: [String])
+        case failed(CommandError, words: [String])
+    }
+
+    enum Searcher {
+        case exact(ExactIndex)
+        case approximate(HNSWIndex, efSearch: Int)
+    }
+
+    let vocabulary: Vocabulary
+    let dimensions: Int
+    let searcher: Searcher
+    let predictor: Predictor?
+    /// The unit vector of a row, or nil for a zero or non-finite row.
+    let unitRow: (Int) -> [Scalar]?
+    /// Later rows carrying the same word as a first row (so a query excludes all of them).
+    let duplicatesOfFirstRow: [Int: [Int]]
+
+    init(file: String, input: InputOptions, modelPath: String?, indexPath: String?, efSearch: Int) throws {
+        let table = try TableLoading.load(file, input: input)
+        vocabulary = table.vocabulary
+        dimensions = table.dimensions
+        predictor = try modelPath.map { try TableLoading.predictor($0, dimensions: table.dimensions, threads: input.threads) }
+        var duplicates: [Int: [Int]] = [:]
+        for (row, first) in table.vocabulary.duplicates { duplicates[first, default: []].append(row) }
+        duplicatesOfFirstRow = duplicates
+        if let indexPath {
+            let index = try reportingErrors { try HNSWIndex.load(from: indexPath) }
+            try reportingErrors { try Self.check(index, path: indexPath, belongsTo: table) }
+            searcher = .approximate(index, efSearch: efSearch)
+            let matrix = table.matrix
+            unitRow = { row in matrix.withRow(row) { unitVector($0) } }
+        } else {
+            let progress = ProgressBar(label: "normalising", enabled: Diagnostics.stderrIsTerminal)
+            progress.status("\(table.count) rows…")
+            let index = ExactIndex(matrix: table.matrix, threads: input.threads)
+            progress.finish()
+            searcher = .exact(index)
+            unitRow = { row in index.isSearchable(row) ? index.normalizedMatrix.row(row) : nil }
+        }
+    }
+
+    /// Refuses an index built from another table: the shape must match, and so must the
+    /// stored unit vectors of 64 rows spread over the table (and which rows are left out).
+    static func check(_ index: HNSWIndex, path: String, belongsTo table: EmbeddingTable) throws {
+        guard index.rows == table.count && index.dimensions == table.dimensions else {
+            throw CommandError.indexShapeMismatch(path: path, indexRows: index.rows, indexDimensions: index.dimensions,
+                                                  tableRows: table.count, tableDimensions: table.dimensions)
+        }
+        let samples = Set((0 ..< min(64, table.count)).map { $0 * table.count / min(64, table.count) } + [table.count - 1])
+        for row in samples.sorted() where row >= 0 {
+            let expected = table.matrix.withRow(row) { unitVector($0) }
+            let stored = index.normalizedVector(row: row)
+            let same: Bool
+            switch (expected, stored) {
+            case (nil, nil): same = true
+            case (let e?, let s?): same = zip(e, s).allSatisfy { abs($0 - $1) <= 1e-5 }
+            default: same = false
+            }
+            guard same else { throw CommandError.indexContentMismatch(path: path, row: row, word: table.vocabulary[row]) }
+        }
+    }
+
+    /// The `k` nearest rows to the normalised mean of the words' unit vectors, excluding the words' rows.
+    func neighbors(of words: [String], k: Int) -> Outcome {
+        var unknown: [String] = [], zero: [String] = [], excluded = Set<Int>()
+        var vectors: [[Scalar]] = [], toPredict: [String] = []
+        for word in words {
+            if let row = vocabulary.index(of: word) {
+                excluded.insert(row)
+                for duplicate in duplicatesOfFirstRow[row] ?? [] { excluded.insert(duplicate) }
+                if let unit = unitRow(row) { vectors.append(unit) } else { zero.append(word) }
+            } else if predictor != nil {
+                toPredict.append(word)
+            } else {
+                unknown.append(word)
+            }
+        }
+        if !unknown.isEmpty { return .failed(.unknownWords(unknown), words: words) }
+        if let predictor, !toPredict.isEmpty {
+            let predicted = predictor.predict(toPredict)
+            for (i, word) in toPredict.enumerated() {
+                if let unit = predicted.withRow(i, { unitVector($0) }) { vectors.append(unit) } else { zero.append(word) }
+            }
+        }
+        if !zero.isEmpty { return .failed(.zeroVectors(zero), words: words) }
+        var mean = [Scalar](repeating: 0, count: dimensions)
+        for vector in vectors { for j in 0 ..< dimensions { mean[j] += vector[j] } }
+        for j in 0 ..< dimensions { mean[j] /= Scalar(vectors.count) }
+        guard let query = unitVector(mean) else { return .failed(.zeroVectors(words), words: words) }
+        let found: [Neighbor]
+        switch searcher {
+        case .exact(let index): found = index.search(query: query, k: k, excluding: excluded)
+        case .approximate(let index, let ef): found = index.search(query: query, k: k, efSearch: ef, excluding: excluded)
+        }
+        return .answered(found, predicted: toPredict)
+    }
+}

@@ -1,0 +1,59 @@
+import EmbeddingCore
+import EmbeddingIO
+import Foundation
+import Training
+
+/// Loading steps shared by `neighbors`, `analogy`, `eval` and `index`.
+enum TableLoading {
+    /// Loads `path` with a progress bar on stderr when stderr is a terminal (silent otherwise),
+    /// printing the reader's notes (duplicates, NaN rows, …) as `note:` lines.
+    static func load(_ path: String, input: InputOptions) throws -> EmbeddingTable {
+        let progress = ProgressBar(label: "loading", enabled: Diagnostics.stderrIsTerminal)
+        let (table, report) = try reportingErrors {
+            try EmbeddingReader.load(path, options: input.readOptions) { done, total in progress.update(done, total) }
+        }
+        progress.finish()
+        for note in report.notes { Diagnostics.printNote("\(path): \(note)") }
+        return table
+    }
+
+    /// Reads a model written by `charvec train` and checks that it predicts `dimensions`-dimensional vectors.
+    static func predictor(_ path: String, dimensions: Int, threads: Int) throws -> Predictor {
+        let model = try reportingErrors { try TrainedModel.read(path) }
+        let predicts = model.configuration.outputDimensions
+        guard predicts == dimensions else {
+            return try reportingErrors {
+                throw CommandError.modelDimensionMismatch(path: path, modelDimensions: predicts, tableDimensions: dimensions)
+            }
+        }
+        return model.makePredictor(threads: threads)
+    }
+
+    /// Reads a whole text file (UTF-8; invalid bytes become U+FFFD).
+    static func readText(_ path: String) throws -> String {
+        try reportingErrors {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                let reason = FileManager.default.fileExists(atPath: path) ? "permission denied or not a file" : "no such file"
+                throw CommandError.cannotRead(path: path, reason: reason)
+            }
+            return String(decoding: data, as: UTF8.self)
+        }
+    }
+}
+
+/// `x / ‖x‖`, or nil when the norm is zero or not finite (such a vector has no direction).
+func unitVector(_ x: some Collection<Scalar>) -> [Scalar]? {
+    var sum: Scalar = 0
+    for v in x { sum += v * v }
+    let norm = sum.squareRoot()
+    guard norm > 0 && norm.isFinite else { return nil }
+    return x.map { $0 / norm }
+}
+
+/// Prints one line of JSON (sorted keys) for an `Encodable` value.
+func printJSON(_ value: some Encodable) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    let data = try encoder.encode(value)
+    print(String(decoding: data, as: UTF8.self))
+}
