@@ -13,7 +13,11 @@ final class CLITests: XCTestCase {
     }
 
     @discardableResult
-    func run(_ arguments: [String], stdin: Data? = nil) throws -> Result {
+    func run(_ arguments: [String], stdin: Data? = nil) throws -> Result { try Self.run(arguments, stdin: stdin) }
+
+    /// Runs `charvec arguments…`, feeding `stdin`, and returns status, stdout and stderr.
+    @discardableResult
+    static func run(_ arguments: [String], stdin: Data? = nil) throws -> Result {
         let process = Process()
         process.executableURL = Self.executable
         process.arguments = arguments

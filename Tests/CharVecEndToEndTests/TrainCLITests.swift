@@ -1,0 +1,77 @@
+import EmbeddingIO
+import Foundation
+import TestSupport
+import XCTest
+
+/// `charvec train`, `embed` and `extend` through the binary.
+final class TrainCLITests: XCTestCase {
+    var sample: String { Fixtures.bundledData.appendingPathComponent("en-2k-384d.vec.gz").path }
+    var planted: String { Fixtures.bundledData.appendingPathComponent("planted-defects.vec").path }
+    let small = ["--hidden", "12", "--char-dim", "8", "--mlp-hidden", "24", "--patience", "0"]
+
+    func testTrainEmbedExtendAndResume() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let model = directory.appendingPathComponent("m.cvm").path
+        let log = directory.appendingPathComponent("log.jsonl").path
+        let plot = directory.appendingPathComponent("curve.svg").path
+        let train = try CLITests.run(["train", sample, "--out", model, "--epochs", "2", "--log", log, "--plot", plot, "--json"] + small)
+        XCTAssertEqual(train.status, 0, train.stderr)
+        let epochs = train.stdout.split(separator: "\n")
+        XCTAssertEqual(epochs.count, 2)
+        let record = try JSONSerialization.jsonObject(with: Data(epochs[1].utf8)) as! [String: Any]
+        XCTAssertEqual(record["epoch"] as? Int, 2)
+        XCTAssertNotNil((record["validation"] as? [String: Any])?["meanReciprocalRank"])
+        XCTAssertEqual(try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").count, 2)
+        XCTAssertTrue(try String(contentsOfFile: plot, encoding: .utf8).hasPrefix("<svg"))
+        XCTAssertTrue(train.stderr.contains("saved the model of epoch"), train.stderr)
+
+        // Resuming for two more epochs equals training four at once.
+        let resumed = try CLITests.run(["train", sample, "--out", model, "--epochs", "4", "--resume", model + ".checkpoint", "--json"] + small)
+        XCTAssertEqual(resumed.status, 0, resumed.stderr)
+        let straightModel = directory.appendingPathComponent("straight.cvm").path
+        let straight = try CLITests.run(["train", sample, "--out", straightModel, "--epochs", "4", "--json"] + small)
+        XCTAssertEqual(straight.status, 0, straight.stderr)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: model)), try Data(contentsOf: URL(fileURLWithPath: straightModel)))
+
+        // OOV words (misspellings, unseen characters) get finite vectors.
+        let embed = try CLITests.run(["embed", model], stdin: Data("kingdomm\nrunnning\nnaïve\n".utf8))
+        XCTAssertEqual(embed.status, 0, embed.stderr)
+        let embedded = try Fixtures.write(Array(embed.stdout.utf8), named: "oov.vec", in: directory)
+        let (table, _) = try EmbeddingReader.load(embedded)
+        XCTAssertEqual(table.vocabulary.words, ["kingdomm", "runnning", "naïve"])
+        XCTAssertTrue(table.matrix.withUnsafeBufferPointer { $0.allSatisfy { $0.isFinite } })
+
+        let words = try Fixtures.write("of\nbrandnewword\nanotherone\n", named: "words.txt", in: directory)
+        let extended = directory.appendingPathComponent("extended.vec").path
+        let extend = try CLITests.run(["extend", sample, model, words, "--out", extended])
+        XCTAssertEqual(extend.status, 0, extend.stderr)
+        let (big, _) = try EmbeddingReader.load(extended)
+        XCTAssertEqual(big.count, 2002)
+        XCTAssertEqual(Array(big.vocabulary.words.suffix(2)), ["brandnewword", "anotherone"])
+    }
+
+    func testBadTableIsCleanedAndFaultsAreRecovered() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let model = directory.appendingPathComponent("m.cvm").path
+        let result = try CLITests.run(["train", planted, "--out", model, "--epochs", "3", "--batch", "8",
+                                  "--inject-fault", "nan-gradient@4"] + small)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains("excluded 1 all-zero row ('as')"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("excluded 2 rows with NaN or infinite values ('had', 'me')"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("warning: non-finite gradient"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("halved the learning rate"), result.stderr)
+        XCTAssertFalse(result.stdout.contains("nan"), result.stdout)
+
+        var always: [String] = []
+        for step in 0 ..< 20 { always += ["--inject-fault", "nan-loss@\(step)"] }
+        let diverged = try CLITests.run(["train", planted, "--out", model + "2", "--epochs", "2", "--max-recoveries", "2"] + always + small)
+        XCTAssertEqual(diverged.status, 1)
+        XCTAssertTrue(diverged.stderr.contains("error: training diverged"), diverged.stderr)
+        XCTAssertTrue(diverged.stderr.contains("note: lower --lr"), diverged.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: model + "2"))
+
+        let notModel = try CLITests.run(["embed", planted, "word"])
+        XCTAssertEqual(notModel.status, 1)
+        XCTAssertTrue(notModel.stderr.contains("not a charvec model file"), notModel.stderr)
+    }
+}
