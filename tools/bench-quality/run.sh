@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Quality comparison on ../shared/data/en-19k-384d.vec.gz with 10 % of the words held out (the
+# same split for every model): charvec vs the PyTorch reference (identical model and
+# hyper-parameters) vs a bag-of-character-n-grams baseline. Writes JSON lines under $OUT and
+# prints the Markdown table (tools/bench-quality/summarize.py).
+#
+#   tools/bench-quality/run.sh            # needs /tmp/torchenv: python3 -m venv /tmp/torchenv && /tmp/torchenv/bin/pip install torch numpy gensim
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+data=${DATA:-$root/../shared/data/en-19k-384d.vec.gz}
+OUT=${OUT:-/tmp/charvec-quality}
+PY=${PY:-/tmp/torchenv/bin/python}
+EPOCHS=${EPOCHS:-20}
+mkdir -p "$OUT"
+swift build -c release --product charvec --package-path "$root" >/dev/null
+cv="$OUT/charvec"
+cp "$root/.build/release/charvec" "$cv"
+python3 "$here/split.py" "$data" "$OUT/split"
+run() { # name, then model options shared by both
+    local name=$1; shift
+    [ -s "$OUT/charvec-$name.jsonl" ] || "$cv" train "$data" --validation "$OUT/split/heldout-words.txt" \
+        --out "$OUT/charvec-$name.cvm" --epochs "$EPOCHS" --patience 0 --json "$@" > "$OUT/charvec-$name.jsonl"
+    local ref=() ; local a
+    # Same options for the reference (its names differ only for --negatives).
+    while [ $# -gt 0 ]; do a=$1; shift
+        case $a in --negatives) ref+=(--neg "$1"); shift ;; *) ref+=("$a") ;; esac
+    done
+    [ -s "$OUT/pytorch-$name.jsonl" ] || (cd "$OUT/split" && "$PY" /"$root"/../shared/reference/mimick_ref.py --train train.vec \
+        --holdout-file heldout.vec --epochs "$EPOCHS" --threads 2 "${ref[@]}" > "$OUT/pytorch-$name.jsonl")
+}
+run lstm-mse --cell lstm --loss mse
+run lstm-margin --cell lstm --loss margin
+run gru-mse --cell gru --loss mse
+run gru-margin --cell gru --loss margin
+run lstm-margin-h256 --cell lstm --loss margin --hidden 256 --mlp-hidden 512
+[ -s "$OUT/ngram.jsonl" ] || "$PY" "$here/ngram_baseline.py" "$OUT/split/train.vec" "$OUT/split/heldout.vec" \
+    --epochs "$EPOCHS" --eval-epochs 5,10,20 > "$OUT/ngram.jsonl"
+python3 "$here/summarize.py" "$OUT"
