@@ -10,7 +10,7 @@ enum CurvePlot {
         let maxEpoch = max(epochs.max() ?? 1, 1)
         func x(_ epoch: Double) -> Double { left + plotWidth * (maxEpoch > 1 ? (epoch - 1) / (maxEpoch - 1) : 0.5) }
         var svg = """
-        <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(top + 2 * panelHeight + gap + 40))" font-family="sans-serif" font-size="12">
+        <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(top + 2 * panelHeight + gap + 60))" font-family="sans-serif" font-size="12">
         <rect width="100%" height="100%" fill="white"/>
         <text x="\(width / 2)" y="22" text-anchor="middle" font-size="14">\(escape(title))</text>
 
