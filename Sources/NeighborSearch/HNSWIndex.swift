@@ -75,7 +75,7 @@ public struct HNSWIndex: Sendable {
         matrix.withUnsafeBufferPointer { x in
             for i in 0 ..< n { norms[i] = _dot(x.baseAddress! + i * d, x.baseAddress! + i * d, d).squareRoot() }
         }
-        var rng = _SplitMix64(seed: parameters.seed)
+        var rng = SplitMix64(seed: parameters.seed)
         let mL = 1 / log(Double(m))
         var levels = [Int32](repeating: -1, count: n)
         var upperOffsets = [Int64](repeating: -1, count: n)

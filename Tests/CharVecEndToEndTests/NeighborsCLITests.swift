@@ -11,26 +11,9 @@ import XCTest
 /// Exact results are checked against a naive Double-precision cosine scan of the table;
 /// evaluation numbers against gensim 4.4.0's (the values GensimEvaluationTests records).
 final class NeighborsCLITests: XCTestCase {
-    struct Result { var status: Int32; var stdout: String; var stderr: String }
-
     @discardableResult
-    func run(_ arguments: [String], stdin: String? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = CLITests.executable
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        // stderr stays far below a pipe's buffer here, so reading stdout first cannot block.
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+    func run(_ arguments: [String], stdin: String? = nil) throws -> CLITests.Result {
+        try CLITests.run(arguments, stdin: stdin.map { Data($0.utf8) })
     }
 
     /// Every stdout line parsed as a JSON object.
@@ -245,7 +228,7 @@ final class NeighborsCLITests: XCTestCase {
         let restricted = try run(["eval", sample, "--pairs", pairsPath, "--restrict", "500", "--json"])
         XCTAssertEqual(restricted.status, 0, restricted.stderr)
         let full = try run(["eval", sample, "--pairs", pairsPath, "--json"])
-        let oov = { (r: Result) in ((try self.jsonLines(r.stdout)[0]["pairs"] as! [[String: Any]])[0]["oov_pairs"] as! Int) }
+        let oov = { (r: CLITests.Result) in ((try self.jsonLines(r.stdout)[0]["pairs"] as! [[String: Any]])[0]["oov_pairs"] as! Int) }
         XCTAssertGreaterThan(try oov(restricted), try oov(full))
         let missing = try run(["eval", sample, "--pairs", "/nonexistent/pairs.tsv"])
         XCTAssertEqual(missing.status, 1)

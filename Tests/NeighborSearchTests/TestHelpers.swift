@@ -2,17 +2,11 @@ import EmbeddingCore
 import Foundation
 import XCTest
 
-/// SplitMix64 (Steele et al. 2014): a small seeded generator so every test case is repeatable.
+/// EmbeddingCore's SplitMix64 with the Box–Muller sampler these tests' data was drawn with.
 struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    var base: SplitMix64
+    init(seed: UInt64) { base = SplitMix64(seed: seed) }
+    mutating func next() -> UInt64 { base.next() }
     /// A standard normal sample (Box–Muller).
     mutating func normal() -> Float {
         let u = Double.random(in: Double.ulpOfOne ..< 1, using: &self)

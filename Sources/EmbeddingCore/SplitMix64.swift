@@ -1,6 +1,6 @@
 /// SplitMix64 (Steele, Lea & Flood 2014): a tiny, fast, seedable generator.
 ///
-/// Every random draw in the neural core (initialisation, dropout masks, negative sampling)
+/// Every random draw (initialisation, dropout masks, negative sampling, HNSW levels, test data)
 /// goes through this type so that a seed reproduces a run bit for bit on any platform.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     public private(set) var state: UInt64
