@@ -121,11 +121,13 @@ struct AuditState {
     /// Rows whose word changes under NFKC + lowercase (uppercase ASCII or non-ASCII).
     var foldCandidates: [Int] = []
     var vocabulary = Vocabulary()
-    /// Vector fingerprints seen, for shared-vector groups.
-    var vectors = FingerprintTable()
+    /// Vector fingerprints seen, for shared-vector groups: two tables (by the fingerprint's top
+    /// bit) filled on two threads, each in row order.
+    var vectors = [FingerprintTable(), FingerprintTable()]
     var norms: [Float] = []
     var meanSum: [Double]
     var numbers: [RowNumbers] = []
+    var isFingerprinted: [Bool] = []
 
     init(reader: EmbeddingRecordReader, options: AuditOptions) {
         self.reader = reader
@@ -179,7 +181,20 @@ struct AuditState {
         for part in 0 ..< parts {
             for d in 0 ..< dim { meanSum[d] += partialMeans[part][d] }
         }
+        if isFingerprinted.count < n { isFingerprinted = [Bool](repeating: false, count: n) }
+        for i in 0 ..< n { isFingerprinted[i] = false }
         for i in 0 ..< n { processRow(batch, i) }
+        // Shared-vector fingerprints: each thread inserts the rows of its half of the hash space.
+        let flags = isFingerprinted, results = numbers
+        vectors.withUnsafeMutableBufferPointer { tables in
+            let box = _UncheckedSendable((tables, batch))
+            parallelFor(2) { part in
+                let (tables, batch) = box.value
+                for i in 0 ..< n where flags[i] && Int(results[i].fingerprint.0 >> 63) == part {
+                    tables[part].insert(results[i].fingerprint, row: batch.firstRow + i, position: batch.rows[i].position)
+                }
+            }
+        }
     }
 
     /// Norm, zero test, fingerprint; adds finite rows to the mean.
@@ -213,31 +228,44 @@ struct AuditState {
     }
 
     /// Two independent 64-bit hashes of a vector's bytes (a false match needs both to collide).
+    /// Four lanes each, over every fourth 8-byte word, so the multiply chains run in parallel.
     static func fingerprint(_ raw: UnsafeRawPointer, bytes: Int) -> (UInt64, UInt64) {
-        var a: UInt64 = 0x243F_6A88_85A3_08D3, b: UInt64 = 0x1319_8A2E_0370_7344
+        var a0: UInt64 = 0x243F_6A88_85A3_08D3, a1: UInt64 = 0x1319_8A2E_0370_7344
+        var a2: UInt64 = 0xA409_3822_299F_31D0, a3: UInt64 = 0x082E_FA98_EC4E_6C89
+        var b0: UInt64 = 0x4528_21E6_38D0_1377, b1: UInt64 = 0xBE54_66CF_34E9_0C6C
+        var b2: UInt64 = 0xC0AC_29B7_C97C_50DD, b3: UInt64 = 0x3F84_D5B5_B547_0917
+        let k1: UInt64 = 0x9E37_79B9_7F4A_7C15, k2: UInt64 = 0xC2B2_AE3D_27D4_EB4F
         var i = 0
-        while i &+ 8 <= bytes {
-            let v = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            a = (a ^ v) &* 0x9E37_79B9_7F4A_7C15
-            a ^= a >> 29
-            b = (b &+ v) &* 0xC2B2_AE3D_27D4_EB4F
-            b ^= b >> 31
-            i &+= 8
+        while i &+ 32 <= bytes {
+            let v0 = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let v1 = raw.loadUnaligned(fromByteOffset: i &+ 8, as: UInt64.self)
+            let v2 = raw.loadUnaligned(fromByteOffset: i &+ 16, as: UInt64.self)
+            let v3 = raw.loadUnaligned(fromByteOffset: i &+ 24, as: UInt64.self)
+            a0 = ((a0 ^ v0) &* k1).rotated(31); a1 = ((a1 ^ v1) &* k1).rotated(31)
+            a2 = ((a2 ^ v2) &* k1).rotated(31); a3 = ((a3 ^ v3) &* k1).rotated(31)
+            b0 = ((b0 &+ v0) &* k2).rotated(27); b1 = ((b1 &+ v1) &* k2).rotated(27)
+            b2 = ((b2 &+ v2) &* k2).rotated(27); b3 = ((b3 &+ v3) &* k2).rotated(27)
+            i &+= 32
         }
+        var a = (a0 &* 3) ^ (a1 &* 5) ^ (a2 &* 7) ^ (a3 &* 11)
+        var b = (b0 &* 13) ^ (b1 &* 17) ^ (b2 &* 19) ^ (b3 &* 23)
         while i < bytes {
             let v = UInt64(raw.load(fromByteOffset: i, as: UInt8.self))
-            a = (a ^ v) &* 0x9E37_79B9_7F4A_7C15
-            b = (b &+ v) &* 0xC2B2_AE3D_27D4_EB4F
+            a = (a ^ v) &* k1
+            b = (b &+ v) &* k2
             i &+= 1
         }
-        return (a ^ (a >> 32), b ^ (b >> 29))
+        a ^= UInt64(truncatingIfNeeded: bytes)
+        a = (a ^ (a >> 32)) &* k2
+        b = (b ^ (b >> 29)) &* k1
+        return (a ^ (a >> 29), b ^ (b >> 32))
     }
 
     mutating func processRow(_ batch: RecordBatch, _ i: Int) {
         let record = batch.rows[i]
         let row = batch.firstRow + i
         let wordBytesRaw = batch.wordBytes(i)
-        let word = batch.word(i)
+        var word: String { batch.word(i) } // decoded only for rows with findings
         report.rows += 1
 
         // Word checks. Duplicates and folding collisions are found in `finish`, once every
@@ -314,7 +342,7 @@ struct AuditState {
             add(Finding(kind: .nearZeroNorm, location: location(record), row: row, word: word,
                         detail: "norm \(numbers.norm) < \(options.nearZeroNorm)"))
         }
-        vectors.insert(numbers.fingerprint, row: row, position: record.position)
+        isFingerprinted[i] = true
     }
 
     func location(ofRow row: Int, column: Int = 1) -> SourceLocation {
@@ -370,9 +398,11 @@ struct AuditState {
         // Shared vectors.
         var groups: [[Int]] = []
         var positions: [Int: Int] = [:]
-        for (first, members) in vectors.groups where members.count + 1 >= options.minSharedGroup {
-            groups.append([first] + members)
-            positions[first] = vectors.position(ofFirstRow: first)
+        for table in vectors {
+            for (first, members) in table.groups where members.count + 1 >= options.minSharedGroup {
+                groups.append([first] + members)
+                positions[first] = table.positionOfFirst[first] ?? 0
+            }
         }
         groups.sort { $0.count != $1.count ? $0.count > $1.count : $0[0] < $1[0] }
         for group in groups {
@@ -416,56 +446,53 @@ struct AuditState {
     }
 }
 
-/// Open-addressing set of 128-bit vector fingerprints (first row and position per fingerprint);
-/// rows whose fingerprint was already present are collected per first row.
+/// Open-addressing set of 128-bit vector fingerprints with the first row (and its position) of
+/// each; rows whose fingerprint was already present are collected per first row. One slot is
+/// one 32-byte struct, so a probe touches one cache line.
 struct FingerprintTable {
-    var keysA: [UInt64] = [UInt64](repeating: 0, count: 1 << 16)
-    var keysB: [UInt64] = [UInt64](repeating: 0, count: 1 << 16)
-    /// `row + 1` of the first row with the fingerprint (0 = empty slot).
-    var firstRows: [Int32] = [Int32](repeating: 0, count: 1 << 16)
-    var positions: [Int] = [Int](repeating: 0, count: 1 << 16)
+    struct Slot {
+        var a: UInt64 = 0
+        var b: UInt64 = 0
+        var position = 0
+        /// `row + 1` of the first row with the fingerprint (0 = empty slot).
+        var firstRow: Int32 = 0
+    }
+
+    var slots = [Slot](repeating: Slot(), count: 1 << 16)
     var count = 0
     /// First row → later rows with the same vector.
     var groups: [Int: [Int]] = [:]
     var positionOfFirst: [Int: Int] = [:]
 
     mutating func insert(_ fingerprint: (UInt64, UInt64), row: Int, position: Int) {
-        if (count + 1) * 2 > firstRows.count { grow() }
-        let mask = firstRows.count - 1
+        if (count + 1) * 2 > slots.count { grow() }
+        let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: fingerprint.0) & mask
-        while firstRows[slot] != 0 {
-            if keysA[slot] == fingerprint.0 && keysB[slot] == fingerprint.1 {
-                let first = Int(firstRows[slot]) - 1
+        while slots[slot].firstRow != 0 {
+            if slots[slot].a == fingerprint.0 && slots[slot].b == fingerprint.1 {
+                let first = Int(slots[slot].firstRow) - 1
                 groups[first, default: []].append(row)
-                positionOfFirst[first] = positions[slot]
+                positionOfFirst[first] = slots[slot].position
                 return
             }
             slot = (slot + 1) & mask
         }
-        keysA[slot] = fingerprint.0
-        keysB[slot] = fingerprint.1
-        firstRows[slot] = Int32(truncatingIfNeeded: row + 1)
-        positions[slot] = position
+        slots[slot] = Slot(a: fingerprint.0, b: fingerprint.1, position: position, firstRow: Int32(truncatingIfNeeded: row + 1))
         count += 1
     }
 
-    func position(ofFirstRow row: Int) -> Int { positionOfFirst[row] ?? 0 }
-
     private mutating func grow() {
-        let old = (keysA, keysB, firstRows, positions)
-        let capacity = firstRows.count * 2
-        keysA = [UInt64](repeating: 0, count: capacity)
-        keysB = [UInt64](repeating: 0, count: capacity)
-        firstRows = [Int32](repeating: 0, count: capacity)
-        positions = [Int](repeating: 0, count: capacity)
-        let mask = capacity - 1
-        for i in old.2.indices where old.2[i] != 0 {
-            var slot = Int(truncatingIfNeeded: old.0[i]) & mask
-            while firstRows[slot] != 0 { slot = (slot + 1) & mask }
-            keysA[slot] = old.0[i]
-            keysB[slot] = old.1[i]
-            firstRows[slot] = old.2[i]
-            positions[slot] = old.3[i]
+        let old = slots
+        slots = [Slot](repeating: Slot(), count: old.count * 2)
+        let mask = slots.count - 1
+        for entry in old where entry.firstRow != 0 {
+            var slot = Int(truncatingIfNeeded: entry.a) & mask
+            while slots[slot].firstRow != 0 { slot = (slot + 1) & mask }
+            slots[slot] = entry
         }
     }
+}
+
+extension UInt64 {
+    @inline(__always) func rotated(_ k: UInt64) -> UInt64 { (self << k) | (self >> (64 - k)) }
 }
