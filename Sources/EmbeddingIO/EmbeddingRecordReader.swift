@@ -561,15 +561,18 @@ public final class EmbeddingRecordReader {
             while p < contentEnd && (p.pointee == 0x20 || p.pointee == 0x09) { p += 1 }
             if p >= contentEnd { break }
             let tokenStart = p
-            while p < contentEnd && p.pointee != 0x20 && p.pointee != 0x09 { p += 1 }
             if found < dimensions {
-                guard let value = FloatParser.parse(tokenStart, p) else {
+                let (parsed, next) = FloatParser.parseToken(tokenStart, contentEnd)
+                p = next
+                guard let value = parsed else {
                     record.statusKind = 2
                     record.statusValue = Int32(clamping: tokenStart - lineStart + 1)
                     (out + found).initialize(repeating: .nan, count: dimensions - found)
                     return flags
                 }
                 out[found] = value
+            } else {
+                while p < contentEnd && p.pointee != 0x20 && p.pointee != 0x09 { p += 1 } // extra tokens: count only
             }
             found &+= 1
         }

@@ -46,59 +46,113 @@ public enum FloatParser {
     /// Parses the whole token `[start, end)`; nil when it is not a number (or has trailing junk).
     @inlinable @inline(__always)
     public static func parse(_ start: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>) -> Float? {
+        let (value, next) = parseToken(start, end)
+        return next == end ? value : nil
+    }
+
+    /// Whether the 8 bytes are all ASCII digits (fast_float's test, one load).
+    @inlinable @inline(__always)
+    static func _isEightDigits(_ v: UInt64) -> Bool {
+        ((v & 0xF0F0_F0F0_F0F0_F0F0) | (((v &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) >> 4)) == 0x3333_3333_3333_3333
+    }
+
+    /// The value of 8 ASCII digits loaded little-endian (first digit most significant), SWAR.
+    @inlinable @inline(__always)
+    static func _eightDigits(_ v: UInt64) -> UInt64 {
+        var x = v &- 0x3030_3030_3030_3030
+        x = (x &* 10) &+ (x >> 8)
+        x = (((x & 0x0000_00FF_0000_00FF) &* (100 &+ (1_000_000 << 32)))
+            &+ (((x >> 16) & 0x0000_00FF_0000_00FF) &* (1 &+ (10_000 << 32)))) >> 32
+        return x & 0xFFFF_FFFF
+    }
+
+    /// Parses the token starting at `start` and ending at the first space, tab or `limit`.
+    /// - Returns: the value (nil when the token is not a number) and where the token ends.
+    @inlinable @inline(__always)
+    public static func parseToken(_ start: UnsafePointer<UInt8>, _ limit: UnsafePointer<UInt8>) -> (Float?, UnsafePointer<UInt8>) {
         var p = start
-        if p == end { return nil }
+        if p == limit { return (nil, p) }
         var negative = false
         if p.pointee == UInt8(ascii: "-") { negative = true; p += 1 }
         else if p.pointee == UInt8(ascii: "+") { p += 1 }
         var mantissa: UInt64 = 0
-        var digits = 0
+        var digits = 0 // significant digits taken into the mantissa
         var exponent = 0
         var sawDigit = false
-        while p < end, p.pointee &- 48 < 10 {
+        while p < limit, p.pointee &- 48 < 10 {
             if digits < 19 { mantissa = mantissa &* 10 &+ UInt64(p.pointee &- 48); if mantissa != 0 { digits &+= 1 } }
             else { exponent &+= 1; digits &+= 1 }
             sawDigit = true
             p += 1
         }
-        if p < end, p.pointee == UInt8(ascii: ".") {
+        if p < limit, p.pointee == UInt8(ascii: ".") {
             p += 1
-            while p < end, p.pointee &- 48 < 10 {
+            // Eight fraction digits at a time while they fit in the 19-digit mantissa.
+            while p + 8 <= limit, digits &+ 8 <= 19 {
+                let v = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
+                guard _isEightDigits(v) else { break }
+                let eight = _eightDigits(v)
+                mantissa = mantissa &* 100_000_000 &+ eight
+                if digits > 0 { digits &+= 8 } else if mantissa != 0 { digits = _digitCount(mantissa) }
+                exponent &-= 8
+                sawDigit = true
+                p += 8
+            }
+            while p < limit, p.pointee &- 48 < 10 {
                 if digits < 19 { mantissa = mantissa &* 10 &+ UInt64(p.pointee &- 48); exponent &-= 1; if mantissa != 0 { digits &+= 1 } }
                 else { digits &+= 1 }
                 sawDigit = true
                 p += 1
             }
         }
-        if !sawDigit { return _slowPath(start, end) }
-        if p < end, p.pointee | 0x20 == UInt8(ascii: "e") {
+        if sawDigit, p < limit, p.pointee | 0x20 == UInt8(ascii: "e") {
             p += 1
             var expNegative = false
-            if p < end, p.pointee == UInt8(ascii: "-") { expNegative = true; p += 1 }
-            else if p < end, p.pointee == UInt8(ascii: "+") { p += 1 }
+            if p < limit, p.pointee == UInt8(ascii: "-") { expNegative = true; p += 1 }
+            else if p < limit, p.pointee == UInt8(ascii: "+") { p += 1 }
             var e = 0
             var sawExpDigit = false
-            while p < end, p.pointee &- 48 < 10 {
+            while p < limit, p.pointee &- 48 < 10 {
                 if e < 100_000 { e = e &* 10 &+ Int(p.pointee &- 48) }
                 sawExpDigit = true
                 p += 1
             }
-            if !sawExpDigit { return nil }
+            if !sawExpDigit { return (nil, _tokenEnd(p, limit)) }
             exponent &+= expNegative ? -e : e
         }
-        if p != end { return nil }
-        if digits > 19 || mantissa > (1 << 53) { return _slowPath(start, end) }
-        if mantissa == 0 { return negative ? -0.0 : 0.0 }
-        if exponent < -22 || exponent > 22 { return _slowPath(start, end) }
+        if p < limit && p.pointee != 0x20 && p.pointee != 0x09 {
+            // Not a plain decimal (nan, inf, hex, junk): strtof judges the whole token.
+            let end = _tokenEnd(p, limit)
+            return (_slowPath(start, end), end)
+        }
+        if !sawDigit { return (_slowPath(start, p), p) }
+        if digits > 19 || mantissa > (1 << 53) { return (_slowPath(start, p), p) }
+        if mantissa == 0 { return (negative ? -0.0 : 0.0, p) }
+        if exponent < -22 || exponent > 22 { return (_slowPath(start, p), p) }
         var d = Double(mantissa)
         if exponent < 0 { d /= powerOfTen(-exponent) } else { d *= powerOfTen(exponent) }
         // Exactly halfway between two floats, or outside the normal float range: let strtof decide.
         let bits = d.bitPattern
         if bits & 0x1FFF_FFFF == 0x1000_0000 || d < 1.1754943508222875e-38 || d > 3.4028234663852886e38 {
-            return _slowPath(start, end)
+            return (_slowPath(start, p), p)
         }
         let f = Float(d)
-        return negative ? -f : f
+        return (negative ? -f : f, p)
+    }
+
+    @usableFromInline @inline(__always)
+    static func _tokenEnd(_ from: UnsafePointer<UInt8>, _ limit: UnsafePointer<UInt8>) -> UnsafePointer<UInt8> {
+        var p = from
+        while p < limit && p.pointee != 0x20 && p.pointee != 0x09 { p += 1 }
+        return p
+    }
+
+    /// Decimal digits of a nonzero value below 10^8.
+    @usableFromInline @inline(__always)
+    static func _digitCount(_ v: UInt64) -> Int {
+        var count = 1, bound: UInt64 = 10
+        while v >= bound { count &+= 1; bound &*= 10 }
+        return count
     }
 
     /// `strtof` on a NUL-terminated copy; nil unless the whole token is consumed.
@@ -113,6 +167,8 @@ public enum FloatParser {
             // strtof accepts leading whitespace and hex floats; we accept neither leading
             // whitespace (tokens are already split) nor anything it does not consume.
             if base[0] == 0x20 || base[0] == 0x09 { return nil }
+            // strtof also reads hex floats and "nan(…)"; Python and gensim do not, nor do we.
+            for i in 0 ..< length where base[i] == 0x78 || base[i] == 0x58 || base[i] == 0x28 { return nil }
             var endPointer: UnsafeMutablePointer<CChar>? = nil
             let value = strtof(base, &endPointer)
             guard let endPointer, endPointer - base == length else { return nil }
