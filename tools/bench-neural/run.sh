@@ -47,3 +47,6 @@ for repeat in $(seq "$REPEATS"); do
     done
 done
 "$VENV/bin/python" "$ROOT/tools/bench-neural/summarize.py" "$OUT"
+echo
+echo "Only runs during which other processes used < 0.25 core:"
+"$VENV/bin/python" "$ROOT/tools/bench-neural/summarize.py" "$OUT" 0.25

@@ -5,12 +5,15 @@ import statistics
 import sys
 from collections import defaultdict
 
+QUIET = float(sys.argv[2]) if len(sys.argv) > 2 else None  # keep runs with less other-process CPU
 runs = defaultdict(list)
 for line in open(sys.argv[1]):
     line = line.strip()
     if not line.startswith("{"):
         continue
     r = json.loads(line)
+    if QUIET is not None and r.get("other_procs_cpu_util", 0) > QUIET:
+        continue
     key = (r["hidden"], r["batch"], r["threads"], r["impl"], r.get("mode", "-"))
     runs[key].append(r)
 
@@ -26,6 +29,8 @@ for hidden, batch, threads in sorted({k[:3] for k in runs}):
     blas = med((hidden, batch, threads, "charvec", "blas"), "words_per_sec")
     split = med((hidden, batch, threads, "charvec", "split"), "words_per_sec")
     best_mode = "split" if split and (not blas or split > blas) else "blas"
+    if blas is None and split is None:
+        continue
     best = max(x for x in (blas, split) if x is not None)
     fpw = med((hidden, batch, threads, "charvec", best_mode), "flops_per_word")
     gf = best * fpw / 1e9
