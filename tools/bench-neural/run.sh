@@ -8,7 +8,8 @@
 # across threads ("split") or running the two directions on two threads ("directions"), both
 # with single-threaded OpenBLAS and 2 threads only, and the reference peer mimick_ref.py --bench. Prints a Markdown table of medians; raw JSON lines go to
 # $OUT (default /tmp/charvec-bench-neural.jsonl).
-# Env: TORCH_VENV (default /tmp/torchenv; created with pip if missing), DATA, REF.
+# Env: TORCH_VENV (default /tmp/torchenv; created with pip if missing), DATA, REF, WAIT_QUIET,
+# and HIDDEN_SIZES / BATCHES / THREAD_COUNTS (space-separated) to run a subset.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 RUN_SECONDS=${1:-10}
@@ -43,9 +44,9 @@ wait_quiet() {
 }
 
 for repeat in $(seq "$REPEATS"); do
-    for hidden in 50 256; do
-        for batch in 64 256; do
-            for threads in 1 2; do
+    for hidden in ${HIDDEN_SIZES:-50 256}; do
+        for batch in ${BATCHES:-64 256}; do
+            for threads in ${THREAD_COUNTS:-1 2}; do
                 wait_quiet
                 "$BENCH" --words "$WORDS" --hidden "$hidden" --batch "$batch" --threads "$threads" \
                     --seconds "$RUN_SECONDS" >> "$OUT"
