@@ -38,6 +38,12 @@ public final class CharToVectorModel {
         didSet { precondition(threadCount >= 1, "thread count must be positive") }
     }
 
+    /// Run the forward and reverse directions of each bidirectional layer on two threads.
+    ///
+    /// The other way to use 2 cores (see ``threadCount``): each thread keeps the whole batch, so the
+    /// per-step GEMMs stay large. Combine with `BLAS.setThreadCount(1)`.
+    public var parallelizesDirections = false
+
     var replicas: [_Replica] = []
     var splits: [Range<Int>] = []
     var forwardRows = -1
@@ -221,7 +227,8 @@ final class _Replica: @unchecked Sendable {
             layerMasks = layerInputs
         }
         for (l, layer) in model.recurrentLayers.enumerated() {
-            layer.forward(input(of: l, model), sequences: sequences, parameters: p, cache: caches[l])
+            layer.forward(input(of: l, model), sequences: sequences, parameters: p, cache: caches[l],
+                          parallel: model.parallelizesDirections)
             if usedDropout, l + 1 < model.recurrentLayers.count {
                 let count = n * layer.outputDimensions
                 layerInputs[l + 1] = Array(caches[l].output[0..<count])
@@ -274,7 +281,7 @@ final class _Replica: @unchecked Sendable {
         for l in model.recurrentLayers.indices.reversed() {
             let layer = model.recurrentLayers[l]
             layer.backward(dOutput: dY, input: input(of: l, model), sequences: sequences, parameters: p,
-                           cache: caches[l], gradients: &gradients, dInput: &dX)
+                           cache: caches[l], gradients: &gradients, dInput: &dX, parallel: model.parallelizesDirections)
             if l > 0 {
                 if usedDropout { model.dropout!.backward(&dX, count: n * layer.inputDimensions, mask: layerMasks[l]) }
                 swap(&dX, &dY)

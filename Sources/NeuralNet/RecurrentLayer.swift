@@ -1,3 +1,4 @@
+import Dispatch
 import Tensor
 
 /// The recurrent cell of a ``RecurrentLayer``.
@@ -31,6 +32,9 @@ public struct RecurrentLayer: Sendable {
         public let recurrentWeight: ParameterLayout.Entry
         public let bias: ParameterLayout.Entry
         public let recurrentNewBias: ParameterLayout.Entry?
+
+        /// Scalars of this direction; its entries are contiguous from `inputWeight.offset`.
+        public var scalarCount: Int { (recurrentNewBias ?? bias).range.upperBound - inputWeight.offset }
     }
 
     public let cell: RecurrentCellKind
@@ -76,14 +80,30 @@ public struct RecurrentLayer: Sendable {
     }
 
     /// Runs the layer on packed input `x [N × D]`; the output `Y [N × S]` is `cache.output`.
+    ///
+    /// With `parallel` and two directions, the directions run on two threads (they are
+    /// independent; each keeps the full batch, so per-step GEMMs stay as large as possible).
     public func forward(_ x: [Scalar], sequences: PackedSequences, parameters: some ParameterSet,
-                        cache: RecurrentLayerCache) {
-        let n = sequences.totalRows, s = outputDimensions
+                        cache: RecurrentLayerCache, parallel: Bool = false) {
+        let n = sequences.totalRows, s = outputDimensions, h = hiddenSize
         precondition(x.count >= n * inputDimensions, "input has \(x.count) scalars, need \(n) × \(inputDimensions)")
         cache._prepare(rows: n, batch: sequences.count, layer: self)
-        for (index, d) in directions.enumerated() {
-            _forward(direction: d, column: index * hiddenSize, stride: s, x: x, sequences: sequences,
-                     parameters: parameters.values, cache: cache, work: cache.directions[index])
+        let work = _LayerWork(layer: self, x: x, sequences: sequences, parameters: parameters.values, cache: cache)
+        _forEachDirection(parallel: parallel) { index in
+            work.layer._forward(direction: work.layer.directions[index], x: work.x, sequences: work.sequences,
+                                parameters: work.parameters, work: work.cache.directions[index])
+        }
+        for index in directions.indices {
+            Kernels.copyRows(cache.directions[index].hidden, 0, srcLd: h, into: &cache.output, index * h, dstLd: s,
+                             rows: n, columns: h)
+        }
+    }
+
+    func _forEachDirection(parallel: Bool, _ body: @Sendable (Int) -> Void) {
+        if parallel && directions.count > 1 {
+            DispatchQueue.concurrentPerform(iterations: directions.count, execute: body)
+        } else {
+            for index in directions.indices { body(index) }
         }
     }
 
@@ -91,14 +111,25 @@ public struct RecurrentLayer: Sendable {
     /// accumulates parameter gradients into `gradients` and writes `dInput [N × D]` (overwrites).
     public func backward(dOutput: [Scalar], input x: [Scalar], sequences: PackedSequences,
                          parameters: some ParameterSet, cache: RecurrentLayerCache,
-                         gradients: inout some ParameterSet, dInput: inout [Scalar]) {
+                         gradients: inout some ParameterSet, dInput: inout [Scalar], parallel: Bool = false) {
         let n = sequences.totalRows, s = outputDimensions
         precondition(dOutput.count >= n * s, "dOutput has \(dOutput.count) scalars, need \(n) × \(s)")
         if dInput.count < n * inputDimensions { dInput = [Scalar](repeating: 0, count: n * inputDimensions) }
+        let work = _LayerWork(layer: self, x: x, sequences: sequences, parameters: parameters.values, cache: cache)
+        _forEachDirection(parallel: parallel) { index in
+            work.layer._backward(direction: work.layer.directions[index], column: index * work.layer.hiddenSize, stride: s,
+                                 dOutput: dOutput, x: work.x, sequences: work.sequences, parameters: work.parameters,
+                                 work: work.cache.directions[index])
+        }
+        // Each direction owned its gradient and dInput buffers; merge them.
         for (index, d) in directions.enumerated() {
-            _backward(direction: d, column: index * hiddenSize, stride: s, dOutput: dOutput, x: x,
-                      sequences: sequences, parameters: parameters.values, gradients: &gradients.values,
-                      work: cache.directions[index], dInput: &dInput, accumulateInput: index > 0)
+            let w = cache.directions[index]
+            Kernels.axpy(1, w.gradients, 0, &gradients.values, d.inputWeight.offset, count: d.scalarCount)
+            if index == 0 {
+                Kernels.copyRows(w.dInput, 0, srcLd: 1, into: &dInput, 0, dstLd: 1, rows: 1, columns: n * inputDimensions)
+            } else {
+                Kernels.axpy(1, w.dInput, 0, &dInput, 0, count: n * inputDimensions)
+            }
         }
     }
 
@@ -106,8 +137,8 @@ public struct RecurrentLayer: Sendable {
     @inline(__always)
     func _steps(_ d: Direction, _ t: Int) -> [Int] { d.reverse ? Array((0..<t).reversed()) : Array(0..<t) }
 
-    func _forward(direction d: Direction, column: Int, stride s: Int, x: [Scalar], sequences seq: PackedSequences,
-                  parameters p: [Scalar], cache: RecurrentLayerCache, work w: RecurrentLayerCache.DirectionCache) {
+    func _forward(direction d: Direction, x: [Scalar], sequences seq: PackedSequences,
+                  parameters p: [Scalar], work w: RecurrentLayerCache.DirectionCache) {
         let h = hiddenSize, g = cell.gateCount * h, n = seq.totalRows
         // All input projections in one GEMM: gates = b + X·Wx.
         Kernels.broadcastRows(p, d.bias.offset, into: &w.gates, 0, rows: n, columns: g, ld: g)
@@ -119,7 +150,7 @@ public struct RecurrentLayer: Sendable {
             let withPrevious = previous.map { min(rows, seq.batchSizes[$0]) } ?? 0
             let previousRow0 = previous.map { seq.offsets[$0] } ?? 0
             // Packed copy of the previous state (zeros for words starting here): reused by backward.
-            Kernels.copyRows(cache.output, previousRow0 * s + column, srcLd: s, into: &w.hPrevious, row0 * h, dstLd: h,
+            Kernels.copyRows(w.hidden, previousRow0 * h, srcLd: h, into: &w.hPrevious, row0 * h, dstLd: h,
                              rows: withPrevious, columns: h)
             Kernels.zero(&w.hPrevious, (row0 + withPrevious) * h, count: (rows - withPrevious) * h)
             switch cell {
@@ -132,7 +163,7 @@ public struct RecurrentLayer: Sendable {
                 RecurrentKernels.lstmForward(rows: rows, hiddenSize: h, gates: &w.gates, row0 * g,
                                              cPrevious: w.cPrevious, row0 * h, cell: &w.cell, row0 * h,
                                              tanhCell: &w.tanhCell, row0 * h,
-                                             hidden: &cache.output, row0 * s + column, hiddenStride: s)
+                                             hidden: &w.hidden, row0 * h, hiddenStride: h)
             case .gru:
                 BLAS.gemm(m: withPrevious, n: g, k: h, w.hPrevious, row0 * h, lda: h, p, d.recurrentWeight.offset, ldb: g,
                           beta: 0, &w.recurrent, 0, ldc: g)
@@ -140,16 +171,17 @@ public struct RecurrentLayer: Sendable {
                 RecurrentKernels.gruForward(rows: rows, hiddenSize: h, gates: &w.gates, row0 * g, recurrent: w.recurrent,
                                             hiddenBias: p, d.recurrentNewBias!.offset,
                                             hPrevious: w.hPrevious, row0 * h, recurrentNew: &w.cell, row0 * h,
-                                            hidden: &cache.output, row0 * s + column, hiddenStride: s)
+                                            hidden: &w.hidden, row0 * h, hiddenStride: h)
             }
             previous = t
         }
     }
 
     func _backward(direction d: Direction, column: Int, stride s: Int, dOutput: [Scalar], x: [Scalar],
-                   sequences seq: PackedSequences, parameters p: [Scalar], gradients: inout [Scalar],
-                   work w: RecurrentLayerCache.DirectionCache, dInput: inout [Scalar], accumulateInput: Bool) {
+                   sequences seq: PackedSequences, parameters p: [Scalar], work w: RecurrentLayerCache.DirectionCache) {
         let h = hiddenSize, g = cell.gateCount * h, n = seq.totalRows
+        let base = d.inputWeight.offset  // this direction's gradients live in w.gradients from 0
+        Kernels.zero(&w.gradients, 0, count: d.scalarCount)
         let steps = _steps(d, seq.maxLength)
         Kernels.zero(&w.dhCarry, 0, count: seq.count * h)
         Kernels.zero(&w.dcCarry, 0, count: seq.count * h)
@@ -185,15 +217,15 @@ public struct RecurrentLayer: Sendable {
         // Whole-sequence GEMMs for the weight and input gradients.
         let dRecurrent = cell == .lstm ? w.dGates : w.dGatesRecurrent
         BLAS.gemm(transposeA: true, m: inputDimensions, n: g, k: n, x, 0, lda: inputDimensions, w.dGates, 0, ldb: g,
-                  beta: 1, &gradients, d.inputWeight.offset, ldc: g)
+                  beta: 1, &w.gradients, d.inputWeight.offset - base, ldc: g)
         BLAS.gemm(transposeA: true, m: h, n: g, k: n, w.hPrevious, 0, lda: h, dRecurrent, 0, ldb: g,
-                  beta: 1, &gradients, d.recurrentWeight.offset, ldc: g)
-        Kernels.addColumnSums(w.dGates, 0, rows: n, columns: g, ld: g, into: &gradients, d.bias.offset)
+                  beta: 1, &w.gradients, d.recurrentWeight.offset - base, ldc: g)
+        Kernels.addColumnSums(w.dGates, 0, rows: n, columns: g, ld: g, into: &w.gradients, d.bias.offset - base)
         if let bhn = d.recurrentNewBias {
-            Kernels.addColumnSums(dRecurrent, 2 * h, rows: n, columns: h, ld: g, into: &gradients, bhn.offset)
+            Kernels.addColumnSums(dRecurrent, 2 * h, rows: n, columns: h, ld: g, into: &w.gradients, bhn.offset - base)
         }
         BLAS.gemm(transposeB: true, m: n, n: inputDimensions, k: g, w.dGates, 0, lda: g, p, d.inputWeight.offset, ldb: g,
-                  beta: accumulateInput ? 1 : 0, &dInput, 0, ldc: inputDimensions)
+                  beta: 0, &w.dInput, 0, ldc: inputDimensions)
     }
 }
 
@@ -212,6 +244,9 @@ public final class RecurrentLayerCache {
         var dGatesRecurrent: [Scalar] = []  // [N × G] (GRU)
         var dhCarry: [Scalar] = []          // [B × H]
         var dcCarry: [Scalar] = []          // [B × H]
+        var hidden: [Scalar] = []           // [N × H] this direction's output
+        var gradients: [Scalar] = []        // this direction's parameter gradients
+        var dInput: [Scalar] = []           // [N × D]
     }
 
     /// The layer output `Y [N × S]` of the last forward pass.
@@ -230,6 +265,8 @@ public final class RecurrentLayerCache {
         for w in directions {
             grow(&w.gates, n * g); grow(&w.hPrevious, n * h); grow(&w.cell, n * h)
             grow(&w.dGates, n * g); grow(&w.dhCarry, b * h); grow(&w.dcCarry, b * h)
+            grow(&w.hidden, n * h); grow(&w.dInput, n * layer.inputDimensions)
+            grow(&w.gradients, layer.directions[0].scalarCount)
             if layer.cell == .lstm {
                 grow(&w.cPrevious, n * h); grow(&w.tanhCell, n * h)
             } else {
@@ -237,4 +274,13 @@ public final class RecurrentLayerCache {
             }
         }
     }
+}
+
+/// Carries one layer call into `concurrentPerform`; the two directions touch disjoint caches.
+struct _LayerWork: @unchecked Sendable {
+    let layer: RecurrentLayer
+    let x: [Scalar]
+    let sequences: PackedSequences
+    let parameters: [Scalar]
+    let cache: RecurrentLayerCache
 }

@@ -5,10 +5,11 @@ import TestSupport
 /// Finite-difference checks of the whole char-to-vector model (embedding → 2-layer BiLSTM/BiGRU →
 /// MLP) with MSE to targets that include a zero vector, on a masked (variable-length) batch.
 final class ModelGradientTests: XCTestCase {
-    func check(_ configuration: CharToVectorConfiguration, lengths: [Int], threads: Int = 1,
+    func check(_ configuration: CharToVectorConfiguration, lengths: [Int], threads: Int = 1, directions: Bool = false,
                file: StaticString = #filePath, line: UInt = #line) {
         let model = CharToVectorModel(configuration: configuration)
         model.threadCount = threads
+        model.parallelizesDirections = directions
         // Move biases and the padding row off their special initial values.
         var rng = SplitMix64(seed: 99)
         for i in model.parameters.values.indices { model.parameters.values[i] += 0.1 * rng.uniform(-1, 1) }
@@ -35,6 +36,11 @@ final class ModelGradientTests: XCTestCase {
     func testBiGRUTwoLayersMaskedBatch() { check(ModelFixtures.configuration(.gru, layers: 2), lengths: [3, 1, 4, 2]) }
     func testBiLSTMUniformBatch() { check(ModelFixtures.configuration(.lstm), lengths: [3, 3, 3]) }
     func testUnidirectionalGRU() { check(ModelFixtures.configuration(.gru, bidirectional: false), lengths: [2, 5, 1]) }
+    func testBiGRUDirectionsOnTwoThreads() {
+        var c = ModelFixtures.configuration(.gru, layers: 2)
+        c.seed = 8
+        check(c, lengths: [3, 1, 4, 2], directions: true)
+    }
     func testBiLSTMSplitAcrossTwoThreads() {
         check(ModelFixtures.configuration(.lstm, layers: 2), lengths: [3, 1, 4, 2, 5], threads: 2)
     }
@@ -66,14 +72,17 @@ final class ModelGradientTests: XCTestCase {
         let batch = ModelFixtures.batch(lengths: [3, 1, 4, 2, 5, 2, 2])
         let targets = ModelFixtures.targets(rows: batch.count, columns: c.outputDimensions, seed: 4)
         var results: [([Float], [Float])] = []
-        for threads in [1, 2] {
+        for (threads, directions) in [(1, false), (2, false), (1, true), (2, true)] {
             let model = CharToVectorModel(configuration: c)
             model.threadCount = threads
+            model.parallelizesDirections = directions
             let predictions = model.forward(batch)
             model.backward(MSELoss()(predictions, targets).gradient)
             results.append((predictions.storage, model.gradients.values))
         }
-        assertClose(results[1].0, results[0].0, "predictions")
-        assertClose(results[1].1, results[0].1, absoluteTolerance: 1e-6, relativeTolerance: 1e-4, "gradients")
+        for k in 1..<results.count {
+            assertClose(results[k].0, results[0].0, "predictions, variant \(k)")
+            assertClose(results[k].1, results[0].1, absoluteTolerance: 1e-6, relativeTolerance: 1e-4, "gradients, variant \(k)")
+        }
     }
 }

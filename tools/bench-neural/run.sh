@@ -5,10 +5,11 @@
 #
 # For each model (hidden 50 and 256), batch (64, 256) and thread count (1, 2) it runs, one at
 # a time and interleaved: charvec with OpenBLAS threads ("blas"), charvec splitting the batch
-# across threads with single-threaded OpenBLAS ("split", 2 threads only), and the reference
-# peer mimick_ref.py --bench. Prints a Markdown table of medians; raw JSON lines go to
+# across threads ("split") or running the two directions on two threads ("directions"), both
+# with single-threaded OpenBLAS and 2 threads only, and the reference peer mimick_ref.py --bench. Prints a Markdown table of medians; raw JSON lines go to
 # $OUT (default /tmp/charvec-bench-neural.jsonl).
-# Env: TORCH_VENV (default /tmp/torchenv; created with pip if missing), DATA, REF.
+# Env: TORCH_VENV (default /tmp/torchenv; created with pip if missing), DATA, REF, WAIT_QUIET,
+# and HIDDEN_SIZES / BATCHES / THREAD_COUNTS (space-separated) to run a subset.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 RUN_SECONDS=${1:-10}
@@ -29,16 +30,34 @@ BENCH="$ROOT/.build/release/neural-bench"
 "$VENV/bin/python" "$ROOT/tools/bench-neural/export_words.py" "$DATA" "$WORDS" "$(dirname "$REF")"
 : > "$OUT"
 
+# The machine is shared: before each run, wait (at most $WAIT_QUIET s) until other processes
+# use less than 0.3 core over one second. Each JSON line records the contention it saw anyway.
+WAIT_QUIET=${WAIT_QUIET:-90}
+busy() { awk '/^cpu /{print $2+$3+$4+$7+$8+$9}' /proc/stat; }
+wait_quiet() {
+    local waited=0 a b
+    while [ "$waited" -lt "$WAIT_QUIET" ]; do
+        a=$(busy); sleep 1; b=$(busy)
+        [ $((b - a)) -lt 30 ] && return 0   # < 0.3 core of 100 ticks/s
+        waited=$((waited + 1))
+    done
+}
+
 for repeat in $(seq "$REPEATS"); do
-    for hidden in 50 256; do
-        for batch in 64 256; do
-            for threads in 1 2; do
+    for hidden in ${HIDDEN_SIZES:-50 256}; do
+        for batch in ${BATCHES:-64 256}; do
+            for threads in ${THREAD_COUNTS:-1 2}; do
+                wait_quiet
                 "$BENCH" --words "$WORDS" --hidden "$hidden" --batch "$batch" --threads "$threads" \
                     --seconds "$RUN_SECONDS" >> "$OUT"
                 if [ "$threads" -gt 1 ]; then
-                    "$BENCH" --words "$WORDS" --hidden "$hidden" --batch "$batch" --threads "$threads" --split \
-                        --seconds "$RUN_SECONDS" >> "$OUT"
+                    for mode in --split --directions; do
+                        wait_quiet
+                        "$BENCH" --words "$WORDS" --hidden "$hidden" --batch "$batch" --threads "$threads" $mode \
+                            --seconds "$RUN_SECONDS" >> "$OUT"
+                    done
                 fi
+                wait_quiet
                 "$VENV/bin/python" "$REF" --train "$DATA" --bench "$RUN_SECONDS" --batch "$batch" \
                     --hidden "$hidden" --threads "$threads" 2>/dev/null | sed 's/^{/{"impl": "pytorch", /' >> "$OUT"
                 echo "repeat $repeat hidden $hidden batch $batch threads $threads done" >&2
@@ -47,3 +66,6 @@ for repeat in $(seq "$REPEATS"); do
     done
 done
 "$VENV/bin/python" "$ROOT/tools/bench-neural/summarize.py" "$OUT"
+echo
+echo "Only runs during which other processes used < 0.25 core:"
+"$VENV/bin/python" "$ROOT/tools/bench-neural/summarize.py" "$OUT" 0.25

@@ -5,12 +5,15 @@ import statistics
 import sys
 from collections import defaultdict
 
+QUIET = float(sys.argv[2]) if len(sys.argv) > 2 else None  # keep runs with less other-process CPU
 runs = defaultdict(list)
 for line in open(sys.argv[1]):
     line = line.strip()
     if not line.startswith("{"):
         continue
     r = json.loads(line)
+    if QUIET is not None and r.get("other_procs_cpu_util", 0) > QUIET:
+        continue
     key = (r["hidden"], r["batch"], r["threads"], r["impl"], r.get("mode", "-"))
     runs[key].append(r)
 
@@ -18,23 +21,25 @@ def med(key, field):
     vals = [r[field] for r in runs.get(key, []) if field in r]
     return statistics.median(vals) if vals else None
 
-print("| model | batch | threads | PyTorch words/s | charvec words/s (OpenBLAS threads) | charvec words/s (split batch) "
-      "| ratio (best charvec / PyTorch) | charvec GFLOP/s | PyTorch GFLOP/s | other processes' CPU (cores) | runs |")
-print("|---|---|---|---|---|---|---|---|---|---|---|")
+MODES = ["blas", "split", "directions"]
+print("| model | batch | threads | PyTorch words/s | charvec words/s: OpenBLAS threads | split batch | directions "
+      "| ratio (best charvec / PyTorch) | charvec GFLOP/s | PyTorch GFLOP/s | other processes' CPU (cores) | runs (PyTorch) |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|")
 for hidden, batch, threads in sorted({k[:3] for k in runs}):
     torch = med((hidden, batch, threads, "pytorch", "-"), "words_per_sec")
-    blas = med((hidden, batch, threads, "charvec", "blas"), "words_per_sec")
-    split = med((hidden, batch, threads, "charvec", "split"), "words_per_sec")
-    best_mode = "split" if split and (not blas or split > blas) else "blas"
-    best = max(x for x in (blas, split) if x is not None)
+    ours = {m: med((hidden, batch, threads, "charvec", m), "words_per_sec") for m in MODES}
+    present = {m: v for m, v in ours.items() if v is not None}
+    if not present:
+        continue
+    best_mode = max(present, key=present.get)
+    best = present[best_mode]
     fpw = med((hidden, batch, threads, "charvec", best_mode), "flops_per_word")
-    gf = best * fpw / 1e9
-    tgf = torch * fpw / 1e9 if torch else None
     others = [r.get("other_procs_cpu_util") for k, rs in runs.items() if k[:3] == (hidden, batch, threads) for r in rs]
     others = [o for o in others if o is not None]
     n = len(runs.get((hidden, batch, threads, "pytorch", "-"), []))
     model = "default (H=50)" if hidden == 50 else f"large (H={hidden})"
     fmt = lambda x: f"{x:,.0f}" if x else "—"
-    print(f"| {model} | {batch} | {threads} | {fmt(torch)} | {fmt(blas)} | {fmt(split)} | "
-          f"{best / torch:.2f}× ({best_mode}) | {gf:.1f} | {tgf:.1f} | {statistics.median(others):.2f} | {n} |"
-          if torch else f"| {model} | {batch} | {threads} | — | {fmt(blas)} | {fmt(split)} | — | {gf:.1f} | — | — | 0 |")
+    ratio = f"{best / torch:.2f}× ({best_mode})" if torch else "—"
+    tgf = f"{torch * fpw / 1e9:.1f}" if torch else "—"
+    print(f"| {model} | {batch} | {threads} | {fmt(torch)} | " + " | ".join(fmt(ours[m]) for m in MODES)
+          + f" | {ratio} | {best * fpw / 1e9:.1f} | {tgf} | {statistics.median(others):.2f} | {n} |")

@@ -10,7 +10,7 @@ struct Options {
     var words = ""
     var cell = RecurrentCellKind.lstm
     var hidden = 50, batch = 64, threads = 1, charDim = 20, mlp = 100, out = 384, layers = 1
-    var split = false
+    var split = false, directions = false
     var seconds = 20.0, warmup = 3.0
     var seed: UInt64 = 1
 }
@@ -34,6 +34,7 @@ func parse() -> Options {
         case "--out": o.out = Int(value())!
         case "--layers": o.layers = Int(value())!
         case "--split": o.split = true
+        case "--directions": o.directions = true
         case "--seconds": o.seconds = Double(value())!
         case "--warmup": o.warmup = Double(value())!
         case "--seed": o.seed = UInt64(value())!
@@ -66,7 +67,10 @@ func run() throws {
     configuration.outputDimensions = o.out
     configuration.seed = o.seed
     let model = CharToVectorModel(configuration: configuration)
-    if o.split {
+    if o.directions {
+        BLAS.setThreadCount(1)
+        model.parallelizesDirections = o.threads > 1
+    } else if o.split {
         BLAS.setThreadCount(1)
         model.threadCount = o.threads
     } else {
@@ -140,7 +144,7 @@ func run() throws {
     } while elapsed < o.seconds
 
     let others = max(0, (systemBusySeconds() - busy0) - (processCPUSeconds() - cpu0)) / elapsed
-    let mode = o.split ? "split" : "blas"
+    let mode = o.directions ? "directions" : (o.split ? "split" : "blas")
     print("{\"impl\": \"charvec\", \"cell\": \"\(o.cell)\", \"hidden\": \(o.hidden), \"batch\": \(o.batch), "
           + "\"threads\": \(o.threads), \"mode\": \"\(mode)\", \"seconds\": \(String(format: "%.2f", elapsed)), "
           + "\"steps\": \(nSteps), \"words\": \(nWords), \"words_per_sec\": \(String(format: "%.1f", Double(nWords) / elapsed)), "
