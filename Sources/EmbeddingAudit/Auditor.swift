@@ -150,9 +150,7 @@ struct AuditState {
     }
 
     func location(_ record: RowRecord, column: Int = 1) -> SourceLocation {
-        reader.format.isText
-            ? SourceLocation(path: reader.path, line: record.position, column: column)
-            : SourceLocation(path: reader.path, byteOffset: record.position + column - 1)
+        reader.location(ofPosition: record.position, column: column)
     }
 
     mutating func process(_ batch: RecordBatch) {
@@ -346,8 +344,7 @@ struct AuditState {
     }
 
     func location(ofRow row: Int, column: Int = 1) -> SourceLocation {
-        reader.format.isText ? SourceLocation(path: reader.path, line: positions[row], column: column)
-                             : SourceLocation(path: reader.path, byteOffset: positions[row] + column - 1)
+        reader.location(ofPosition: positions[row], column: column)
     }
 
     /// Duplicate words and NFKC/case collisions, in row order.
@@ -427,8 +424,7 @@ struct AuditState {
         for group in groups {
             let words = group.prefix(6).map { vocabulary[$0] }
             let position = positions[group[0]]!
-            let location = reader.format.isText ? SourceLocation(path: reader.path, line: position)
-                                                : SourceLocation(path: reader.path, byteOffset: position)
+            let location = reader.location(ofPosition: position)
             add(Finding(kind: .sharedVector, location: location, row: group[0], word: words[0],
                         detail: "\(group.count) words share one vector: \(words.joined(separator: ", "))\(group.count > 6 ? ", …" : "")"))
         }

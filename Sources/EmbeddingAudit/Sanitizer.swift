@@ -76,10 +76,7 @@ public enum Sanitizer {
         var changes: [SanitizeChange] = []
         var needsMean: [(index: Int, reason: String)] = []
         var inputRows = 0
-        func location(_ record: RowRecord) -> SourceLocation {
-            reader.format.isText ? SourceLocation(path: path, line: record.position)
-                                 : SourceLocation(path: path, byteOffset: record.position)
-        }
+        func location(_ record: RowRecord) -> SourceLocation { reader.location(ofPosition: record.position) }
         do {
             var scratch: [Scalar] = []
             while let batch = try reader.nextBatch(destination: { n in

@@ -143,9 +143,7 @@ public enum EmbeddingReader {
         }
         report.stoppedAtLimit = options.limit != nil && matrix.rows == limit
         if let expected, matrix.rows < expected, matrix.rows < limit {
-            let location: SourceLocation = reader.format.isText
-                ? SourceLocation(path: reader.path, line: reader.nextLine)
-                : SourceLocation(path: reader.path, byteOffset: reader.bytesConsumed)
+            let location = reader.location(ofPosition: reader.format.isText ? reader.nextLine : reader.bytesConsumed)
             throw EmbeddingFileError.fewerRowsThanHeader(location, expected: expected, found: matrix.rows)
         }
         matrix.shrinkToFit()
@@ -163,9 +161,7 @@ public enum EmbeddingReader {
     }
 
     static func location(_ reader: EmbeddingRecordReader, _ record: RowRecord, column: Int = 1) -> SourceLocation {
-        reader.format.isText
-            ? SourceLocation(path: reader.path, line: record.position, column: column)
-            : SourceLocation(path: reader.path, byteOffset: record.position + column - 1)
+        reader.location(ofPosition: record.position, column: column)
     }
 
     /// The whitespace-delimited token starting at 1-based `column` of a row.

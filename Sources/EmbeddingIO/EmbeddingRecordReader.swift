@@ -240,6 +240,13 @@ public final class EmbeddingRecordReader {
         SourceLocation(path: path, line: line, column: column)
     }
 
+    /// Where a row is in the user's file: `position` is ``RowRecord/position`` (a line for text,
+    /// a byte offset for binary); `column` is 1-based within the row.
+    public func location(ofPosition position: Int, column: Int = 1) -> SourceLocation {
+        format.isText ? SourceLocation(path: path, line: position, column: column)
+                      : SourceLocation(path: path, byteOffset: position + column - 1)
+    }
+
     func location(atByte offset: Int) -> SourceLocation {
         SourceLocation(path: path, byteOffset: offset)
     }

@@ -4,17 +4,6 @@ import EmbeddingIO
 import Foundation
 import Training
 
-/// Loads a model file, printing its errors as diagnostics.
-func loadModel(_ path: String) throws -> TrainedModel {
-    do {
-        return try TrainedModel.read(path)
-    } catch let error as ModelFileError {
-        Diagnostics.printLine(error.description)
-        Diagnostics.printNote(error.hint)
-        throw ExitCode(1)
-    }
-}
-
 extension CharVec {
     struct Embed: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -42,7 +31,7 @@ extension CharVec {
         enum OutputKind: String, ExpressibleByArgument, CaseIterable { case text, binary, json }
 
         func run() throws {
-            let trained = try loadModel(model)
+            let trained = try reportingErrors { try TrainedModel.read(model) }
             var words = self.words
             if words.isEmpty {
                 while let line = readLine() {
@@ -96,7 +85,7 @@ extension CharVec {
         enum Scale: String, ExpressibleByArgument, CaseIterable { case meanNorm = "mean-norm", none }
 
         func run() throws {
-            let trained = try loadModel(model)
+            let trained = try reportingErrors { try TrainedModel.read(model) }
             var (table, report) = try reportingErrors { try EmbeddingReader.load(vectors, options: input.readOptions) }
             guard table.dimensions == trained.configuration.outputDimensions else {
                 Diagnostics.printLine("\(model): error: the model predicts \(trained.configuration.outputDimensions) dimensions, \(vectors) has \(table.dimensions)")

@@ -154,8 +154,7 @@ extension CharVec {
                 Diagnostics.printNote(error.hint)
                 throw ExitCode(1)
             } catch let error as ModelFileError {
-                Diagnostics.printLine(error.description)
-                Diagnostics.printNote(error.hint)
+                Diagnostics.printError(error)
                 throw ExitCode(1)
             }
             let parameterCount = trainer.model.parameters.values.count
