@@ -85,12 +85,8 @@ extension CharVec {
         enum Scale: String, ExpressibleByArgument, CaseIterable { case meanNorm = "mean-norm", none }
 
         func run() throws {
-            let trained = try reportingErrors { try TrainedModel.read(model) }
             var (table, report) = try reportingErrors { try EmbeddingReader.load(vectors, options: input.readOptions) }
-            guard table.dimensions == trained.configuration.outputDimensions else {
-                Diagnostics.printLine("\(model): error: the model predicts \(trained.configuration.outputDimensions) dimensions, \(vectors) has \(table.dimensions)")
-                throw ExitCode(1)
-            }
+            let predictor = try TableLoading.predictor(model, dimensions: table.dimensions, threads: input.threads)
             let list: String
             do { list = try String(contentsOfFile: words, encoding: .utf8) } catch {
                 Diagnostics.printLine("\(words): error: cannot read the word list: \(error.localizedDescription)")
@@ -99,7 +95,7 @@ extension CharVec {
             var seen = Set<String>()
             let oov = list.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty && !table.vocabulary.contains($0) && seen.insert($0).inserted }
-            var predicted = trained.makePredictor(threads: input.threads).predict(oov)
+            var predicted = predictor.predict(oov)
             normalizeRows(&predicted)
             var factor: Scalar = 1
             if scale == .meanNorm {

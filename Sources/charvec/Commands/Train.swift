@@ -168,9 +168,8 @@ extension CharVec {
                 try trainer.run(onEvent: { event in
                     switch event {
                     case .progress(let epoch, let step, let steps, let loss):
-                        bar.status(String(format: "epoch %d [%@] %d/%d loss %.4f", epoch,
-                                          String(repeating: "#", count: 30 * step / max(steps, 1))
-                                              + String(repeating: " ", count: 30 - 30 * step / max(steps, 1)), step, steps, loss))
+                        bar.status(String(format: "epoch %d %@ %d/%d loss %.4f", epoch,
+                                          ProgressBar.bar(Double(step) / Double(max(steps, 1))), step, steps, loss))
                     case .epoch(let record):
                         bar.finish()
                         printEpoch(record)

@@ -27,14 +27,18 @@ final class ProgressBar {
         var line: String
         if let total, total > 0 {
             let fraction = min(1, Double(done) / Double(total))
-            let filled = Int(fraction * 30)
-            line = "\(label) [" + String(repeating: "#", count: filled) + String(repeating: " ", count: 30 - filled) + "] "
-                + "\(Int(fraction * 100))% "
+            line = "\(label) \(Self.bar(fraction)) \(Int(fraction * 100))% "
         } else {
             line = "\(label) "
         }
         line += "\(done / 1_000_000) MB, \(Int(rate)) MB/s"
         draw(line)
+    }
+
+    /// `[######        ]`: 30 cells, `fraction` (0…1) of them filled.
+    static func bar(_ fraction: Double) -> String {
+        let filled = Int(min(max(fraction, 0), 1) * 30)
+        return "[" + String(repeating: "#", count: filled) + String(repeating: " ", count: 30 - filled) + "]"
     }
 
     /// Shows a free-form status line.
