@@ -17,6 +17,10 @@ public struct ReadOptions: Sendable {
     public var unicodeErrors: UnicodeErrorPolicy
     /// Threads used to parse text (1 or 2 is sensible on this machine).
     public var threads: Int
+    /// Plain binary files at least this large are read through a memory map (tests lower it).
+    var mapThreshold = 16 << 20
+    /// Bytes mapped at a time, a multiple of the page size (tests lower it to cross windows).
+    var mapWindow = 32 << 20
 
     public init(format: EmbeddingFormat? = nil, limit: Int? = nil, lowercase: Bool = false,
                 unicodeErrors: UnicodeErrorPolicy = .strict, threads: Int = 2) {
@@ -149,6 +153,10 @@ public final class EmbeddingRecordReader {
     var nextRow = 0
     var records: UnsafeMutablePointer<RowRecord>
     var recordCapacity: Int
+    /// Set when a plain binary file is read through a sliding memory map instead of `read(2)`:
+    /// `buffer` is then a read-only window of `capacity` bytes at file offset `streamOffset`,
+    /// and the vectors are copied once (page cache → matrix) instead of twice.
+    var mapped: (fd: Int32, fileSize: Int, length: Int)?
 
     static let chunkSize = 8 << 20
     /// Longest row we accept before calling the file misaligned / not line-based.
@@ -183,17 +191,87 @@ public final class EmbeddingRecordReader {
         self.format = format
         self.header = header
         self.dimensions = dimensions
+        if format == .word2vecBinary, !input.isGzip, let size = input.fileSize, size >= options.mapThreshold,
+           let file = input.source as? FileByteSource {
+            mapFile(fd: file.fd, size: size, window: max(Self.pageSize, options.mapWindow & ~(Self.pageSize - 1)))
+        }
     }
 
     deinit {
-        buffer.deallocate()
+        if let mapped { munmap(buffer, mapped.length) } else { buffer.deallocate() }
         records.deallocate()
+    }
+
+    // MARK: memory-mapped binary input
+
+    /// The default window (32 MiB) is large enough for few remaps and small enough to keep the
+    /// peak memory at the matrix plus one window.
+    static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+
+    /// Switches to reading through a map from the current position; stays with `read(2)` if
+    /// the map fails.
+    private func mapFile(fd: Int32, size: Int, window length: Int) {
+        let absolute = streamOffset + position
+        guard let window = mapWindow(fd: fd, size: size, at: absolute, length: length) else { return }
+        buffer.deallocate()
+        install(window, fd: fd, size: size, at: absolute, length: length)
+    }
+
+    /// Maps `length` bytes (fewer at the end of the file) from the page holding `absolute`.
+    private func mapWindow(fd: Int32, size: Int, at absolute: Int, length: Int) -> (UnsafeMutableRawPointer, Int, Int)? {
+        var aligned = absolute & ~(Self.pageSize - 1)
+        if aligned >= size { aligned = max(0, (size - 1) & ~(Self.pageSize - 1)) }
+        let count = min(length, size - aligned)
+        guard count > 0 else { return nil }
+        #if canImport(Glibc)
+        let flags = MAP_PRIVATE | MAP_POPULATE
+        #else
+        let flags = MAP_PRIVATE
+        #endif
+        guard let base = mmap(nil, count, PROT_READ, flags, fd, off_t(aligned)), base != MAP_FAILED else { return nil }
+        return (base, aligned, count)
+    }
+
+    private func install(_ window: (UnsafeMutableRawPointer, Int, Int), fd: Int32, size: Int, at absolute: Int, length: Int) {
+        let (base, aligned, count) = window
+        buffer = base
+        capacity = length
+        streamOffset = aligned
+        position = absolute - aligned
+        end = count
+        atEOF = aligned + count >= size
+        mapped = (fd, size, count)
+    }
+
+    /// Moves the window to start at the first unread byte; doubles it when that gains nothing
+    /// (a row longer than the window).
+    private func remap(growing: Bool) throws {
+        guard let current = mapped else { return }
+        let absolute = streamOffset + position
+        var length = capacity
+        if growing || (absolute & ~(Self.pageSize - 1)) == streamOffset {
+            guard length < Self.maxRowBytes else {
+                throw EmbeddingFileError.implausibleHeader(
+                    location(atLine: nextLine), count: header?.count ?? 0, dimensions: dimensions,
+                    reason: "a single row is longer than \(Self.maxRowBytes >> 20) MiB")
+            }
+            length *= 2
+        }
+        guard let window = mapWindow(fd: current.fd, size: current.fileSize, at: absolute, length: length) else {
+            throw EmbeddingFileError.cannotRead(path: path, reason: "mmap failed: \(String(cString: strerror(errno)))")
+        }
+        munmap(buffer, current.length)
+        install(window, fd: current.fd, size: current.fileSize, at: absolute, length: length)
     }
 
     // MARK: buffer management
 
     /// Moves unread bytes to the front and reads until the buffer is full or the input ends.
     func fill() throws {
+        if mapped != nil {
+            if !atEOF { try remap(growing: false) }
+            return
+        }
         if position > 0 {
             let remaining = end - position
             if remaining > 0 { buffer.copyMemory(from: buffer + position, byteCount: remaining) }
@@ -209,6 +287,10 @@ public final class EmbeddingRecordReader {
 
     /// Doubles the buffer (for a row longer than the chunk).
     func grow() throws {
+        if mapped != nil {
+            if !atEOF { try remap(growing: true) }
+            return
+        }
         guard capacity < Self.maxRowBytes else {
             throw EmbeddingFileError.implausibleHeader(
                 location(atLine: nextLine), count: header?.count ?? 0, dimensions: dimensions,
