@@ -33,8 +33,8 @@ let package = Package(
         // Core table and file I/O.
         .target(name: "CSupport"),
         .target(name: "EmbeddingCore", dependencies: ["CSupport"]),
-        .target(name: "EmbeddingIO", dependencies: ["EmbeddingCore", "CZlib"]),
-        .target(name: "EmbeddingAudit", dependencies: ["EmbeddingCore", "EmbeddingIO"]),
+        .target(name: "EmbeddingIO", dependencies: ["EmbeddingCore", "CSupport", "CZlib"]),
+        .target(name: "EmbeddingAudit", dependencies: ["EmbeddingCore", "CSupport", "EmbeddingIO"]),
 
         // Numerics and the neural network.
         .target(name: "Tensor", dependencies: ["EmbeddingCore", "CBLAS", .product(name: "RealModule", package: "swift-numerics")]),

@@ -1,3 +1,4 @@
+import CSupport
 import EmbeddingCore
 import EmbeddingIO
 import Foundation
@@ -87,7 +88,8 @@ public enum Auditor {
         var scratch: [Scalar] = []
         do {
             while true {
-                guard let batch = try reader.nextBatch(destination: { n in
+                // Binary rows stay in the reader's buffer: the audit reads each value once.
+                guard let batch = try reader.nextBatchInPlace(destination: { n in
                     if scratch.count < n * reader.dimensions { scratch = [Scalar](repeating: 0, count: n * reader.dimensions) }
                     return scratch.withUnsafeMutableBufferPointer { $0.baseAddress! }
                 }) else { break }
@@ -107,6 +109,7 @@ public enum Auditor {
 struct RowNumbers {
     var norm: Float = 0
     var isZero = false
+    var hasNonFinite = false
     var fingerprint: (UInt64, UInt64) = (0, 0)
 }
 
@@ -157,7 +160,8 @@ struct AuditState {
         let dim = batch.dimensions
         let n = batch.count
         if numbers.count < n { numbers = [RowNumbers](repeating: RowNumbers(), count: n) }
-        // Numeric checks on two threads, each with its own mean accumulator.
+        // Numeric checks on two threads, each with its own mean accumulator (float sums of
+        // at most 256 rows, added into doubles: exact enough, and 8 lanes at a time).
         var partialMeans = [[Double]](repeating: [Double](repeating: 0, count: dim), count: 2)
         let parts = n >= 256 ? 2 : 1
         numbers.withUnsafeMutableBufferPointer { out in
@@ -165,12 +169,18 @@ struct AuditState {
                 let box = _UncheckedSendable((out, means, batch))
                 parallelFor(parts) { part in
                     let (out, means, batch) = box.value
+                    let floatSum = UnsafeMutablePointer<Scalar>.allocate(capacity: dim)
+                    defer { floatSum.deallocate() }
+                    floatSum.initialize(repeating: 0, count: dim)
                     means[part].withUnsafeMutableBufferPointer { sum in
-                        for i in (n * part / parts) ..< (n * (part + 1) / parts) {
+                        let rows = (n * part / parts) ..< (n * (part + 1) / parts)
+                        for i in rows {
                             let record = batch.rows[i]
                             guard record.status == .ok else { continue }
-                            let values = batch.values(i)
-                            out[i] = Self.rowNumbers(values, hasNonFinite: record.hasNonFinite, meanSum: sum)
+                            out[i] = Self.rowNumbers(batch.rawValues(i), dimensions: dim, meanSum: floatSum)
+                            if (i - rows.lowerBound) % 256 == 255 || i == rows.upperBound - 1 {
+                                for d in 0 ..< dim { sum[d] += Double(floatSum[d]); floatSum[d] = 0 }
+                            }
                         }
                     }
                 }
@@ -188,75 +198,57 @@ struct AuditState {
             let box = _UncheckedSendable((tables, batch))
             parallelFor(2) { part in
                 let (tables, batch) = box.value
-                for i in 0 ..< n where flags[i] && Int(results[i].fingerprint.0 >> 63) == part {
-                    tables[part].insert(results[i].fingerprint, row: batch.firstRow + i, position: batch.rows[i].position)
-                }
+                let rows = (0 ..< n).filter { flags[$0] && Int(results[$0].fingerprint.0 >> 63) == part }
+                tables[part].insert(rows.map { (results[$0].fingerprint, batch.firstRow + $0, batch.rows[$0].position) })
             }
         }
     }
 
-    /// Norm, zero test, fingerprint; adds finite rows to the mean.
-    static func rowNumbers(_ values: UnsafeBufferPointer<Scalar>, hasNonFinite: Bool,
-                           meanSum: UnsafeMutableBufferPointer<Double>) -> RowNumbers {
+    /// Norm, zero and non-finite tests and fingerprint of one row, in one pass over its
+    /// `dimensions` values at `raw` (little-endian float32, possibly unaligned); adds finite
+    /// rows to `meanSum`.
+    static func rowNumbers(_ raw: UnsafeRawPointer, dimensions dim: Int, meanSum: UnsafeMutablePointer<Scalar>) -> RowNumbers {
         var result = RowNumbers()
-        let dim = values.count
         var sum = SIMD8<Float>(repeating: 0)
         var magnitude = SIMD8<UInt32>(repeating: 0)
+        var exponent = SIMD8<UInt32>(repeating: 0)
+        var hash = VectorHash()
         var i = 0
-        let raw = UnsafeRawPointer(values.baseAddress!)
         while i &+ 8 <= dim {
-            let v = raw.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<Float>.self)
+            let bits = raw.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<UInt32>.self)
+            let v = unsafeBitCast(bits, to: SIMD8<Float>.self)
             sum += v * v
-            magnitude |= raw.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<UInt32>.self) & 0x7FFF_FFFF
+            magnitude |= bits & 0x7FFF_FFFF
+            exponent = pointwiseMax(exponent, bits & 0x7F80_0000)
+            hash.absorb(unsafeBitCast(bits, to: SIMD4<UInt64>.self))
             i &+= 8
         }
         var tail: Float = 0
         var tailMagnitude: UInt32 = 0
-        while i < dim {
-            tail += values[i] * values[i]
-            tailMagnitude |= values[i].bitPattern & 0x7FFF_FFFF
-            i &+= 1
+        var tailExponent: UInt32 = 0
+        for k in i ..< dim {
+            let bits = raw.loadUnaligned(fromByteOffset: k &* 4, as: UInt32.self)
+            let value = Float(bitPattern: bits)
+            tail += value * value
+            tailMagnitude |= bits & 0x7FFF_FFFF
+            tailExponent = max(tailExponent, bits & 0x7F80_0000)
+            hash.absorb(bits)
         }
         result.isZero = magnitude == SIMD8<UInt32>(repeating: 0) && tailMagnitude == 0
-        if hasNonFinite { result.norm = .nan; return result }
+        result.hasNonFinite = max(exponent.max(), tailExponent) == 0x7F80_0000
+        if result.hasNonFinite { result.norm = .nan; return result }
         result.norm = (sum.sum() + tail).squareRoot()
-        for d in 0 ..< dim { meanSum[d] += Double(values[d]) }
-        if !result.isZero { result.fingerprint = fingerprint(raw, bytes: dim * 4) }
+        // The row is still in L1: a second pass for the mean is cheap.
+        i = 0
+        while i &+ 8 <= dim {
+            let target = UnsafeMutableRawPointer(meanSum + i)
+            target.storeBytes(of: target.load(as: SIMD8<Float>.self) + raw.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<Float>.self),
+                              as: SIMD8<Float>.self)
+            i &+= 8
+        }
+        for k in i ..< dim { meanSum[k] += raw.loadUnaligned(fromByteOffset: k &* 4, as: Float.self) }
+        if !result.isZero { result.fingerprint = hash.finish(byteCount: dim * 4) }
         return result
-    }
-
-    /// Two independent 64-bit hashes of a vector's bytes (a false match needs both to collide).
-    /// Four lanes each, over every fourth 8-byte word, so the multiply chains run in parallel.
-    static func fingerprint(_ raw: UnsafeRawPointer, bytes: Int) -> (UInt64, UInt64) {
-        var a0: UInt64 = 0x243F_6A88_85A3_08D3, a1: UInt64 = 0x1319_8A2E_0370_7344
-        var a2: UInt64 = 0xA409_3822_299F_31D0, a3: UInt64 = 0x082E_FA98_EC4E_6C89
-        var b0: UInt64 = 0x4528_21E6_38D0_1377, b1: UInt64 = 0xBE54_66CF_34E9_0C6C
-        var b2: UInt64 = 0xC0AC_29B7_C97C_50DD, b3: UInt64 = 0x3F84_D5B5_B547_0917
-        let k1: UInt64 = 0x9E37_79B9_7F4A_7C15, k2: UInt64 = 0xC2B2_AE3D_27D4_EB4F
-        var i = 0
-        while i &+ 32 <= bytes {
-            let v0 = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            let v1 = raw.loadUnaligned(fromByteOffset: i &+ 8, as: UInt64.self)
-            let v2 = raw.loadUnaligned(fromByteOffset: i &+ 16, as: UInt64.self)
-            let v3 = raw.loadUnaligned(fromByteOffset: i &+ 24, as: UInt64.self)
-            a0 = ((a0 ^ v0) &* k1).rotated(31); a1 = ((a1 ^ v1) &* k1).rotated(31)
-            a2 = ((a2 ^ v2) &* k1).rotated(31); a3 = ((a3 ^ v3) &* k1).rotated(31)
-            b0 = ((b0 &+ v0) &* k2).rotated(27); b1 = ((b1 &+ v1) &* k2).rotated(27)
-            b2 = ((b2 &+ v2) &* k2).rotated(27); b3 = ((b3 &+ v3) &* k2).rotated(27)
-            i &+= 32
-        }
-        var a = (a0 &* 3) ^ (a1 &* 5) ^ (a2 &* 7) ^ (a3 &* 11)
-        var b = (b0 &* 13) ^ (b1 &* 17) ^ (b2 &* 19) ^ (b3 &* 23)
-        while i < bytes {
-            let v = UInt64(raw.load(fromByteOffset: i, as: UInt8.self))
-            a = (a ^ v) &* k1
-            b = (b &+ v) &* k2
-            i &+= 1
-        }
-        a ^= UInt64(truncatingIfNeeded: bytes)
-        a = (a ^ (a >> 32)) &* k2
-        b = (b ^ (b >> 29)) &* k1
-        return (a ^ (a >> 29), b ^ (b >> 32))
     }
 
     mutating func processRow(_ batch: RecordBatch, _ i: Int) {
@@ -314,8 +306,9 @@ struct AuditState {
             break
         }
         let numbers = self.numbers[i]
-        if record.hasNonFinite {
-            let values = batch.values(i)
+        if numbers.hasNonFinite {
+            let raw = batch.rawValues(i)
+            let values = (0 ..< batch.dimensions).map { raw.loadUnaligned(fromByteOffset: $0 * 4, as: Float.self) }
             var nan: [Int] = [], posInf: [Int] = [], negInf: [Int] = []
             for d in 0 ..< values.count where !values[d].isFinite {
                 if values[d].isNaN { nan.append(d) } else if values[d] > 0 { posInf.append(d) } else { negInf.append(d) }
@@ -496,6 +489,21 @@ struct FingerprintTable {
         count += 1
     }
 
+    /// Inserts (fingerprint, row, position) entries in order. The table is far larger than the
+    /// cache, so the slot of the entry a few places ahead is requested early.
+    mutating func insert(_ entries: [((UInt64, UInt64), Int, Int)]) {
+        while (count + entries.count) * 2 > slots.count { grow() }
+        let mask = slots.count - 1
+        let lookahead = 8
+        for k in entries.indices {
+            if k + lookahead < entries.count {
+                let slot = Int(truncatingIfNeeded: entries[k + lookahead].0.0) & mask
+                slots.withUnsafeBufferPointer { charvec_prefetch($0.baseAddress! + slot) }
+            }
+            insert(entries[k].0, row: entries[k].1, position: entries[k].2)
+        }
+    }
+
     private mutating func grow() {
         let old = slots
         slots = [Slot](repeating: Slot(), count: old.count * 2)
@@ -505,6 +513,43 @@ struct FingerprintTable {
             while slots[slot].firstRow != 0 { slot = (slot + 1) & mask }
             slots[slot] = entry
         }
+    }
+}
+
+/// A 128-bit fingerprint of a vector's bytes: four independent multiply–rotate lanes over
+/// 8-byte words (so the multiplies overlap), mixed two ways at the end. Two different vectors
+/// share it with probability ~2⁻⁶⁴.
+struct VectorHash {
+    var lanes: (UInt64, UInt64, UInt64, UInt64) = (0x243F_6A88_85A3_08D3, 0x1319_8A2E_0370_7344,
+                                                   0xA409_3822_299F_31D0, 0x082E_FA98_EC4E_6C89)
+    var extra: UInt64 = 0x4528_21E6_38D0_1377
+    static let k1: UInt64 = 0x9E37_79B9_7F4A_7C15, k2: UInt64 = 0xC2B2_AE3D_27D4_EB4F
+
+    @inline(__always) mutating func absorb(_ words: SIMD4<UInt64>) {
+        lanes.0 = ((lanes.0 ^ words[0]) &* Self.k1).rotated(31)
+        lanes.1 = ((lanes.1 ^ words[1]) &* Self.k1).rotated(31)
+        lanes.2 = ((lanes.2 ^ words[2]) &* Self.k1).rotated(31)
+        lanes.3 = ((lanes.3 ^ words[3]) &* Self.k1).rotated(31)
+    }
+
+    /// A value after the last whole 8-value block.
+    @inline(__always) mutating func absorb(_ word: UInt32) {
+        extra = ((extra ^ UInt64(word)) &* Self.k2).rotated(27)
+    }
+
+    func finish(byteCount: Int) -> (UInt64, UInt64) {
+        func mix(_ x: UInt64) -> UInt64 {
+            var x = x ^ (x >> 33)
+            x = x &* 0xFF51_AFD7_ED55_8CCD
+            x ^= x >> 33
+            x = x &* 0xC4CE_B9FE_1A85_EC53
+            return x ^ (x >> 33)
+        }
+        let n = UInt64(truncatingIfNeeded: byteCount)
+        let a = mix(lanes.0 &* 3 ^ lanes.1 &* 5 ^ lanes.2 &* 7 ^ lanes.3 &* 11 ^ extra ^ n)
+        let b = mix(lanes.0.rotated(17) &+ lanes.1.rotated(29) &* 13 &+ lanes.2.rotated(41) &* 17
+                    &+ lanes.3.rotated(53) &* 19 &+ extra.rotated(7) &+ n)
+        return (a, b)
     }
 }
 

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CSupport
 import EmbeddingCore
 
 /// Options shared by every reader.
@@ -82,8 +83,9 @@ public struct RecordBatch {
     public let firstRow: Int
     public let rows: UnsafeBufferPointer<RowRecord>
     let bytes: UnsafeRawPointer
-    /// `rows.count × dimensions` values written to the caller's destination (row-major).
-    public let values: UnsafeMutablePointer<Scalar>
+    /// `rows.count × dimensions` values written to the caller's destination (row-major);
+    /// nil for a binary batch read in place (see ``EmbeddingRecordReader/nextBatchInPlace(destination:)``).
+    public let values: UnsafeMutablePointer<Scalar>?
     public let dimensions: Int
 
     public var count: Int { rows.count }
@@ -103,9 +105,17 @@ public struct RecordBatch {
     /// The word of row `i`, invalid UTF-8 shown as U+FFFD.
     public func word(_ i: Int) -> String { String(decoding: wordBytes(i), as: UTF8.self) }
 
-    /// Row `i`'s values.
+    /// Row `i`'s values (not for batches read in place: use ``rawValues(_:)``).
     public func values(_ i: Int) -> UnsafeBufferPointer<Scalar> {
-        UnsafeBufferPointer(start: values + i * dimensions, count: dimensions)
+        UnsafeBufferPointer(start: values! + i * dimensions, count: dimensions)
+    }
+
+    /// Row `i`'s `dimensions` little-endian float32 values, possibly unaligned (load them
+    /// with `loadUnaligned`): in the reader's buffer for batches read in place, else in `values`.
+    public func rawValues(_ i: Int) -> UnsafeRawPointer {
+        if let values { return UnsafeRawPointer(values + i * dimensions) }
+        let r = rows[i]
+        return bytes + r.start + Int(r.wordLength) + 1
     }
 }
 
@@ -473,7 +483,18 @@ public final class EmbeddingRecordReader {
     public func nextBatch(destination: (Int) -> UnsafeMutablePointer<Scalar>) throws -> RecordBatch? {
         switch format {
         case .word2vecText, .glove: return try nextTextBatch(destination: destination)
-        case .word2vecBinary: return try nextBinaryBatch(destination: destination)
+        case .word2vecBinary: return try nextBinaryBatch(destination: destination, inPlace: false)
+        }
+    }
+
+    /// Like ``nextBatch(destination:)``, but binary rows are left where they are: the batch's
+    /// `values` is nil, ``RecordBatch/rawValues(_:)`` points into the reader's buffer and
+    /// ``RowRecord/hasNonFinite`` is not computed. For a single pass over the values (the
+    /// audit), this saves copying the whole file once. Text rows are parsed into `destination`.
+    public func nextBatchInPlace(destination: (Int) -> UnsafeMutablePointer<Scalar>) throws -> RecordBatch? {
+        switch format {
+        case .word2vecText, .glove: return try nextTextBatch(destination: destination)
+        case .word2vecBinary: return try nextBinaryBatch(destination: destination, inPlace: true)
         }
     }
 
@@ -698,7 +719,7 @@ public final class EmbeddingRecordReader {
 
     // MARK: binary
 
-    private func nextBinaryBatch(destination: (Int) -> UnsafeMutablePointer<Scalar>) throws -> RecordBatch? {
+    private func nextBinaryBatch(destination: (Int) -> UnsafeMutablePointer<Scalar>, inPlace: Bool) throws -> RecordBatch? {
         let vectorBytes = 4 * dimensions
         var count = 0
         var scan = position
@@ -754,6 +775,10 @@ public final class EmbeddingRecordReader {
                 try refillForBinary(&scan); continue
             }
             let word = UnsafeRawBufferPointer(start: buffer + rowStart, count: wordEnd - rowStart)
+            // Rows are ~4·dim bytes apart, so the next words are cold in the cache; ask for
+            // one several rows ahead (a hint only: the address may be past the window).
+            let ahead = next + 8 * (next - rowStart)
+            if ahead < end { charvec_prefetch(buffer + ahead) }
             records[count] = RowRecord(start: rowStart, length: Int32(clamping: rowEnd - rowStart),
                                        wordLength: Int32(clamping: wordEnd - rowStart),
                                        position: streamOffset + rowStart,
@@ -763,6 +788,13 @@ public final class EmbeddingRecordReader {
             scan = next
         }
         if count == 0 { position = scan; return nil }
+        if inPlace {
+            position = scan
+            let batch = RecordBatch(firstRow: nextRow, rows: UnsafeBufferPointer(start: records, count: count),
+                                    bytes: UnsafeRawPointer(buffer), values: nil, dimensions: dimensions)
+            nextRow += count
+            return batch
+        }
         let values = destination(count)
         // Copy the vectors out (two threads for big batches: the page faults of a fresh
         // matrix then happen on both cores) and flag non-finite rows on the way.
