@@ -717,6 +717,32 @@ public final class EmbeddingRecordReader {
         return max(highest.max(), tail) == exponent
     }
 
+    /// Copies `n` values from `source` (unaligned) to `target` and tells whether any is NaN or
+    /// ±Inf, in one pass (copy, then check, reads every value twice).
+    @inline(__always)
+    static func copyCheckingFinite(from source: UnsafeRawPointer, to target: UnsafeMutablePointer<Scalar>, _ n: Int) -> Bool {
+        let exponent: UInt32 = 0x7F80_0000
+        let out = UnsafeMutableRawPointer(target)
+        var highest = SIMD8<UInt32>(repeating: 0)
+        var i = 0
+        while i &+ 16 <= n {
+            let a = source.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<UInt32>.self)
+            let b = source.loadUnaligned(fromByteOffset: (i &+ 8) &* 4, as: SIMD8<UInt32>.self)
+            out.storeBytes(of: a, toByteOffset: i &* 4, as: SIMD8<UInt32>.self)
+            out.storeBytes(of: b, toByteOffset: (i &+ 8) &* 4, as: SIMD8<UInt32>.self)
+            highest = pointwiseMax(highest, pointwiseMax(a & exponent, b & exponent))
+            i &+= 16
+        }
+        var tail: UInt32 = 0
+        while i < n {
+            let v = source.loadUnaligned(fromByteOffset: i &* 4, as: UInt32.self)
+            out.storeBytes(of: v, toByteOffset: i &* 4, as: UInt32.self)
+            tail = max(tail, v & exponent)
+            i &+= 1
+        }
+        return max(highest.max(), tail) == exponent
+    }
+
     // MARK: binary
 
     private func nextBinaryBatch(destination: (Int) -> UnsafeMutablePointer<Scalar>, inPlace: Bool) throws -> RecordBatch? {
@@ -733,7 +759,21 @@ public final class EmbeddingRecordReader {
                 if count > 0 { break }
                 try refillForBinary(&scan); continue
             }
-            guard let space = memchr(buffer + rowStart, 0x20, end - rowStart) else {
+            // The word, in one pass: find the space, note control and non-ASCII bytes.
+            var wordEnd = rowStart
+            var firstControl = -1
+            var nonASCII = false
+            while wordEnd < end {
+                let b = buffer.load(fromByteOffset: wordEnd, as: UInt8.self)
+                if b == 0x20 { break }
+                if b < 0x20 || b == 0x7F {
+                    if firstControl < 0 { firstControl = wordEnd }
+                } else if b >= 0x80 {
+                    nonASCII = true
+                }
+                wordEnd &+= 1
+            }
+            guard wordEnd < end else {
                 if atEOF {
                     // Only whitespace may follow the last row; anything else is a row cut off in its word.
                     if isOnlyWhitespace(from: rowStart) { scan = end; break }
@@ -744,7 +784,6 @@ public final class EmbeddingRecordReader {
                 if count > 0 { break }
                 try refillForBinary(&scan); continue
             }
-            let wordEnd = buffer.distance(to: UnsafeMutableRawPointer(space))
             let rowEnd = wordEnd + 1 + vectorBytes
             if rowEnd > end {
                 if atEOF {
@@ -755,8 +794,10 @@ public final class EmbeddingRecordReader {
                 if count > 0 { break }
                 try refillForBinary(&scan); continue
             }
-            if count > 0 && !isPlausibleBinaryWord(from: rowStart, to: wordEnd) { break }
-            try checkBinaryWord(from: rowStart, to: wordEnd, row: nextRow + count)
+            if firstControl >= 0 || wordEnd - rowStart > 65536 {
+                if count > 0 { break } // hand out the good rows first; the next call throws
+                try checkBinaryWord(from: rowStart, to: wordEnd, row: nextRow + count)
+            }
             var next = rowEnd
             // A row followed by '\n' (word2vec.c) or not (gensim): the first row decides, later rows must agree.
             if rowEnd < end || atEOF {
@@ -777,12 +818,12 @@ public final class EmbeddingRecordReader {
             let word = UnsafeRawBufferPointer(start: buffer + rowStart, count: wordEnd - rowStart)
             // Rows are ~4·dim bytes apart, so the next words are cold in the cache; ask for
             // one several rows ahead (a hint only: the address may be past the window).
-            let ahead = next + 8 * (next - rowStart)
+            let ahead = next + 16 * (next - rowStart)
             if ahead < end { charvec_prefetch(buffer + ahead) }
             records[count] = RowRecord(start: rowStart, length: Int32(clamping: rowEnd - rowStart),
                                        wordLength: Int32(clamping: wordEnd - rowStart),
                                        position: streamOffset + rowStart,
-                                       invalidUTF8Offset: Int32(UTF8Validation.firstInvalidOffset(word) ?? -1),
+                                       invalidUTF8Offset: nonASCII ? Int32(UTF8Validation.firstInvalidOffset(word) ?? -1) : -1,
                                        statusKind: 0, statusValue: 0)
             count += 1
             scan = next
@@ -806,11 +847,13 @@ public final class EmbeddingRecordReader {
             for i in (count * part / parts) ..< (count * (part + 1) / parts) {
                 let r = records[i]
                 let target = values + i * dim
-                UnsafeMutableRawPointer(target).copyMemory(from: buffer + r.start + Int(r.wordLength) + 1, byteCount: vectorBytes)
                 #if _endian(big)
+                UnsafeMutableRawPointer(target).copyMemory(from: buffer + r.start + Int(r.wordLength) + 1, byteCount: vectorBytes)
                 for k in 0 ..< dim { target[k] = Float(bitPattern: UInt32(littleEndian: target[k].bitPattern)) }
-                #endif
                 records[i].hasNonFinite = Self.containsNonFinite(target, dim)
+                #else
+                records[i].hasNonFinite = Self.copyCheckingFinite(from: buffer + r.start + Int(r.wordLength) + 1, to: target, dim)
+                #endif
             }
         }
         position = scan
@@ -826,15 +869,6 @@ public final class EmbeddingRecordReader {
         if end - position == capacity { try grow() }
         try fill()
         scan = position
-    }
-
-    private func isPlausibleBinaryWord(from: Int, to: Int) -> Bool {
-        if to - from > 65536 { return false }
-        for i in from ..< to {
-            let b = buffer.load(fromByteOffset: i, as: UInt8.self)
-            if b < 0x20 || b == 0x7F { return false }
-        }
-        return true
     }
 
     private func checkBinaryWord(from: Int, to: Int, row: Int) throws {
