@@ -216,9 +216,8 @@ public enum Sanitizer {
         for index in 0 ..< words.count where keep[index] {
             var values = matrix.row(index)
             if policy.normalize {
-                let norm = values.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
-                if norm > 0 && norm.isFinite {
-                    values = values.map { Scalar(Double($0) / norm) }
+                if let unit = L2.unitVector(values) {
+                    values = unit
                     normalized += 1
                 }
             }

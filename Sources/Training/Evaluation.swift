@@ -71,9 +71,7 @@ enum Evaluation {
         var cosineSum = 0.0
         for i in 0 ..< v {
             predictions.withRow(i) { p in
-                var ss = 0.0
-                for x in p { ss += Double(x) * Double(x) }
-                let inverse = 1 / max(ss.squareRoot(), 1e-8)
+                let inverse = 1 / max(L2.norm(p), 1e-8)
                 var dot = 0.0
                 candidates.withRow(trueRows[i]) { t in
                     for k in 0 ..< d {

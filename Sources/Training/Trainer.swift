@@ -205,11 +205,12 @@ public final class Trainer {
         let b = predictions.rows, d = predictions.columns
         guard b > 1 else { return 0 }
         var mean = [Double](repeating: 0, count: d)
-        for r in 0 ..< b {
-            var ss = 0.0
-            for j in 0 ..< d { let x = Double(predictions.storage[r * d + j]); ss += x * x }
-            let inverse = 1 / max(ss.squareRoot(), 1e-12)
-            for j in 0 ..< d { mean[j] += Double(predictions.storage[r * d + j]) * inverse }
+        predictions.storage.withUnsafeBufferPointer { storage in
+            for r in 0 ..< b {
+                let row = UnsafeBufferPointer(rebasing: storage[r * d ..< (r + 1) * d])
+                let inverse = 1 / max(L2.norm(row), 1e-12)
+                for j in 0 ..< d { mean[j] += Double(row[j]) * inverse }
+            }
         }
         let sumSquares = mean.reduce(0) { $0 + $1 * $1 } // ‖Σ unit rows‖²
         return (sumSquares - Double(b)) / Double(b * (b - 1))

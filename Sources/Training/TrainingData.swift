@@ -76,12 +76,8 @@ public struct TrainingData: Sendable {
         }
         var targets = RowMatrix(columns: table.dimensions, reservingRows: usable.count)
         for row in trainRows + validationRows {
-            table.matrix.withRow(row) { values in
-                var sum = 0.0
-                for v in values { sum += Double(v) * Double(v) }
-                let inverse = 1 / sum.squareRoot()
-                targets.appendRow(values.map { Scalar(Double($0) * inverse) })
-            }
+            // Usable rows have a finite, non-zero norm.
+            targets.appendRow(table.matrix.withRow(row) { L2.unitVector($0)! })
         }
         return TrainingData(trainWords: train, validationWords: validation, targets: targets, exclusions: exclusions)
     }

@@ -34,6 +34,9 @@ run lstm-margin --cell lstm --loss margin
 run gru-mse --cell gru --loss mse
 run gru-margin --cell gru --loss margin
 run lstm-margin-h256 --cell lstm --loss margin --hidden 256 --mlp-hidden 512
+run lstm-mse-h256 --cell lstm --loss mse --hidden 256 --mlp-hidden 512
+run gru-margin-h256 --cell gru --loss margin --hidden 256 --mlp-hidden 512
+run gru-mse-h256 --cell gru --loss mse --hidden 256 --mlp-hidden 512
 [ -s "$OUT/ngram.jsonl" ] || "$PY" "$here/ngram_baseline.py" "$OUT/split/train.vec" "$OUT/split/heldout.vec" \
     --epochs "$EPOCHS" --eval-epochs 5,10,20 > "$OUT/ngram.jsonl"
 python3 "$here/summarize.py" "$OUT"

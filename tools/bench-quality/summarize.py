@@ -28,7 +28,7 @@ def reference(name):
 ngram = {r["epoch"]: (r["heldout_mean_cos"], r["heldout_hit10"], r["heldout_mrr"]) for r in lines(f"{out}/ngram.jsonl")}
 print("| model | epoch | charvec cos / hit@10 / MRR | PyTorch cos / hit@10 / MRR | MRR charvec ÷ PyTorch | n-gram baseline MRR |")
 print("|---|---:|---|---|---:|---:|")
-for name in ["lstm-mse", "lstm-margin", "gru-mse", "gru-margin", "lstm-margin-h256"]:
+for name in ["lstm-mse", "lstm-margin", "gru-mse", "gru-margin", "lstm-mse-h256", "lstm-margin-h256", "gru-mse-h256", "gru-margin-h256"]:
     c, p = charvec(name), reference(name)
     for epoch in (5, 10, 20):
         if epoch not in c and epoch not in p:

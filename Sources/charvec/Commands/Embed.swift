@@ -41,7 +41,7 @@ extension CharVec {
             }
             guard !words.isEmpty else { throw ValidationError("no words to embed (pass them as arguments or on standard input)") }
             var vectors = trained.makePredictor(threads: threads).predict(words)
-            if normalize { normalizeRows(&vectors) }
+            if normalize { L2.normalizeRows(&vectors) }
             if to == .json {
                 for (i, word) in words.enumerated() {
                     let object: [String: Any] = ["word": word, "vector": vectors.row(i).map(Double.init)]
@@ -96,35 +96,19 @@ extension CharVec {
             let oov = list.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty && !table.vocabulary.contains($0) && seen.insert($0).inserted }
             var predicted = predictor.predict(oov)
-            normalizeRows(&predicted)
+            L2.normalizeRows(&predicted)
             var factor: Scalar = 1
             if scale == .meanNorm {
                 var sum = 0.0, n = 0
                 for r in 0 ..< table.count {
-                    table.matrix.withRow(r) { v in
-                        let norm = v.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
-                        if norm.isFinite && norm > 0 { sum += norm; n += 1 }
-                    }
+                    let norm = table.matrix.withRow(r) { L2.norm($0) }
+                    if norm.isFinite && norm > 0 { sum += norm; n += 1 }
                 }
                 factor = n > 0 ? Scalar(sum / Double(n)) : 1
             }
             for (i, word) in oov.enumerated() { predicted.withRow(i) { v in table.append(word, v.map { $0 * factor }) } }
             try reportingErrors { try EmbeddingWriter.write(table, to: out, format: to ?? report.format, gzip: gzip) }
             Diagnostics.printLine("wrote \(table.count - oov.count) original rows and \(oov.count) predicted rows to \(out)")
-        }
-    }
-}
-
-/// Scales every row to unit L2 norm (zero rows stay zero).
-func normalizeRows(_ matrix: inout RowMatrix) {
-    let columns = matrix.columns
-    matrix.withUnsafeMutableBufferPointer { buffer in
-        for r in 0 ..< buffer.count / max(columns, 1) {
-            var ss = 0.0
-            for j in 0 ..< columns { ss += Double(buffer[r * columns + j]) * Double(buffer[r * columns + j]) }
-            guard ss > 0 else { continue }
-            let inverse = 1 / ss.squareRoot()
-            for j in 0 ..< columns { buffer[r * columns + j] = Scalar(Double(buffer[r * columns + j]) * inverse) }
         }
     }
 }

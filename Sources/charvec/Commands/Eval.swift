@@ -167,7 +167,7 @@ struct ModelPairScorer {
         }
         let predicted = predictor.predict(forms)
         let units: [[Scalar]] = (0 ..< forms.count).map { i in
-            predicted.withRow(i) { unitVector($0) } ?? [Scalar](repeating: 0, count: evaluator.index.dimensions)
+            predicted.withRow(i) { L2.unitVector($0) } ?? [Scalar](repeating: 0, count: evaluator.index.dimensions)
         }
         func vector(_ word: String) -> (row: Int?, unit: [Scalar]?) {
             if let row = known[fold(word)] { return (row, nil) }

@@ -197,7 +197,7 @@ struct NeighborEngine {
             try reportingErrors { try Self.check(index, path: indexPath, belongsTo: table) }
             searcher = .approximate(index, efSearch: efSearch)
             let matrix = table.matrix
-            unitRow = { row in matrix.withRow(row) { unitVector($0) } }
+            unitRow = { row in matrix.withRow(row) { L2.unitVector($0) } }
         } else {
             let progress = ProgressBar(label: "normalising", enabled: Diagnostics.stderrIsTerminal)
             progress.status("\(table.count) rows…")
@@ -217,7 +217,7 @@ struct NeighborEngine {
         }
         let samples = Set((0 ..< min(64, table.count)).map { $0 * table.count / min(64, table.count) } + [table.count - 1])
         for row in samples.sorted() where row >= 0 {
-            let expected = table.matrix.withRow(row) { unitVector($0) }
+            let expected = table.matrix.withRow(row) { L2.unitVector($0) }
             let stored = index.normalizedVector(row: row)
             let same: Bool
             switch (expected, stored) {
@@ -248,14 +248,14 @@ struct NeighborEngine {
         if let predictor, !toPredict.isEmpty {
             let predicted = predictor.predict(toPredict)
             for (i, word) in toPredict.enumerated() {
-                if let unit = predicted.withRow(i, { unitVector($0) }) { vectors.append(unit) } else { zero.append(word) }
+                if let unit = predicted.withRow(i, { L2.unitVector($0) }) { vectors.append(unit) } else { zero.append(word) }
             }
         }
         if !zero.isEmpty { return .failed(.zeroVectors(zero), words: words) }
         var mean = [Scalar](repeating: 0, count: dimensions)
         for vector in vectors { for j in 0 ..< dimensions { mean[j] += vector[j] } }
         for j in 0 ..< dimensions { mean[j] /= Scalar(vectors.count) }
-        guard let query = unitVector(mean) else { return .failed(.zeroVectors(words), words: words) }
+        guard let query = L2.unitVector(mean) else { return .failed(.zeroVectors(words), words: words) }
         let found: [Neighbor]
         switch searcher {
         case .exact(let index): found = index.search(query: query, k: k, excluding: excluded)

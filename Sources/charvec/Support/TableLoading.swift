@@ -41,15 +41,6 @@ enum TableLoading {
     }
 }
 
-/// `x / ‖x‖`, or nil when the norm is zero or not finite (such a vector has no direction).
-func unitVector(_ x: some Collection<Scalar>) -> [Scalar]? {
-    var sum: Scalar = 0
-    for v in x { sum += v * v }
-    let norm = sum.squareRoot()
-    guard norm > 0 && norm.isFinite else { return nil }
-    return x.map { $0 / norm }
-}
-
 /// Prints one line of JSON (sorted keys) for an `Encodable` value.
 func printJSON(_ value: some Encodable) throws {
     let encoder = JSONEncoder()
