@@ -210,6 +210,21 @@ func _selectScores(_ scores: UnsafePointer<Scalar>, _ count: Int, rowOffset: Int
                    _ excluded: Set<Int>, into top: inout TopK) {
     var threshold = top.threshold
     var j = 0
+    // Once the heap is full almost no score passes: test 16 at a time and skip blocks where none does.
+    while j &+ 16 <= count {
+        let raw = UnsafeRawPointer(scores + j)
+        let a = raw.loadUnaligned(as: SIMD8<Scalar>.self), b = raw.loadUnaligned(fromByteOffset: 32, as: SIMD8<Scalar>.self)
+        let limit = SIMD8<Scalar>(repeating: threshold)
+        if !any((a .>= limit) .| (b .>= limit)) { j &+= 16; continue }
+        for l in j ..< j &+ 16 where scores[l] >= threshold {
+            let row = rowOffset &+ l
+            if !skip[row] && (excluded.isEmpty || !excluded.contains(row)) {
+                top.insert(Neighbor(row: row, score: scores[l]))
+                threshold = top.threshold
+            }
+        }
+        j &+= 16
+    }
     while j < count {
         let s = scores[j]
         if s >= threshold {
