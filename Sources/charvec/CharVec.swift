@@ -11,6 +11,6 @@ struct CharVec: ParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [Info.self, Convert.self, Audit.self, Sanitize.self, Train.self, Embed.self, Extend.self,
-                      Neighbors.self, Analogy.self, Eval.self, BuildIndex.self]
+                      Neighbors.self, Analogy.self, Eval.self, BuildIndex.self, Demo.self]
     )
 }
