@@ -3,7 +3,7 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// `charvec demo`, the main job on the bundled sample.
+/// `charvec demo`, the main job on the bundled sample, and the command-line help around it.
 final class DemoCLITests: XCTestCase {
     func testQuickDemoAuditsRepairsTrainsAndPredictsFromAnotherDirectory() throws {
         let directory = try Fixtures.temporaryDirectory()
@@ -52,5 +52,48 @@ final class DemoCLITests: XCTestCase {
         // A second run into the same folder replaces the files instead of failing.
         let again = try CLITests.run(["demo", "--quick", "--out", out.path])
         XCTAssertEqual(again.status, 0, again.stderr)
+    }
+
+    func testBashCompletionScriptNamesTheSubcommands() throws {
+        let result = try CLITests.run(["--generate-completion-script", "bash"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.hasPrefix("#!/bin/bash"), String(result.stdout.prefix(200)))
+        for command in ["info", "convert", "audit", "sanitize", "train", "embed", "extend", "neighbors", "analogy",
+                        "eval", "index", "demo"] {
+            XCTAssertTrue(result.stdout.contains(command), "\(command) missing from the bash completion script")
+        }
+        XCTAssertTrue(result.stdout.contains("--max-locations"), "audit's options are not completed")
+        for shell in ["zsh", "fish"] {
+            let other = try CLITests.run(["--generate-completion-script", shell])
+            XCTAssertEqual(other.status, 0, other.stderr)
+            XCTAssertTrue(other.stdout.contains("neighbors"), shell)
+        }
+    }
+
+    /// Every command has an abstract and a discussion with an example; every visible argument has help.
+    func testHelpIsCompleteForEveryCommand() throws {
+        let result = try CLITests.run(["--experimental-dump-help"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let root = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
+        var commands = [root["command"] as! [String: Any]]
+        var checked = 0
+        while let command = commands.popLast() {
+            let name = command["commandName"] as! String
+            commands += command["subcommands"] as? [[String: Any]] ?? []
+            if name == "help" { continue }  // swift-argument-parser's own
+            checked += 1
+            XCTAssertFalse((command["abstract"] as? String ?? "").isEmpty, "\(name): no abstract")
+            XCTAssertTrue((command["discussion"] as? String ?? "").contains("Example"), "\(name): no example in the discussion")
+            for argument in command["arguments"] as? [[String: Any]] ?? [] where argument["shouldDisplay"] as? Bool ?? true {
+                XCTAssertFalse((argument["abstract"] as? String ?? "").isEmpty,
+                               "\(name): \(argument["valueName"] ?? "an argument") has no help text")
+            }
+            // Each command's own --help prints without error.
+            let path = name == "charvec" ? [] : [name]
+            let help = try CLITests.run(path + ["--help"])
+            XCTAssertEqual(help.status, 0, help.stderr)
+            XCTAssertTrue(help.stdout.contains("USAGE: charvec"), name)
+        }
+        XCTAssertEqual(checked, 13)  // charvec and its 12 subcommands
     }
 }
