@@ -53,9 +53,14 @@ let package = Package(
             .product(name: "RealModule", package: "swift-numerics"),
         ]),
 
+        // The bundled sample (data/) as SwiftPM resources: the build copies the two files into
+        // charvec_BundledData.resources next to the binary, so `charvec demo` runs from any directory.
+        .target(name: "BundledData", path: "data", exclude: ["README.md"], sources: ["BundledData.swift"],
+                resources: [.copy("en-2k-384d.vec.gz"), .copy("planted-defects.vec")]),
+
         // The command-line tool.
         .executableTarget(name: "charvec", dependencies: [
-            "EmbeddingCore", "EmbeddingIO", "EmbeddingAudit", "Tensor", "NeuralNet", "Training", "NeighborSearch",
+            "BundledData", "EmbeddingCore", "EmbeddingIO", "EmbeddingAudit", "Tensor", "NeuralNet", "Training", "NeighborSearch",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -6,11 +6,21 @@ struct CharVec: ParsableCommand {
         commandName: "charvec",
         abstract: "Read, audit and repair word-embedding files; give out-of-vocabulary words vectors.",
         discussion: """
-        Formats: word2vec text (header 'count dim'), GloVe text (no header), word2vec binary,
-        each optionally gzipped (detected from the bytes, not the name). '-' reads standard input.
+        Formats: word2vec text (header 'count dim'), GloVe text (no header), word2vec binary, \
+        each optionally gzipped (detected from the bytes, not the name). '-' reads standard input. \
+        'charvec demo' runs the main job on the bundled sample and prints each command it uses.
+
+        Examples:
+          charvec demo
+          charvec audit vectors.vec.gz
+          charvec train vectors.vec.gz --out model.cvm --plot curve.svg
+          charvec neighbors vectors.vec.gz --model model.cvm goverment
+
+        Shell completion: 'charvec --generate-completion-script bash' (or zsh, fish); \
+        tools/completions.sh writes all three to a folder.
         """,
         version: "0.1.0",
         subcommands: [Info.self, Convert.self, Audit.self, Sanitize.self, Train.self, Embed.self, Extend.self,
-                      Neighbors.self, Analogy.self, Eval.self, BuildIndex.self]
+                      Neighbors.self, Analogy.self, Eval.self, BuildIndex.self, Demo.self]
     )
 }

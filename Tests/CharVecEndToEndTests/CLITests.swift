@@ -15,12 +15,13 @@ final class CLITests: XCTestCase {
     @discardableResult
     func run(_ arguments: [String], stdin: Data? = nil) throws -> Result { try Self.run(arguments, stdin: stdin) }
 
-    /// Runs `charvec arguments…`, feeding `stdin`, and returns status, stdout and stderr.
+    /// Runs `charvec arguments…` (in `directory` when given), feeding `stdin`, and returns status, stdout and stderr.
     @discardableResult
-    static func run(_ arguments: [String], stdin: Data? = nil) throws -> Result {
+    static func run(_ arguments: [String], stdin: Data? = nil, in directory: URL? = nil) throws -> Result {
         let process = Process()
         process.executableURL = Self.executable
         process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
         let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out
         process.standardError = err

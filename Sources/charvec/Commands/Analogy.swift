@@ -11,7 +11,11 @@ extension CharVec {
             most_similar(positive=[B, C], negative=[A])); --cosmul ranks by \
             cos'(x,B)·cos'(x,C) / (cos'(x,A) + 1e-6) with cos' = (1 + cos) / 2 (gensim's \
             most_similar_cosmul). A, B and C (all their rows) are never listed, nor are rows \
-            with a zero or non-finite vector. Example: charvec analogy VECTORS man king woman.
+            with a zero or non-finite vector.
+
+            Examples:
+              charvec analogy vectors.vec man king woman
+              charvec analogy vectors.vec man king woman --cosmul --top 5
             """)
 
         @Argument(help: "The embedding file ('-' for standard input).")

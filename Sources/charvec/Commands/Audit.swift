@@ -11,13 +11,18 @@ extension CharVec {
         static let configuration = CommandConfiguration(
             abstract: "Find everything wrong in an embedding file, with the line (or byte offset) of each problem.",
             discussion: """
-            Streams the file once (any size, gzip too). Reports all-zero rows, NaN/Inf values, near-zero
-            norms, duplicate words, NFKC/case collisions, rows of the wrong length, non-numeric values,
-            header counts that lie, invalid UTF-8, whitespace or control characters in words, empty words,
+            Streams the file once (any size, gzip too). Reports all-zero rows, NaN/Inf values, near-zero \
+            norms, duplicate words, NFKC/case collisions, rows of the wrong length, non-numeric values, \
+            header counts that lie, invalid UTF-8, whitespace or control characters in words, empty words, \
             groups of words sharing one vector, the norm distribution and the common mean direction.
 
-            Exit status: 0 = nothing at or above --fail-on, 1 = findings at or above --fail-on,
+            Exit status: 0 = nothing at or above --fail-on, 1 = findings at or above --fail-on, \
             2 = the file could not be read at all. The --json schema is documented in docs/audit-json.md.
+
+            Examples:
+              charvec audit vectors.vec.gz
+              charvec audit vectors.bin --json --max-locations 100
+              charvec audit vectors.vec --fail-on warning --plot norms.svg
             """)
 
         @Argument(help: "The embedding file ('-' for standard input).")

@@ -15,6 +15,10 @@ extension CharVec {
             when loaded. It belongs to the table it was built from (same --limit/--lowercase): \
             'neighbors --index' checks the shape and a sample of vectors and refuses another table. \
             Rows with a zero or non-finite vector are left out of the graph.
+
+            Examples:
+              charvec index vectors.vec --out vectors.hnsw --m 16 --ef-construction 200
+              charvec neighbors vectors.vec --index vectors.hnsw king
             """)
 
         @Argument(help: "The embedding file ('-' for standard input).")

@@ -7,9 +7,14 @@ extension CharVec {
         static let configuration = CommandConfiguration(
             abstract: "Convert between word2vec text, word2vec binary and GloVe text, optionally gzipped.",
             discussion: """
-            The output is written to a temporary file beside OUT and renamed into place, so an
-            interrupted run leaves the previous OUT untouched. Text values use the shortest form
-            that reads back to the same float32, so text → binary → text is bit-exact.
+            The output is written to a temporary file beside OUT (.OUT.tmp-XXXXXX) and renamed into place, \
+            so an interrupted run leaves the previous OUT untouched. Text values use the shortest form that \
+            reads back to the same float32, so text → binary → text is bit-exact.
+
+            Examples:
+              charvec convert vectors.vec vectors.bin --to binary
+              charvec convert vectors.bin vectors.vec.gz --to text --gzip
+              charvec convert vectors.vec - --to glove | head
             """)
 
         @Argument(help: "The input file ('-' for standard input).")

@@ -8,7 +8,15 @@ extension CharVec {
     struct Embed: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Predict vectors for words (in or out of vocabulary) with a trained model.",
-            discussion: "Words come from the arguments, or one per line from standard input. Characters the model never saw map to its unknown-character slot.")
+            discussion: """
+            Words come from the arguments, or one per line from standard input. Characters the model \
+            never saw map to its unknown-character slot.
+
+            Examples:
+              charvec embed model.cvm goverment kingdomz
+              charvec embed model.cvm --to json < words.txt
+              charvec embed model.cvm unfriendliness --normalize --output oov.vec
+            """)
 
         @Argument(help: "A model written by 'charvec train'.")
         var model: String
@@ -62,8 +70,11 @@ extension CharVec {
         static let configuration = CommandConfiguration(
             abstract: "Write a table plus predicted vectors for the out-of-vocabulary words of a word list.",
             discussion: """
-            Predicted vectors are scaled to the mean L2 norm of the table's rows (the model predicts unit-norm
-            directions), so they sit among the original vectors; --scale none keeps them unit-norm.
+            Predicted vectors are scaled to the mean L2 norm of the table's rows (the model predicts \
+            unit-norm directions), so they sit among the original vectors; --scale none keeps them unit-norm.
+
+            Example:
+              charvec extend vectors.vec model.cvm new-words.txt --out extended.vec
             """)
 
         @Argument(help: "The original embedding table.")

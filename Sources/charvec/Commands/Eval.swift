@@ -21,6 +21,10 @@ extension CharVec {
             gensim's evaluate_word_analogies. The model is not used for analogies.
 
             Words are compared case-insensitively (as gensim's default) unless --case-sensitive.
+
+            Examples:
+              charvec eval vectors.vec --pairs ws353.tsv --analogies questions-words.txt
+              charvec eval vectors.vec --pairs simlex999.tsv --model model.cvm --json
             """)
 
         @Argument(help: "The embedding file ('-' for standard input).")

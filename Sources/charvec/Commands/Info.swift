@@ -6,7 +6,17 @@ import Foundation
 extension CharVec {
     struct Info: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Load an embedding file and describe it: format, rows, dimension, size, first words, load time.")
+            abstract: "Load an embedding file and describe it: format, rows, dimension, size, first words, load time.",
+            discussion: """
+            What the reader tolerated (a byte-order mark, CRLF line ends, trailing spaces, duplicate words, \
+            NaN rows) is listed as notes; 'charvec audit' lists every problem row. A file that cannot be read \
+            exits with status 1 and the position of the first error (path:line:column).
+
+            Examples:
+              charvec info vectors.vec.gz
+              charvec info vectors.bin --json
+              gzip -dc vectors.vec.gz | charvec info -
+            """)
 
         @Argument(help: "The embedding file ('-' for standard input).")
         var file: String

@@ -23,6 +23,12 @@ extension CharVec {
 
             Exit status: 0 when at least one query was answered (or none was asked), 1 when every \
             query failed (unknown words, zero vectors) or a file could not be used.
+
+            Examples:
+              charvec neighbors vectors.vec king queen --top 5
+              charvec neighbors vectors.vec "new york"
+              charvec neighbors vectors.vec --model model.cvm goverment kingdomz
+              charvec neighbors vectors.vec --index vectors.hnsw king
             """)
 
         @Argument(help: "The embedding file ('-' for standard input; then queries must be arguments).")

@@ -13,10 +13,14 @@ extension CharVec {
         static let configuration = CommandConfiguration(
             abstract: "Write a repaired copy of an embedding file; every change is counted and can be logged row by row.",
             discussion: """
-            Rows with the wrong number of values or a non-numeric value are dropped; invalid UTF-8 bytes in
-            words become U+FFFD; whitespace and control characters in words become '_'; empty words are
-            dropped; the header gets the true count. Kept rows are bit-exact unless --normalize, a mean
+            Rows with the wrong number of values or a non-numeric value are dropped; invalid UTF-8 bytes in \
+            words become U+FFFD; whitespace and control characters in words become '_'; empty words are \
+            dropped; the header gets the true count. Kept rows are bit-exact unless --normalize, a mean \
             policy or --lowercase mean changes them. OUT is written to a temporary file and renamed.
+
+            Examples:
+              charvec sanitize vectors.vec repaired.vec --log changes.tsv
+              charvec sanitize in.vec.gz out.bin --to binary --duplicates mean --normalize
             """)
 
         @Argument(help: "The input file ('-' for standard input).")

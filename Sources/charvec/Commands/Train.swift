@@ -13,12 +13,17 @@ extension CharVec {
         static let configuration = CommandConfiguration(
             abstract: "Train a character-level model that predicts a word's normalised vector from its spelling.",
             discussion: """
-            Mimick-style: character embedding → bidirectional LSTM/GRU → Linear → tanh → Linear. Zero and
-            non-finite rows are excluded and duplicates resolved before training (a summary says how many).
-            Every step is guarded: a NaN/Inf loss or gradient, a loss spike or a collapse of the predictions
-            restores the last good weights and halves the learning rate; after --max-recoveries the run stops
-            and says why. The model with the best validation MRR is saved to --out; a checkpoint is written
+            Mimick-style: character embedding → bidirectional LSTM/GRU → Linear → tanh → Linear. Zero and \
+            non-finite rows are excluded and duplicates resolved before training (a summary says how many). \
+            Every step is guarded: a NaN/Inf loss or gradient, a loss spike or a collapse of the predictions \
+            restores the last good weights and halves the learning rate; after --max-recoveries the run stops \
+            and says why. The model with the best validation MRR is saved to --out; a checkpoint is written \
             after every epoch (--resume continues it exactly).
+
+            Examples:
+              charvec train vectors.vec.gz --out model.cvm --epochs 15 --plot curve.svg
+              charvec train vectors.vec --out model.cvm --loss margin --hidden 128 --mlp-hidden 256
+              charvec train vectors.vec --out model.cvm --epochs 20 --resume model.cvm.checkpoint
             """)
 
         @Argument(help: "The embedding table to learn from (any format charvec reads).")

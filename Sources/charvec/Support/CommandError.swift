@@ -23,6 +23,10 @@ enum CommandError: Error, Equatable, DiagnosableError {
     case unknownWords([String])
     /// Analogy words whose row has no direction (all zeros, NaN or ±Inf).
     case zeroVectors([String])
+    /// `demo` found the bundled sample in none of these folders.
+    case missingBundledData(looked: [String])
+    /// `demo` could not create or write its output folder.
+    case cannotWriteFolder(path: String, reason: String)
 
     var diagnostic: String {
         switch self {
@@ -38,6 +42,11 @@ enum CommandError: Error, Equatable, DiagnosableError {
             return "charvec: error: unknown word\(words.count == 1 ? "" : "s") " + words.map { "'\($0)'" }.joined(separator: ", ")
         case .zeroVectors(let words):
             return "charvec: error: no direction (zero or non-finite vector) for " + words.map { "'\($0)'" }.joined(separator: ", ")
+        case .missingBundledData(let looked):
+            return "charvec: error: cannot find the bundled sample (en-2k-384d.vec.gz, planted-defects.vec); looked in "
+                + looked.joined(separator: " and ")
+        case .cannotWriteFolder(let path, let reason):
+            return "\(path): error: cannot write: \(reason)"
         }
     }
 
@@ -53,6 +62,10 @@ enum CommandError: Error, Equatable, DiagnosableError {
             return "words are matched exactly (case too); 'charvec neighbors --model MODEL' can predict vectors for unknown words"
         case .zeroVectors:
             return "run 'charvec audit' to list such rows, 'charvec sanitize' to repair them"
+        case .missingBundledData:
+            return "build with 'swift build -c release --product charvec'; a copied binary needs charvec_BundledData.resources beside it"
+        case .cannotWriteFolder:
+            return "choose another folder with --out"
         }
     }
 }
