@@ -60,7 +60,7 @@ let package = Package(
 
         // The command-line tool.
         .executableTarget(name: "charvec", dependencies: [
-            "BundledData", "EmbeddingCore", "EmbeddingIO", "EmbeddingAudit", "Tensor", "NeuralNet", "Training", "NeighborSearch",
+            "BundledData", "CSupport", "EmbeddingCore", "EmbeddingIO", "EmbeddingAudit", "Tensor", "NeuralNet", "Training", "NeighborSearch",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CSupport
 import CZlib
 
 /// Why an output file could not be written.
@@ -39,6 +40,8 @@ public final class OutputFile {
     let temporaryPath: String?
     let fd: Int32
     var committed = false
+    /// Slot of the temporary file among those an interrupted CLI deletes (-1: none).
+    var interruptSlot: Int32 = -1
     var buffer: [UInt8] = []
     static let flushSize = 1 << 20
     var deflater: Deflater?
@@ -67,6 +70,7 @@ public final class OutputFile {
             fchmod(descriptor, 0o644)
             fd = descriptor
             temporaryPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+            interruptSlot = charvec_remember_temporary(temporaryPath!)
         }
         buffer.reserveCapacity(Self.flushSize + 65536)
         if gzip { deflater = try Deflater(path: path) }
@@ -77,6 +81,7 @@ public final class OutputFile {
             close(fd)
             unlink(temporaryPath)
         }
+        charvec_forget_temporary(interruptSlot)
     }
 
     /// Appends bytes (buffered).
@@ -136,13 +141,15 @@ public final class OutputFile {
             throw EmbeddingWriteError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
         }
         close(fd)
-        guard rename(temporaryPath, path) == 0 else {
-            let reason = String(cString: strerror(errno))
+        let renamed = rename(temporaryPath, path) == 0
+        let reason = String(cString: strerror(errno))
+        charvec_forget_temporary(interruptSlot)
+        interruptSlot = -1
+        committed = true
+        guard renamed else {
             unlink(temporaryPath)
-            committed = true
             throw EmbeddingWriteError.cannotWrite(path: path, reason: reason)
         }
-        committed = true
     }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CSupport
 
 @main
 struct CharVec: ParsableCommand {
@@ -23,4 +24,11 @@ struct CharVec: ParsableCommand {
         subcommands: [Info.self, Convert.self, Audit.self, Sanitize.self, Train.self, Embed.self, Extend.self,
                       Neighbors.self, Analogy.self, Eval.self, BuildIndex.self, Demo.self]
     )
+
+    /// An interrupted run (Ctrl-C, SIGTERM, SIGHUP) deletes the temporary file it was writing;
+    /// the previous output under the final name is untouched either way.
+    static func main() {
+        charvec_remove_temporaries_on_interrupt()
+        main(nil)
+    }
 }

@@ -19,10 +19,11 @@ import Glibc
 /// loaded machine still let the process finish before the kill, the attempt is repeated with a
 /// larger workload (3 attempts), so a slow machine costs time, not a false failure.
 ///
-/// What remains after a kill: the temporary file, under its recognisable hidden name. Nothing removes
+/// What remains after SIGKILL: the temporary file, under its recognisable hidden name. Nothing removes
 /// it later: the next run writes a temporary file of its own and renames it over NAME, leaving the
-/// stale one (SIGKILL, a crash or a power cut cannot be cleaned up after; note that Ctrl-C, which the
-/// CLI does not handle, leaves one too). `ls -a` shows them; they are safe to delete.
+/// stale one (SIGKILL, a crash or a power cut cannot be cleaned up after). `ls -a` shows them; they are
+/// safe to delete. Ctrl-C, SIGTERM and SIGHUP are handled: the CLI deletes its temporary files and
+/// dies of the signal (tested below).
 final class CrashSafetyTests: XCTestCase {
     let previous = Data("the previous output, which must survive\n".utf8)
 
@@ -81,6 +82,22 @@ final class CrashSafetyTests: XCTestCase {
 
     /// Runs `attempt` with workload scale 1, 2, 4 (its size grows with the scale) until the kill lands while the output is being
     /// written, then `check`s the result. Fresh folders per attempt: `work` for inputs, `out` for outputs.
+    func testInterruptedConvertDeletesItsTemporaryFile() throws {
+        for signal in [SIGINT, SIGTERM] {
+            try withGrowingWorkload { scale, work, out in
+                let input = try Self.writeSyntheticBinary(rows: 8000 * scale, dimensions: 100, to: work.appendingPathComponent("in.bin"))
+                let target = out.appendingPathComponent("table.vec.gz")
+                try previous.write(to: target)
+                return try killWhileWriting(["convert", input, target.path, "--to", "text", "--gzip"], watching: target,
+                                            work: work, signal: signal)
+            } check: { leftovers, _, out in
+                let target = out.appendingPathComponent("table.vec.gz")
+                XCTAssertEqual(leftovers, [], "signal \(signal) left temporary files")
+                try assertPreviousOutputsIntact([target], temporaryFilesOf: target, in: out, leftovers: leftovers)
+            }
+        }
+    }
+
     func withGrowingWorkload(_ attempt: (_ scale: Int, _ work: URL, _ out: URL) throws -> [String]?,
                              check: (_ leftovers: [String], _ work: URL, _ out: URL) throws -> Void) throws {
         for scale in [1, 2, 4] {
@@ -100,7 +117,8 @@ final class CrashSafetyTests: XCTestCase {
     /// Starts `charvec arguments…` and sends it SIGKILL as soon as a non-empty temporary file of `target`
     /// exists. Returns the temporary files left beside `target`, or nil when the process ended first
     /// (it must then have succeeded; a failure fails the test).
-    func killWhileWriting(_ arguments: [String], watching target: URL, work: URL) throws -> [String]? {
+    func killWhileWriting(_ arguments: [String], watching target: URL, work: URL,
+                          signal: Int32 = SIGKILL) throws -> [String]? {
         let errorLog = work.appendingPathComponent("stderr.txt")
         _ = FileManager.default.createFile(atPath: errorLog.path, contents: nil)
         let process = Process()
@@ -117,14 +135,14 @@ final class CrashSafetyTests: XCTestCase {
             for name in try Self.temporaryFiles(of: target, in: folder) {
                 let size = (try? FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent(name).path))?[.size] as? Int ?? 0
                 if size > 0 {
-                    killed = kill(process.processIdentifier, SIGKILL) == 0
+                    killed = kill(process.processIdentifier, signal) == 0
                     break polling
                 }
             }
             usleep(1000)
         }
         process.waitUntilExit()
-        if killed && process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL {
+        if killed && process.terminationReason == .uncaughtSignal && process.terminationStatus == signal {
             return try Self.temporaryFiles(of: target, in: folder)
         }
         let stderr = (try? String(contentsOf: errorLog, encoding: .utf8)) ?? ""
