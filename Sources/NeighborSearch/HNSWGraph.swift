@@ -142,7 +142,7 @@ struct _HNSWGraph: @unchecked Sendable {
 
 /// A node with its similarity to the current query.
 @usableFromInline
-struct _Scored {
+struct _Scored: Sendable {
     var node: Int, score: Scalar
     init(_ node: Int, _ score: Scalar) { self.node = node; self.score = score }
     /// Higher score first, then lower node: a total order, so builds are deterministic.

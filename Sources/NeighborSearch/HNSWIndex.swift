@@ -191,9 +191,7 @@ struct _HNSWBuilder {
         while next < order.count {
             let batch = Array(order[next ..< min(order.count, next + Self.batchSize(inserted: next))])
             let found = searchBatch(batch)
-            for (position, node) in batch.enumerated() {
-                link(node, found: found[position], peers: batch[0 ..< position])
-            }
+            linkBatch(batch, found: found)
             next += batch.count
         }
     }
@@ -229,41 +227,98 @@ struct _HNSWBuilder {
         return found
     }
 
-    /// Links `node` on each of its layers to neighbours chosen from `found` plus the
-    /// earlier nodes of its batch, and adds the reverse links (pruning full lists).
-    mutating func link(_ node: Int, found: [[_Scored]], peers: ArraySlice<Int>) {
-        let q = graph.vector(node), level = Int(graph.levels[node])
-        for l in stride(from: level, through: 0, by: -1) {
-            var candidates = l < found.count ? found[l] : []
-            for p in peers where Int(graph.levels[p]) >= l { candidates.append(_Scored(p, graph.similarity(q, p))) }
-            guard !candidates.isEmpty else { continue }
-            candidates.sort { $0.ranksBefore($1) }
-            if candidates.count > efConstruction { candidates.removeLast(candidates.count - efConstruction) }
-            let selected = selectNeighbours(candidates, max: graph.m)
-            write(selected, to: graph.links(node, l))
-            for e in selected { addLink(from: e.node, to: node, level: l) }
+    /// Links the nodes of a batch, giving the graph that linking them one by one in batch order
+    /// gives, on `threads` workers:
+    /// 1. each node chooses its neighbours per layer from `found` plus the earlier nodes of the
+    ///    batch (reads vectors only) and writes its own lists;
+    /// 2. the reverse links, grouped by the list they go to, are added in batch order, groups in
+    ///    parallel. A list only receives links from later nodes, so each group sees exactly the
+    ///    list it would have seen one by one.
+    mutating func linkBatch(_ batch: [Int], found: [[[_Scored]]]) {
+        let (graph, ef) = (self.graph, efConstruction)
+        let workers = batch.count >= 8 ? threads : 1
+        func run(_ count: Int, _ body: @Sendable (Int) -> Void) {
+            if workers == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: body) }
         }
-        if level > maxLevel {
-            maxLevel = level
+        var chosen = [[[_Scored]]](repeating: [], count: batch.count)
+        chosen.withUnsafeMutableBufferPointer { out in
+            let out = _SendablePointer(out.baseAddress!)
+            run(workers) { w in
+                for position in stride(from: w, to: batch.count, by: workers) {
+                    let node = batch[position], q = graph.vector(node), level = Int(graph.levels[node])
+                    var perLevel = [[_Scored]](repeating: [], count: level + 1)
+                    for l in stride(from: level, through: 0, by: -1) {
+                        var candidates = l < found[position].count ? found[position][l] : []
+                        for p in batch[0 ..< position] where Int(graph.levels[p]) >= l {
+                            candidates.append(_Scored(p, graph.similarity(q, p)))
+                        }
+                        guard !candidates.isEmpty else { continue }
+                        candidates.sort { $0.ranksBefore($1) }
+                        if candidates.count > ef { candidates.removeLast(candidates.count - ef) }
+                        perLevel[l] = graph.selectNeighbours(candidates, max: graph.m)
+                        graph.writeLinks(perLevel[l], to: graph.links(node, l))
+                    }
+                    out.pointer[position] = perLevel
+                }
+            }
+        }
+        // Reverse links (target, level, source), in batch order within each target list.
+        var reverse: [(target: Int, level: Int, source: Int)] = []
+        for (position, node) in batch.enumerated() {
+            for (l, links) in chosen[position].enumerated() {
+                for e in links { reverse.append((e.node, l, node)) }
+            }
+        }
+        let order = reverse.indices.sorted {
+            (reverse[$0].target, reverse[$0].level, $0) < (reverse[$1].target, reverse[$1].level, $1)
+        }
+        var groupStarts: [Int] = []
+        for (k, i) in order.enumerated()
+        where k == 0 || (reverse[order[k - 1]].target, reverse[order[k - 1]].level) != (reverse[i].target, reverse[i].level) {
+            groupStarts.append(k)
+        }
+        groupStarts.append(order.count)
+        let groups = groupStarts.count - 1
+        reverse.withUnsafeBufferPointer { reverse in
+            order.withUnsafeBufferPointer { order in
+                groupStarts.withUnsafeBufferPointer { starts in
+                    let (r, o, g) = (_SendablePointer(reverse.baseAddress!), _SendablePointer(order.baseAddress!),
+                                     _SendablePointer(starts.baseAddress!))
+                    run(workers) { w in
+                        for group in stride(from: w, to: groups, by: workers) {
+                            for k in g.pointer[group] ..< g.pointer[group + 1] {
+                                let link = r.pointer[o.pointer[k]]
+                                graph.addLink(from: link.target, to: link.source, level: link.level)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for node in batch where Int(graph.levels[node]) > maxLevel {
+            maxLevel = Int(graph.levels[node])
             entryPoint = node
         }
     }
+}
 
+extension _HNSWGraph {
+    /// Adds `node` to the level-`level` list of `e`; a full list keeps the best by the heuristic.
     func addLink(from e: Int, to node: Int, level: Int) {
-        let block = graph.links(e, level), count = Int(block[0]), limit = graph.maxLinks(level)
+        let block = links(e, level), count = Int(block[0]), limit = maxLinks(level)
         if count < limit {
             block[1 + count] = Int32(node)
             block[0] = Int32(count + 1)
             return
         }
-        let x = graph.vector(e)
+        let x = vector(e)
         var candidates = (0 ..< count).map { i -> _Scored in
             let other = Int(block[1 + i])
-            return _Scored(other, graph.similarity(x, other))
+            return _Scored(other, similarity(x, other))
         }
-        candidates.append(_Scored(node, graph.similarity(x, node)))
+        candidates.append(_Scored(node, similarity(x, node)))
         candidates.sort { $0.ranksBefore($1) }
-        write(selectNeighbours(candidates, max: limit), to: block)
+        writeLinks(selectNeighbours(candidates, max: limit), to: block)
     }
 
     /// The paper's heuristic (Algorithm 4): keep a candidate only if it is more similar to
@@ -273,13 +328,13 @@ struct _HNSWBuilder {
         kept.reserveCapacity(limit)
         for c in candidates {
             if kept.count >= limit { break }
-            let x = graph.vector(c.node)
-            if kept.allSatisfy({ graph.similarity(x, $0.node) <= c.score }) { kept.append(c) }
+            let x = vector(c.node)
+            if kept.allSatisfy({ similarity(x, $0.node) <= c.score }) { kept.append(c) }
         }
         return kept
     }
 
-    func write(_ links: [_Scored], to block: UnsafeMutablePointer<Int32>) {
+    func writeLinks(_ links: [_Scored], to block: UnsafeMutablePointer<Int32>) {
         for (i, link) in links.enumerated() { block[1 + i] = Int32(link.node) }
         block[0] = Int32(links.count)
     }
