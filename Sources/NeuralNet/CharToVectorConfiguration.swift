@@ -4,6 +4,16 @@ import Tensor
 ///
 /// Defaults are the project's default model: char dim 20, BiLSTM hidden 50 per direction,
 /// MLP 100, output 384, no dropout.
+/// Initial weights of a ``CharToVectorModel``. Character embeddings are `N(0, 1)` in both.
+public enum InitializationScheme: String, Sendable, Codable, CaseIterable {
+    /// Xavier-uniform input and MLP weights, orthogonal recurrent weights, zero biases except
+    /// the LSTM forget gate (1).
+    case xavier
+    /// PyTorch's defaults, for comparisons with it: recurrent weights and both bias vectors
+    /// `U(±1/√H)`, linear weights and biases `U(±1/√fanIn)`.
+    case pytorch
+}
+
 public struct CharToVectorConfiguration: Sendable, Equatable, Codable {
     /// Recurrent cell.
     public var cell: RecurrentCellKind = .lstm
@@ -29,6 +39,9 @@ public struct CharToVectorConfiguration: Sendable, Equatable, Codable {
     public var paddingIndex: Int32 = 0
     /// Id of the unknown-character slot (an ordinary trainable row).
     public var unknownIndex: Int32 = 1
+    /// How the weights start; nil means ``InitializationScheme/xavier`` (optional so model
+    /// files written before the field existed still read).
+    public var initialization: InitializationScheme?
 
     public init(vocabularySize: Int) { self.vocabularySize = vocabularySize }
 

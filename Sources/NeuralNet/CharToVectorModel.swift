@@ -77,8 +77,9 @@ public final class CharToVectorModel {
         gradients = FlatParameters(layout: layout)
         var rng = SplitMix64(seed: c.seed)
         embedding.initialize(&parameters, rng: &rng)
-        for layer in recurrentLayers { layer.initialize(&parameters, rng: &rng) }
-        mlp.initialize(&parameters, rng: &rng)
+        let scheme = c.initialization ?? .xavier
+        for layer in recurrentLayers { layer.initialize(&parameters, rng: &rng, scheme: scheme) }
+        mlp.initialize(&parameters, rng: &rng, scheme: scheme)
     }
 
     /// Sets every gradient to zero.

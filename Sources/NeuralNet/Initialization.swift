@@ -12,6 +12,16 @@ public enum Initialization {
         }
     }
 
+    /// `U(±bound)` over the whole tensor; with `adding`, the draw is added to what is there
+    /// (PyTorch's two recurrent bias vectors, which this model keeps as one sum).
+    public static func uniform(_ p: inout some ParameterSet, _ entry: ParameterLayout.Entry, bound: Scalar,
+                               adding: Bool = false, range: Range<Int>? = nil, rng: inout SplitMix64) {
+        for i in range ?? 0 ..< entry.count {
+            let draw = rng.uniform(-bound, bound)
+            p.values[entry.offset + i] = adding ? p.values[entry.offset + i] + draw : draw
+        }
+    }
+
     /// Normal `N(0, std²)` over the whole tensor.
     public static func normal(_ p: inout some ParameterSet, _ entry: ParameterLayout.Entry, std: Scalar,
                               rng: inout SplitMix64) {

@@ -19,10 +19,17 @@ public struct Linear: Sendable {
         self.bias = bias ? layout.add("\(name).bias", rows: 1, columns: outputDimensions) : nil
     }
 
-    /// Xavier-uniform weights, zero bias.
-    public func initialize(_ p: inout some ParameterSet, rng: inout SplitMix64) {
-        Initialization.xavierUniform(&p, weight, fanIn: inputDimensions, fanOut: outputDimensions, rng: &rng)
-        if let bias { Initialization.fill(&p, bias, value: 0) }
+    /// Xavier-uniform weights and zero bias, or (PyTorch) weights and bias `U(±1/√in)`.
+    public func initialize(_ p: inout some ParameterSet, rng: inout SplitMix64, scheme: InitializationScheme = .xavier) {
+        switch scheme {
+        case .xavier:
+            Initialization.xavierUniform(&p, weight, fanIn: inputDimensions, fanOut: outputDimensions, rng: &rng)
+            if let bias { Initialization.fill(&p, bias, value: 0) }
+        case .pytorch:
+            let bound = 1 / Scalar(inputDimensions).squareRoot()
+            Initialization.uniform(&p, weight, bound: bound, rng: &rng)
+            if let bias { Initialization.uniform(&p, bias, bound: bound, rng: &rng) }
+        }
     }
 
     /// `y[0 ..< rows·out] = x·W + b`. - Complexity: 2·rows·in·out flops.

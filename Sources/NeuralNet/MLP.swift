@@ -16,9 +16,9 @@ public struct MLP: Sendable {
                         name: "\(name).output", layout: &layout)
     }
 
-    public func initialize(_ p: inout some ParameterSet, rng: inout SplitMix64) {
-        hidden.initialize(&p, rng: &rng)
-        output.initialize(&p, rng: &rng)
+    public func initialize(_ p: inout some ParameterSet, rng: inout SplitMix64, scheme: InitializationScheme = .xavier) {
+        hidden.initialize(&p, rng: &rng, scheme: scheme)
+        output.initialize(&p, rng: &rng, scheme: scheme)
     }
 
     /// Forward pass; caches the tanh activations in `cache.hidden` and the output in `cache.output`.

@@ -65,8 +65,24 @@ public struct RecurrentLayer: Sendable {
 
     /// Xavier-uniform `Wx` per gate block, orthogonal `Wh` per gate block, zero biases except the
     /// LSTM forget gate (1, Jozefowicz et al. 2015).
-    public func initialize(_ p: inout some ParameterSet, rng: inout SplitMix64) {
+    ///
+    /// With ``InitializationScheme/pytorch``: every weight `U(±1/√H)`; the bias is the sum of
+    /// PyTorch's two (input and recurrent) `U(±1/√H)` vectors, except the GRU's new-gate pair,
+    /// which stays split (`bias` holds b_in, `recurrentNewBias` b_hn).
+    public func initialize(_ p: inout some ParameterSet, rng: inout SplitMix64, scheme: InitializationScheme = .xavier) {
         let h = hiddenSize
+        if scheme == .pytorch {
+            let bound = 1 / Scalar(h).squareRoot()
+            for d in directions {
+                Initialization.uniform(&p, d.inputWeight, bound: bound, rng: &rng)
+                Initialization.uniform(&p, d.recurrentWeight, bound: bound, rng: &rng)
+                Initialization.uniform(&p, d.bias, bound: bound, rng: &rng)
+                let summed = cell == .lstm ? 0 ..< 4 * h : 0 ..< 2 * h
+                Initialization.uniform(&p, d.bias, bound: bound, adding: true, range: summed, rng: &rng)
+                if let bhn = d.recurrentNewBias { Initialization.uniform(&p, bhn, bound: bound, rng: &rng) }
+            }
+            return
+        }
         for d in directions {
             for gate in 0..<cell.gateCount {
                 let cols = gate * h ..< (gate + 1) * h

@@ -104,6 +104,35 @@ final class OptimizerTests: XCTestCase {
         }
     }
 
+    func testPyTorchInitialisationBounds() {
+        for cell in [RecurrentCellKind.lstm, .gru] {
+            var c = ModelFixtures.configuration(cell)
+            c.hiddenSize = 16
+            c.mlpHiddenSize = 9
+            c.initialization = .pytorch
+            let model = CharToVectorModel(configuration: c)
+            let h = Float(16).squareRoot()
+            for name in ["rnn0.forward.inputWeight", "rnn0.forward.recurrentWeight", "rnn0.reverse.recurrentWeight"] {
+                let w = model.parameters.tensor(named: name).storage
+                XCTAssertLessThanOrEqual(w.map(abs).max()!, 1 / h, name)
+                XCTAssertGreaterThan(w.map(abs).max()!, 0.8 / h, "\(name) should fill its range")
+            }
+            // The summed input + recurrent bias reaches beyond one uniform's range (not the GRU new gate's).
+            let bias = model.parameters.tensor(named: "rnn0.forward.bias").storage
+            let summed = cell == .lstm ? 4 * 16 : 2 * 16
+            XCTAssertLessThanOrEqual(bias.map(abs).max()!, 2 / h)
+            XCTAssertGreaterThan(bias[..<summed].map(abs).max()!, 1 / h)
+            XCTAssertLessThanOrEqual(bias[summed...].map(abs).max() ?? 0, 1 / h)
+            let mlpIn = Float(c.representationDimensions).squareRoot()
+            for name in ["mlp.hidden.weight", "mlp.hidden.bias"] {
+                let w = model.parameters.tensor(named: name).storage
+                XCTAssertLessThanOrEqual(w.map(abs).max()!, 1 / mlpIn, name)
+                XCTAssertGreaterThan(w.map(abs).max()!, 0.5 / mlpIn, name)
+            }
+            XCTAssertNotEqual(model.parameters, CharToVectorModel(configuration: ModelFixtures.configuration(cell)).parameters)
+        }
+    }
+
     func testParameterSetRoundTripsThroughFlatValues() {
         let model = CharToVectorModel(configuration: ModelFixtures.configuration(.gru, layers: 2))
         let restored = FlatParameters(layout: model.layout, values: model.parameters.values)

@@ -7,6 +7,7 @@ import Training
 
 extension LossKind: ExpressibleByArgument {}
 extension RecurrentCellKind: ExpressibleByArgument {}
+extension InitializationScheme: ExpressibleByArgument {}
 
 extension CharVec {
     struct Train: ParsableCommand {
@@ -60,6 +61,8 @@ extension CharVec {
         var clip: Double = 5
         @Option(help: "Dropout probability between layers.")
         var dropout: Float = 0
+        @Option(help: "Initial weights: xavier (Xavier-uniform, orthogonal recurrent, forget-gate bias 1) or pytorch (PyTorch's uniform ±1/√fan defaults, for comparisons with it).")
+        var initialization: InitializationScheme = .xavier
         @Option(help: "Truncate words longer than this many characters (0 = no limit); truncations are counted.")
         var maxLength: Int = 64
         @Option(help: "Fraction of the words held out for validation (seeded).")
@@ -121,6 +124,7 @@ extension CharVec {
             model.characterDimensions = charDim
             model.mlpHiddenSize = mlpHidden
             model.dropout = dropout
+            model.initialization = initialization == .xavier ? nil : initialization
             var configuration = TrainingConfiguration(model: model)
             configuration.loss = loss
             configuration.negatives = negatives
