@@ -220,6 +220,14 @@ struct AuditState {
         result.isZero = magnitude == SIMD8<UInt32>(repeating: 0) && tailMagnitude == 0
         if hasNonFinite { result.norm = .nan; return result }
         result.norm = (sum.sum() + tail).squareRoot()
+        if result.norm == .infinity {
+            // Finite values above ~1.8e19 overflow a Float sum of squares (an infinite norm then
+            // made the histogram divide ∞ by ∞ and trap): redo the sum in Double, and clamp norms
+            // beyond Float's range so that every statistic stays finite.
+            var wide = 0.0
+            for d in 0 ..< dim { wide += Double(values[d]) * Double(values[d]) }
+            result.norm = Float(min(wide.squareRoot(), Double(Float.greatestFiniteMagnitude)))
+        }
         for d in 0 ..< dim { meanSum[d] += Double(values[d]) }
         if !result.isZero { result.fingerprint = fingerprint(raw, bytes: dim * 4) }
         return result
