@@ -136,9 +136,11 @@ struct AuditState {
                              dimensions: reader.dimensions)
         meanSum = [Double](repeating: 0, count: reader.dimensions)
         if let count = reader.header?.count {
-            norms.reserveCapacity(min(count, 1 << 24))
-            wordOffsets.reserveCapacity(min(count, 1 << 24) + 1)
-            positions.reserveCapacity(min(count, 1 << 24))
+            // 20 bytes per row over the three arrays; a gzip header is checked against nothing.
+            let rows = reader.reservableRows(min(count, 1 << 24), bytesPerRow: 20)
+            norms.reserveCapacity(rows)
+            wordOffsets.reserveCapacity(rows + 1)
+            positions.reserveCapacity(rows)
         }
     }
 

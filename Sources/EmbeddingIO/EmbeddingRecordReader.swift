@@ -236,6 +236,18 @@ public final class EmbeddingRecordReader {
         recordCapacity = newCapacity
     }
 
+    /// Largest up-front reservation, in bytes, for an input whose size is unknown.
+    static let maxUnsizedReservation = 64 << 20
+
+    /// Caps a consumer's up-front reservation of `rows` rows of `bytesPerRow` bytes each. A
+    /// header's row count is checked against the file size when there is one; a gzip stream or
+    /// a pipe has none, so its header may claim 10¹² rows: the reservation is then capped at
+    /// 64 MiB and the consumer's storage grows as rows actually arrive.
+    public func reservableRows(_ rows: Int, bytesPerRow: Int) -> Int {
+        guard fileSize == nil || isGzip else { return rows }
+        return min(rows, max(1, Self.maxUnsizedReservation / max(1, bytesPerRow)))
+    }
+
     func location(atLine line: Int, column: Int = 1) -> SourceLocation {
         SourceLocation(path: path, line: line, column: column)
     }
