@@ -159,32 +159,38 @@ struct AuditState {
         let dim = batch.dimensions
         let n = batch.count
         if numbers.count < n { numbers = [RowNumbers](repeating: RowNumbers(), count: n) }
-        // Numeric checks on two threads, each with its own mean accumulator.
-        var partialMeans = [[Double]](repeating: [Double](repeating: 0, count: dim), count: 2)
-        let parts = n >= 256 ? 2 : 1
-        numbers.withUnsafeMutableBufferPointer { out in
-            partialMeans.withUnsafeMutableBufferPointer { means in
-                let box = _UncheckedSendable((out, means, batch))
-                parallelFor(parts) { part in
-                    let (out, means, batch) = box.value
-                    means[part].withUnsafeMutableBufferPointer { sum in
-                        for i in (n * part / parts) ..< (n * (part + 1) / parts) {
-                            let record = batch.rows[i]
-                            guard record.status == .ok else { continue }
-                            let values = batch.values(i)
-                            out[i] = Self.rowNumbers(values, hasNonFinite: record.hasNonFinite, meanSum: sum)
+        // A batch of only malformed rows (a few bytes each under a header claiming 10⁶ values,
+        // where the reader hands out tiny batches) must not cost O(dim): skip the numeric pass.
+        let anyWellFormed = batch.rows.contains { $0.status == .ok }
+        if anyWellFormed {
+            // Numeric checks on two threads, each with its own mean accumulator.
+            var partialMeans = [[Double]](repeating: [Double](repeating: 0, count: dim), count: 2)
+            let parts = n >= 256 ? 2 : 1
+            numbers.withUnsafeMutableBufferPointer { out in
+                partialMeans.withUnsafeMutableBufferPointer { means in
+                    let box = _UncheckedSendable((out, means, batch))
+                    parallelFor(parts) { part in
+                        let (out, means, batch) = box.value
+                        means[part].withUnsafeMutableBufferPointer { sum in
+                            for i in (n * part / parts) ..< (n * (part + 1) / parts) {
+                                let record = batch.rows[i]
+                                guard record.status == .ok else { continue }
+                                let values = batch.values(i)
+                                out[i] = Self.rowNumbers(values, hasNonFinite: record.hasNonFinite, meanSum: sum)
+                            }
                         }
                     }
                 }
             }
-        }
-        for part in 0 ..< parts {
-            for d in 0 ..< dim { meanSum[d] += partialMeans[part][d] }
+            for part in 0 ..< parts {
+                for d in 0 ..< dim { meanSum[d] += partialMeans[part][d] }
+            }
         }
         if isFingerprinted.count < n { isFingerprinted = [Bool](repeating: false, count: n) }
         for i in 0 ..< n { isFingerprinted[i] = false }
         for i in 0 ..< n { processRow(batch, i) }
         // Shared-vector fingerprints: each thread inserts the rows of its half of the hash space.
+        guard anyWellFormed else { return }
         let flags = isFingerprinted, results = numbers
         vectors.withUnsafeMutableBufferPointer { tables in
             let box = _UncheckedSendable((tables, batch))

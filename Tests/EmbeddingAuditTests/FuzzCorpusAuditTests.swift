@@ -46,4 +46,26 @@ final class FuzzCorpusAuditTests: XCTestCase {
         XCTAssertEqual(report.norms.percentiles.first { $0.0 == 50 }!.1, Double(Float(sqrt(2.0) * 1e20)), accuracy: 1e14)
         XCTAssertEqual(report.norms.histogram.reduce(0, +), 3)
     }
+
+    /// A header claiming 10⁵ values per row over 2-byte rows: each row is one finding, and the
+    /// audit takes time in proportion to the bytes (it used to ask for 80 GB, then to fill the
+    /// missing values of every row).
+    func testShortRowsUnderAWideHeaderAreAuditedQuickly() throws {
+        let directory = try Fixtures.temporaryDirectory("charvec-audit-fuzz")
+        let rows = 100_000
+        let path = try Fixtures.write("\(rows) 100000\n" + String(repeating: "a\n", count: rows), named: "short.vec", in: directory)
+        // A plain file this size cannot hold the header: checked before any row.
+        XCTAssertThrowsError(try Auditor.audit(path))
+        // Gzipped, nothing bounds the header.
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/sh")
+        gzip.arguments = ["-c", "gzip -n -f '\(path)'"]
+        try gzip.run()
+        gzip.waitUntilExit()
+        let start = Date()
+        let report = try Auditor.audit(path + ".gz")
+        XCTAssertEqual(report.rows, rows)
+        XCTAssertEqual(report.count(.wrongDimension), rows)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 20)
+    }
 }

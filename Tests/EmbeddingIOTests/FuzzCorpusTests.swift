@@ -83,4 +83,29 @@ final class FuzzCorpusTests: XCTestCase {
             guard case .wrongComponentCount(_, "a", 1_000_000, 1) = error as? EmbeddingFileError else { return XCTFail("\(error)") }
         }
     }
+
+    /// Every row gets `dimensions` slots in a batch: 2-byte rows under a header claiming 10⁵
+    /// values asked for 80 GB (and filled them with NaN). Batches now hold only as many rows as
+    /// their bytes could, and a short row costs its bytes, not its slots.
+    func testShortRowsUnderAWideHeaderGetBoundedBatches() throws {
+        let dim = 100_000, rows = 200_000
+        let gzip = try gzipFile(Array("\(rows) \(dim)\n".utf8) + Array(repeating: Array("a\n".utf8), count: rows).flatMap { $0 },
+                                "short-rows.vec")
+        let reader = try EmbeddingRecordReader(path: gzip, options: ReadOptions(threads: 1))
+        // A batch of B bytes may need B/2 + dim values (see nextTextBatch); B ≤ the 8 MiB chunk here.
+        let budget = (8 << 20) / 2 + dim
+        let scratch = UnsafeMutablePointer<Scalar>.allocate(capacity: budget)
+        defer { scratch.deallocate() }
+        var seen = 0
+        let start = Date()
+        while let batch = try reader.nextBatch(destination: { n in
+            precondition(n * dim <= budget, "a batch of \(n) rows × \(dim) values")
+            return scratch
+        }) {
+            for i in 0 ..< batch.count { XCTAssertEqual(batch.rows[i].status, .wrongCount(found: 0)) }
+            seen += batch.count
+        }
+        XCTAssertEqual(seen, rows)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 20, "short rows must cost their bytes, not their slots")
+    }
 }
