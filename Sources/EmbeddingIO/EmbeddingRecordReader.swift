@@ -573,7 +573,8 @@ public final class EmbeddingRecordReader {
             if k == lineEnd {
                 blank += 1
             } else {
-                if records.count + 1 > (next - from) / (2 * dimensions) + 1 {
+                // More rows than (bytes so far) / 2d + 1, without a division per row.
+                if next - from < 2 * dimensions * records.count {
                     return (records, lineIndex, blank, lineStart)
                 }
                 records.append(RowRecord(start: lineStart, length: Int32(clamping: lineEnd - lineStart), wordLength: 0,

@@ -89,7 +89,8 @@ final class FuzzCorpusTests: XCTestCase {
     /// their bytes could, and a short row costs its bytes, not its slots.
     func testShortRowsUnderAWideHeaderGetBoundedBatches() throws {
         let dim = 100_000, rows = 200_000
-        let gzip = try gzipFile(Array("\(rows) \(dim)\n".utf8) + Array(repeating: Array("a\n".utf8), count: rows).flatMap { $0 },
+        // Each row is followed by a blank line: line numbers and blank counts must survive the cuts.
+        let gzip = try gzipFile(Array("\(rows) \(dim)\n".utf8) + Array(repeating: Array("a\n\n".utf8), count: rows).flatMap { $0 },
                                 "short-rows.vec")
         let reader = try EmbeddingRecordReader(path: gzip, options: ReadOptions(threads: 1))
         // A batch of B bytes may need B/2 + dim values (see nextTextBatch); B ≤ the 8 MiB chunk here.
@@ -102,10 +103,14 @@ final class FuzzCorpusTests: XCTestCase {
             precondition(n * dim <= budget, "a batch of \(n) rows × \(dim) values")
             return scratch
         }) {
-            for i in 0 ..< batch.count { XCTAssertEqual(batch.rows[i].status, .wrongCount(found: 0)) }
+            for i in 0 ..< batch.count {
+                XCTAssertEqual(batch.rows[i].status, .wrongCount(found: 0))
+                XCTAssertEqual(batch.rows[i].position, 2 + 2 * (batch.firstRow + i))
+            }
             seen += batch.count
         }
         XCTAssertEqual(seen, rows)
+        XCTAssertEqual(reader.blankLines, rows)
         XCTAssertLessThan(Date().timeIntervalSince(start), 20, "short rows must cost their bytes, not their slots")
     }
 }
