@@ -139,9 +139,11 @@ struct AuditState {
                              dimensions: reader.dimensions)
         meanSum = [Double](repeating: 0, count: reader.dimensions)
         if let count = reader.header?.count {
-            norms.reserveCapacity(min(count, 1 << 24))
-            wordOffsets.reserveCapacity(min(count, 1 << 24) + 1)
-            positions.reserveCapacity(min(count, 1 << 24))
+            // 20 bytes per row over the three arrays; a gzip header is checked against nothing.
+            let rows = reader.reservableRows(min(count, 1 << 24), bytesPerRow: 20)
+            norms.reserveCapacity(rows)
+            wordOffsets.reserveCapacity(rows + 1)
+            positions.reserveCapacity(rows)
         }
     }
 
@@ -160,39 +162,35 @@ struct AuditState {
         let dim = batch.dimensions
         let n = batch.count
         if numbers.count < n { numbers = [RowNumbers](repeating: RowNumbers(), count: n) }
-        // Numeric checks on two threads, each with its own mean accumulator (float sums of
-        // at most 256 rows, added into doubles: exact enough, and 8 lanes at a time).
-        var partialMeans = [[Double]](repeating: [Double](repeating: 0, count: dim), count: 2)
-        let parts = n >= 256 ? 2 : 1
-        numbers.withUnsafeMutableBufferPointer { out in
-            partialMeans.withUnsafeMutableBufferPointer { means in
-                let box = _UncheckedSendable((out, means, batch))
-                parallelFor(parts) { part in
-                    let (out, means, batch) = box.value
-                    let floatSum = UnsafeMutablePointer<Scalar>.allocate(capacity: dim)
-                    defer { floatSum.deallocate() }
-                    floatSum.initialize(repeating: 0, count: dim)
-                    means[part].withUnsafeMutableBufferPointer { sum in
-                        let rows = (n * part / parts) ..< (n * (part + 1) / parts)
-                        for i in rows {
-                            let record = batch.rows[i]
-                            guard record.status == .ok else { continue }
-                            out[i] = Self.rowNumbers(batch.rawValues(i), dimensions: dim, meanSum: floatSum)
-                            if (i - rows.lowerBound) % 256 == 255 || i == rows.upperBound - 1 {
-                                for d in 0 ..< dim { sum[d] += Double(floatSum[d]); floatSum[d] = 0 }
+        // A batch of only malformed rows (a few bytes each under a header claiming 10⁶ values,
+        // where the reader hands out tiny batches) must not cost O(dim): skip the numeric pass.
+        let anyWellFormed = batch.rows.contains { $0.status == .ok }
+        if anyWellFormed {
+            // Numeric checks on two threads, each with its own mean accumulator.
+            var partialMeans = [[Double]](repeating: [Double](repeating: 0, count: dim), count: 2)
+            let parts = n >= 256 ? 2 : 1
+            numbers.withUnsafeMutableBufferPointer { out in
+                partialMeans.withUnsafeMutableBufferPointer { means in
+                    let box = _UncheckedSendable((out, means, batch))
+                    parallelFor(parts) { part in
+                        let (out, means, batch) = box.value
+                        means[part].withUnsafeMutableBufferPointer { sum in
+                            for i in (n * part / parts) ..< (n * (part + 1) / parts) where batch.rows[i].status == .ok {
+                                out[i] = Self.rowNumbers(batch.rawValues(i), dimensions: dim, meanSum: sum.baseAddress!)
                             }
                         }
                     }
                 }
             }
-        }
-        for part in 0 ..< parts {
-            for d in 0 ..< dim { meanSum[d] += partialMeans[part][d] }
+            for part in 0 ..< parts {
+                for d in 0 ..< dim { meanSum[d] += partialMeans[part][d] }
+            }
         }
         if isFingerprinted.count < n { isFingerprinted = [Bool](repeating: false, count: n) }
         for i in 0 ..< n { isFingerprinted[i] = false }
         for i in 0 ..< n { processRow(batch, i) }
         // Shared-vector fingerprints: each thread inserts the rows of its half of the hash space.
+        guard anyWellFormed else { return }
         let flags = isFingerprinted, results = numbers
         vectors.withUnsafeMutableBufferPointer { tables in
             let box = _UncheckedSendable((tables, batch))
@@ -206,8 +204,8 @@ struct AuditState {
 
     /// Norm, zero and non-finite tests and fingerprint of one row, in one pass over its
     /// `dimensions` values at `raw` (little-endian float32, possibly unaligned); adds finite
-    /// rows to `meanSum`.
-    static func rowNumbers(_ raw: UnsafeRawPointer, dimensions dim: Int, meanSum: UnsafeMutablePointer<Scalar>) -> RowNumbers {
+    /// rows to `meanSum` (`dimensions` doubles).
+    static func rowNumbers(_ raw: UnsafeRawPointer, dimensions dim: Int, meanSum: UnsafeMutablePointer<Double>) -> RowNumbers {
         var result = RowNumbers()
         var sum = SIMD8<Float>(repeating: 0)
         var magnitude = SIMD8<UInt32>(repeating: 0)
@@ -238,15 +236,29 @@ struct AuditState {
         result.hasNonFinite = max(exponent.max(), tailExponent) == 0x7F80_0000
         if result.hasNonFinite { result.norm = .nan; return result }
         result.norm = (sum.sum() + tail).squareRoot()
-        // The row is still in L1: a second pass for the mean is cheap.
+        if result.norm == .infinity {
+            // Finite values above ~1.8e19 overflow a Float sum of squares (an infinite norm then
+            // made the histogram divide ∞ by ∞ and trap): redo the sum in Double, and clamp norms
+            // beyond Float's range so that every statistic stays finite.
+            var wide = 0.0
+            for k in 0 ..< dim {
+                let v = Double(raw.loadUnaligned(fromByteOffset: k &* 4, as: Float.self))
+                wide += v * v
+            }
+            result.norm = Float(min(wide.squareRoot(), Double(Float.greatestFiniteMagnitude)))
+        }
+        // The row is still in L1: a second pass adds it to the mean, in double (huge finite
+        // values must not overflow), four lanes at a time.
         i = 0
         while i &+ 8 <= dim {
+            let v = raw.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<Float>.self)
             let target = UnsafeMutableRawPointer(meanSum + i)
-            target.storeBytes(of: target.load(as: SIMD8<Float>.self) + raw.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<Float>.self),
-                              as: SIMD8<Float>.self)
+            target.storeBytes(of: target.load(as: SIMD4<Double>.self) + SIMD4<Double>(v.lowHalf), as: SIMD4<Double>.self)
+            target.storeBytes(of: target.load(fromByteOffset: 32, as: SIMD4<Double>.self) + SIMD4<Double>(v.highHalf),
+                              toByteOffset: 32, as: SIMD4<Double>.self)
             i &+= 8
         }
-        for k in i ..< dim { meanSum[k] += raw.loadUnaligned(fromByteOffset: k &* 4, as: Float.self) }
+        for k in i ..< dim { meanSum[k] += Double(raw.loadUnaligned(fromByteOffset: k &* 4, as: Float.self)) }
         if !result.isZero { result.fingerprint = hash.finish(byteCount: dim * 4) }
         return result
     }

@@ -70,7 +70,9 @@ public enum Sanitizer {
         read.limit = nil
         let reader = try EmbeddingRecordReader(path: path, options: read)
         let dim = reader.dimensions
-        var matrix = RowMatrix(columns: dim, reservingRows: min(reader.header?.count ?? 1024, 1 << 20))
+        // A gzip header is checked against nothing: cap what it can make us reserve.
+        var matrix = RowMatrix(columns: dim, reservingRows: reader.reservableRows(min(reader.header?.count ?? 1024, 1 << 20),
+                                                                                  bytesPerRow: 4 * dim))
         var words: [String] = []
         var sources: [(row: Int, location: SourceLocation)] = []
         var changes: [SanitizeChange] = []

@@ -88,6 +88,8 @@ public enum EmbeddingReader {
         } else if let size = reader.fileSize, !reader.isGzip {
             initialRows = min(size / max(1, 4 * dim) + 1, limit, 1 << 24)
         }
+        // Without a file size, 2²⁰ rows of up to 2²⁰ values would be terabytes.
+        initialRows = reader.reservableRows(initialRows, bytesPerRow: 4 * dim)
         var matrix = RowMatrix(columns: dim, reservingRows: max(initialRows, 1))
         // Words are gathered as bytes and indexed once at the end (on two threads).
         var wordBytes: [UInt8] = []

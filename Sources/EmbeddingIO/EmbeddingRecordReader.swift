@@ -83,8 +83,9 @@ public struct RecordBatch {
     public let firstRow: Int
     public let rows: UnsafeBufferPointer<RowRecord>
     let bytes: UnsafeRawPointer
-    /// `rows.count × dimensions` values written to the caller's destination (row-major);
-    /// nil for a binary batch read in place (see ``EmbeddingRecordReader/nextBatchInPlace(destination:)``).
+    /// `rows.count × dimensions` values written to the caller's destination (row-major); a row
+    /// whose ``RowRecord/status`` is not `.ok` holds unspecified values. Nil for a binary batch
+    /// read in place (see ``EmbeddingRecordReader/nextBatchInPlace(destination:)``).
     public let values: UnsafeMutablePointer<Scalar>?
     public let dimensions: Int
 
@@ -105,7 +106,8 @@ public struct RecordBatch {
     /// The word of row `i`, invalid UTF-8 shown as U+FFFD.
     public func word(_ i: Int) -> String { String(decoding: wordBytes(i), as: UTF8.self) }
 
-    /// Row `i`'s values (not for batches read in place: use ``rawValues(_:)``).
+    /// Row `i`'s values (unspecified unless its status is `.ok`; not for batches read in
+    /// place: use ``rawValues(_:)``).
     public func values(_ i: Int) -> UnsafeBufferPointer<Scalar> {
         UnsafeBufferPointer(start: values! + i * dimensions, count: dimensions)
     }
@@ -167,6 +169,8 @@ public final class EmbeddingRecordReader {
     /// `buffer` is then a read-only window of `capacity` bytes at file offset `streamOffset`,
     /// and the vectors are copied once (page cache → matrix) instead of twice.
     var mapped: (fd: Int32, fileSize: Int, length: Int)?
+    /// The last text batch ended early on short rows (see ``findLines(_:from:to:dimensions:)``).
+    var lastBatchWasCut = false
 
     static let chunkSize = 8 << 20
     /// Longest row we accept before calling the file misaligned / not line-based.
@@ -326,6 +330,18 @@ public final class EmbeddingRecordReader {
         records.deallocate()
         records = new
         recordCapacity = newCapacity
+    }
+
+    /// Largest up-front reservation, in bytes, for an input whose size is unknown.
+    static let maxUnsizedReservation = 64 << 20
+
+    /// Caps a consumer's up-front reservation of `rows` rows of `bytesPerRow` bytes each. A
+    /// header's row count is checked against the file size when there is one; a gzip stream or
+    /// a pipe has none, so its header may claim 10¹² rows: the reservation is then capped at
+    /// 64 MiB and the consumer's storage grows as rows actually arrive.
+    public func reservableRows(_ rows: Int, bytesPerRow: Int) -> Int {
+        guard fileSize == nil || isGzip else { return rows }
+        return min(rows, max(1, Self.maxUnsizedReservation / max(1, bytesPerRow)))
     }
 
     func location(atLine line: Int, column: Int = 1) -> SourceLocation {
@@ -516,11 +532,12 @@ public final class EmbeddingRecordReader {
             try fill()
         }
         let chunkStart = position
-        let chunkEnd = lastNewline == end ? end : lastNewline + 1
+        var chunkEnd = lastNewline == end ? end : lastNewline + 1
         let firstLine = nextLine
 
-        // Phase 1, in parallel: find the row lines in each part.
-        let parts = (chunkEnd - chunkStart) >= 1 << 20 ? threads : 1
+        // Phase 1, in parallel: find the row lines in each part. After a batch that was cut short
+        // (see findLines) one part: the other parts' scans would be thrown away again.
+        var parts = (chunkEnd - chunkStart) >= 1 << 20 && !lastBatchWasCut ? threads : 1
         var cuts = [chunkStart]
         for p in 1 ..< parts {
             let target = chunkStart + (chunkEnd - chunkStart) * p / parts
@@ -534,19 +551,33 @@ public final class EmbeddingRecordReader {
         var partRecords = [[RowRecord]](repeating: [], count: parts)
         var partNewlines = [Int](repeating: 0, count: parts)
         var partBlank = [Int](repeating: 0, count: parts)
+        var partEnds = [Int](repeating: 0, count: parts)
         let base = _UncheckedSendable(UnsafeRawPointer(buffer))
+        let dimensions = self.dimensions
         partRecords.withUnsafeMutableBufferPointer { recs in
             partNewlines.withUnsafeMutableBufferPointer { newlines in
                 partBlank.withUnsafeMutableBufferPointer { blanks in
-                    let r = _UncheckedSendable(recs), n = _UncheckedSendable(newlines), b = _UncheckedSendable(blanks)
-                    parallelFor(parts) { p in
-                        let found = Self.findLines(base.value, from: cuts[p], to: cuts[p + 1])
-                        r.value[p] = found.records
-                        n.value[p] = found.newlines
-                        b.value[p] = found.blank
+                    partEnds.withUnsafeMutableBufferPointer { ends in
+                        let r = _UncheckedSendable(recs), n = _UncheckedSendable(newlines), b = _UncheckedSendable(blanks)
+                        let e = _UncheckedSendable(ends)
+                        parallelFor(parts) { p in
+                            let found = Self.findLines(base.value, from: cuts[p], to: cuts[p + 1], dimensions: dimensions)
+                            r.value[p] = found.records
+                            n.value[p] = found.newlines
+                            b.value[p] = found.blank
+                            e.value[p] = found.end
+                        }
                     }
                 }
             }
+        }
+        // A part that stopped early ends the batch there; the rest comes with the next call.
+        lastBatchWasCut = false
+        if let p = (0 ..< parts).first(where: { partEnds[$0] < cuts[$0 + 1] }) {
+            parts = p + 1
+            chunkEnd = partEnds[p]
+            partRecords.removeLast(partRecords.count - parts)
+            lastBatchWasCut = true
         }
         var total = 0
         var lineBase = firstLine
@@ -615,7 +646,15 @@ public final class EmbeddingRecordReader {
     func isSeparator(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 }
 
     /// Finds non-blank lines in `[from, to)`; `position` holds the 0-based line index within the part.
-    static func findLines(_ base: UnsafeRawPointer, from: Int, to: Int) -> (records: [RowRecord], newlines: Int, blank: Int) {
+    ///
+    /// Every row gets `dimensions` values in the caller's destination, but a row of d values takes
+    /// at least 2·d bytes (a separator and a digit per value): more rows than that are short, bad
+    /// rows, and 2-byte lines under a header claiming 10⁶ values would ask for terabytes. So the
+    /// scan stops (at `end` < `to`) before a row the bytes so far could not hold; valid rows never
+    /// stop it.
+    static func findLines(_ base: UnsafeRawPointer, from: Int, to: Int, dimensions: Int)
+        -> (records: [RowRecord], newlines: Int, blank: Int, end: Int)
+    {
         var records: [RowRecord] = []
         records.reserveCapacity((to - from) / 64 + 1)
         var lineStart = from
@@ -638,13 +677,17 @@ public final class EmbeddingRecordReader {
             if k == lineEnd {
                 blank += 1
             } else {
+                // More rows than (bytes so far) / 2d + 1, without a division per row.
+                if next - from < 2 * dimensions * records.count {
+                    return (records, lineIndex, blank, lineStart)
+                }
                 records.append(RowRecord(start: lineStart, length: Int32(clamping: lineEnd - lineStart), wordLength: 0,
                                          position: lineIndex, invalidUTF8Offset: -1, statusKind: 0, statusValue: 0))
             }
             lineIndex += 1
             lineStart = next
         }
-        return (records, lineIndex, blank)
+        return (records, lineIndex, blank, to)
     }
 
     /// Parses one text row in place; returns flags (bit 0: CRLF, bit 1: trailing whitespace).
@@ -675,9 +718,10 @@ public final class EmbeddingRecordReader {
                 let (parsed, next) = FloatParser.parseToken(tokenStart, contentEnd)
                 p = next
                 guard let value = parsed else {
+                    // The rest of the row's values stay unset (see RecordBatch.values): filling
+                    // them would cost O(dimensions) for a row of a few bytes.
                     record.statusKind = 2
                     record.statusValue = Int32(clamping: tokenStart - lineStart + 1)
-                    (out + found).initialize(repeating: .nan, count: dimensions - found)
                     return flags
                 }
                 out[found] = value
@@ -689,7 +733,6 @@ public final class EmbeddingRecordReader {
         if found != dimensions {
             record.statusKind = 1
             record.statusValue = Int32(clamping: found)
-            if found < dimensions { (out + found).initialize(repeating: .nan, count: dimensions - found) }
         } else {
             record.hasNonFinite = containsNonFinite(out, dimensions)
         }

@@ -63,4 +63,38 @@ public struct CharToVectorConfiguration: Sendable, Equatable, Codable {
         }
         return out
     }
+
+    /// The number of parameters of a model with this configuration (the `scalarCount` of
+    /// ``CharToVectorModel/layout``), computed without building the model; nil when the
+    /// configuration has ``problems()`` or the count overflows `Int`. Lets a model file's header
+    /// be checked against its weights before a hostile header can make anything allocate.
+    public var parameterCount: Int? {
+        guard problems().isEmpty else { return nil }
+        var overflow = false
+        func times(_ a: Int, _ b: Int) -> Int {
+            let (r, o) = a.multipliedReportingOverflow(by: b)
+            overflow = overflow || o
+            return r
+        }
+        func plus(_ a: Int, _ b: Int) -> Int {
+            let (r, o) = a.addingReportingOverflow(b)
+            overflow = overflow || o
+            return r
+        }
+        let directions = bidirectional ? 2 : 1
+        let g = times(cell.gateCount, hiddenSize)
+        let representation = times(hiddenSize, directions)
+        // Per direction: Wx [input × G], Wh [H × G], b [G], and for GRU bhn [H].
+        func recurrentLayer(input: Int) -> Int {
+            let perDirection = plus(plus(plus(times(input, g), times(hiddenSize, g)), g), cell == .gru ? hiddenSize : 0)
+            return times(perDirection, directions)
+        }
+        var total = times(vocabularySize, characterDimensions)
+        total = plus(total, recurrentLayer(input: characterDimensions))
+        total = plus(total, times(layers - 1, recurrentLayer(input: representation)))
+        // MLP: hidden [R × M] + [M], output [M × O] + [O].
+        total = plus(total, plus(times(representation, mlpHiddenSize), mlpHiddenSize))
+        total = plus(total, plus(times(mlpHiddenSize, outputDimensions), outputDimensions))
+        return overflow ? nil : total
+    }
 }

@@ -55,7 +55,13 @@ public struct Checkpoint {
         do { state = try decoder.decode(State.self, from: data) } catch {
             throw ModelFileError.malformed(path: path, reason: "header: \(error)")
         }
-        let count = CharToVectorModel(configuration: state.configuration.model).layout.scalarCount
+        // Checked, not built: the model's initialiser traps on an invalid configuration, and a
+        // header claiming a hidden size of 10¹² must not allocate.
+        let problems = state.configuration.model.problems()
+        guard problems.isEmpty else { throw ModelFileError.malformed(path: path, reason: problems.joined(separator: "; ")) }
+        guard let count = state.configuration.model.parameterCount else {
+            throw ModelFileError.malformed(path: path, reason: "the network's parameter count overflows")
+        }
         guard arrays.count == 7, arrays.allSatisfy({ $0.count == count }) else {
             throw ModelFileError.malformed(path: path, reason: "expected 7 arrays of \(count) values")
         }

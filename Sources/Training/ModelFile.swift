@@ -218,9 +218,12 @@ public struct TrainedModel {
         guard header.configuration.vocabularySize == header.characters.size else {
             throw ModelFileError.malformed(path: path, reason: "character vocabulary has \(header.characters.size) ids, the network \(header.configuration.vocabularySize)")
         }
-        let layout = CharToVectorModel(configuration: header.configuration).layout
-        guard arrays.count == 1, arrays[0].count == layout.scalarCount else {
-            throw ModelFileError.malformed(path: path, reason: "expected \(layout.scalarCount) parameters, found \(arrays.first?.count ?? 0)")
+        // Counted, not built: a header claiming a hidden size of 10¹² must not allocate.
+        guard let expected = header.configuration.parameterCount else {
+            throw ModelFileError.malformed(path: path, reason: "the network's parameter count overflows")
+        }
+        guard arrays.count == 1, arrays[0].count == expected else {
+            throw ModelFileError.malformed(path: path, reason: "expected \(expected) parameters, found \(arrays.first?.count ?? 0)")
         }
         return TrainedModel(configuration: header.configuration, characters: header.characters, maxLength: header.maxLength,
                             lowercase: header.lowercase, parameters: arrays[0], metadata: header.metadata)

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Generates the fuzz seed corpora, tools/fuzz/seeds/<target>/, from the first rows of
+# data/en-2k-384d.vec.gz (cut to 8 values so each seed is a few hundred bytes) and, for the
+# model target, a tiny model and checkpoint trained by charvec itself.
+#
+# Usage: tools/fuzz/make-seeds.sh [CHARVEC]   (default: .build/release/charvec, built if missing)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+seeds="$here/seeds"
+charvec=${1:-$root/.build/release/charvec}
+rm -rf "$seeds"
+mkdir -p "$seeds"/{text,binary,gzip,model}
+
+python3 - "$root/data/en-2k-384d.vec.gz" "$seeds" <<'PY'
+import gzip, struct, sys
+source, seeds = sys.argv[1], sys.argv[2]
+with gzip.open(source, "rt", encoding="utf-8") as f:
+    f.readline()
+    rows = [f.readline().split() for _ in range(300)]
+rows = [(r[0], r[1:9]) for r in rows]            # word, first 8 value tokens
+
+def text(rs, header=True, crlf=False, trailing=False, bom=False):
+    end = "\r\n" if crlf else "\n"
+    lines = [f"{len(rs)} 8"] if header else []
+    lines += [w + " " + " ".join(v) + (" " if trailing else "") for w, v in rs]
+    return (b"\xef\xbb\xbf" if bom else b"") + (end.join(lines) + end).encode()
+
+def binary(rs, newline=True):
+    out = f"{len(rs)} 8\n".encode()
+    for w, v in rs:
+        out += w.encode() + b" " + struct.pack("<8f", *map(float, v)) + (b"\n" if newline else b"")
+    return out
+
+def put(target, name, data):
+    with open(f"{seeds}/{target}/{name}", "wb") as f:
+        f.write(data)
+
+few = rows[:5]
+unicode_rows = few[:3] + [("café", few[3][1]), ("東京", few[4][1])]
+put("text", "word2vec.vec", text(few))
+put("text", "glove.txt", text(few, header=False))
+put("text", "crlf-bom.vec", text(few, crlf=True, bom=True))
+put("text", "fasttext-trailing.vec", text(few, trailing=True))
+put("text", "unicode.vec", text(unicode_rows))
+put("text", "binary.bin", binary(few))
+put("binary", "word2vec-c.bin", binary(few))
+put("binary", "gensim.bin", binary(few, newline=False))
+put("binary", "unicode.bin", binary(unicode_rows))
+# The gzip target gzips inputs that lack the gzip magic itself; give it both kinds.
+put("gzip", "word2vec.vec.gz", gzip.compress(text(few), mtime=0))
+put("gzip", "glove.txt.gz", gzip.compress(text(few, header=False), mtime=0))
+put("gzip", "binary.bin.gz", gzip.compress(binary(few), mtime=0))
+put("gzip", "two-members.vec.gz", gzip.compress(text(few)[:60], mtime=0) + gzip.compress(text(few)[60:], mtime=0))
+put("gzip", "plain.vec", text(few))
+# Training table for the model seeds (not itself a seed).
+with open(f"{seeds}/model/table.vec", "wb") as f:
+    f.write(text(rows))
+PY
+
+if [ ! -x "$charvec" ]; then (cd "$root" && swift build -c release --product charvec); fi
+table="$seeds/model/table.vec"
+"$charvec" train "$table" --out "$seeds/model/tiny.model" --checkpoint "$seeds/model/tiny.checkpoint" \
+    --hidden 4 --char-dim 4 --mlp-hidden 4 --epochs 1 --batch 64 --threads 1 >/dev/null
+"$charvec" train "$table" --out "$seeds/model/tiny-gru.model" --checkpoint "$seeds/model/tiny-gru.checkpoint" \
+    --cell gru --layers 2 --hidden 2 --char-dim 2 --mlp-hidden 2 --epochs 1 --batch 64 --threads 1 >/dev/null
+rm "$table"
+ls -l "$seeds"/*
