@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import CSupport
+import Dispatch
 import EmbeddingCore
 
 /// Options shared by every reader.
@@ -171,6 +172,8 @@ public final class EmbeddingRecordReader {
     var mapped: (fd: Int32, fileSize: Int, length: Int)?
     /// The last text batch ended early on short rows (see ``findLines(_:from:to:dimensions:)``).
     var lastBatchWasCut = false
+    /// Binary batches whose second half was taken from the other thread's scan (for tests).
+    var secondHalfMerges = 0
 
     static let chunkSize = 8 << 20
     /// Longest row we accept before calling the file misaligned / not line-based.
@@ -792,7 +795,34 @@ public final class EmbeddingRecordReader {
         let vectorBytes = 4 * dimensions
         var count = 0
         var scan = position
+        // Big windows: a second thread scans the second half from a guessed row start; the
+        // result is used only if this loop lands exactly on that start (so it is the same).
+        var secondHalf: HalfScan?
+        var triedAtOffset = -1
+        defer { _ = secondHalf?.wait() }
+        // The other thread reads the buffer: it must be done before the buffer moves.
+        func refill() throws {
+            _ = secondHalf?.wait()
+            secondHalf = nil
+            try refillForBinary(&scan)
+        }
         while true {
+            // At the start of the rows of each new buffer (this call may refill before any row).
+            if secondHalf == nil && count == 0 && triedAtOffset != streamOffset {
+                triedAtOffset = streamOffset
+                secondHalf = startSecondHalfScan(vectorBytes: vectorBytes)
+            }
+            if let half = secondHalf, scan >= half.start {
+                let (found, stop) = half.wait()
+                if scan == half.start {
+                    ensureRecordCapacity(count + found.count, keeping: count)
+                    found.withUnsafeBufferPointer { (records + count).initialize(from: $0.baseAddress!, count: $0.count) }
+                    count += found.count
+                    scan = stop
+                    secondHalfMerges += 1
+                }
+                secondHalf = nil
+            }
             if count == recordCapacity { ensureRecordCapacity(recordCapacity * 2, keeping: count) }
             // One row: optional '\n', word, ' ', vector, and maybe '\n'.
             var rowStart = scan
@@ -800,7 +830,7 @@ public final class EmbeddingRecordReader {
             if rowStart >= end {
                 if atEOF { scan = end; break }
                 if count > 0 { break }
-                try refillForBinary(&scan); continue
+                try refill(); continue
             }
             // The word, in one pass: find the space, note control and non-ASCII bytes.
             var wordEnd = rowStart
@@ -825,7 +855,7 @@ public final class EmbeddingRecordReader {
                                                              row: nextRow + count, missingBytes: 1 + vectorBytes)
                 }
                 if count > 0 { break }
-                try refillForBinary(&scan); continue
+                try refill(); continue
             }
             let rowEnd = wordEnd + 1 + vectorBytes
             if rowEnd > end {
@@ -835,7 +865,7 @@ public final class EmbeddingRecordReader {
                                                              row: nextRow + count, missingBytes: rowEnd - end)
                 }
                 if count > 0 { break }
-                try refillForBinary(&scan); continue
+                try refill(); continue
             }
             if firstControl >= 0 || wordEnd - rowStart > 65536 {
                 if count > 0 { break } // hand out the good rows first; the next call throws
@@ -856,7 +886,7 @@ public final class EmbeddingRecordReader {
             } else {
                 // Need the next byte to know; read more first unless we already have rows.
                 if count > 0 { break }
-                try refillForBinary(&scan); continue
+                try refill(); continue
             }
             let word = UnsafeRawBufferPointer(start: buffer + rowStart, count: wordEnd - rowStart)
             // Rows are ~4·dim bytes apart, so the next words are cold in the cache; ask for
@@ -904,6 +934,119 @@ public final class EmbeddingRecordReader {
                                 bytes: UnsafeRawPointer(buffer), values: values, dimensions: dimensions)
         nextRow += count
         return batch
+    }
+
+    /// A scan of the second half of the buffer running on another thread.
+    final class HalfScan: @unchecked Sendable {
+        let start: Int
+        let group = DispatchGroup()
+        var found: [RowRecord] = []
+        var stop = 0
+        init(start: Int) { self.start = start }
+        func wait() -> ([RowRecord], Int) { group.wait(); return (found, stop) }
+    }
+
+    /// Starts scanning the second half of the unread buffer on another thread, from the first
+    /// offset past the middle where several consecutive rows parse cleanly. Nil when the buffer
+    /// is small, the row layout (final `\n` or not) is not known yet, or no such offset is found.
+    private func startSecondHalfScan(vectorBytes: Int) -> HalfScan? {
+        // Rows far shorter than half the buffer: the main loop then cannot need a refill (which
+        // would move the buffer under the other thread) before it reaches the guessed start.
+        guard threads > 1, end - position >= max(2 << 20, 16 * (vectorBytes + 65536 + 2)) else { return nil }
+        let (buffer, end, offset) = (UnsafeRawPointer(self.buffer), self.end, streamOffset)
+        // The layout the main loop learns from the first row, read ahead here (a guess like the start).
+        var first = position
+        if first < end && buffer.load(fromByteOffset: first, as: UInt8.self) == 0x0A { first += 1 }
+        guard let space = memchr(buffer + first, 0x20, min(end - first, 65536)) else { return nil }
+        let firstRowEnd = buffer.distance(to: UnsafeRawPointer(space)) + 1 + vectorBytes
+        guard firstRowEnd < end else { return nil }
+        let newline = binaryRowsEndWithNewline ?? (buffer.load(fromByteOffset: firstRowEnd, as: UInt8.self) == 0x0A)
+        guard let start = Self.syncPoint(buffer, from: position + (end - position) / 2, end: end,
+                                         vectorBytes: vectorBytes, newline: newline) else { return nil }
+        let half = HalfScan(start: start)
+        let box = _UncheckedSendable(buffer)
+        DispatchQueue.global().async(group: half.group) {
+            (half.found, half.stop) = Self.scanCleanRows(box.value, from: start, end: end, vectorBytes: vectorBytes,
+                                                         newline: newline, streamOffset: offset)
+        }
+        return half
+    }
+
+    /// A row start past `from`: the first offset where 4 rows in a row parse (printable words of
+    /// at most 64 bytes, then a space, the vector, and `\n` when rows end with one), moved to the
+    /// second of those rows — an offset inside a word parses too, but the vector's end, and so
+    /// the next row's start, is exact.
+    static func syncPoint(_ buffer: UnsafeRawPointer, from: Int, end: Int, vectorBytes: Int, newline: Bool) -> Int? {
+        func chain(_ start: Int) -> Int? {
+            var p = start
+            var second: Int?
+            for _ in 0 ..< 4 {
+                var w = p
+                while w < end && w - p <= 64 {
+                    let b = buffer.load(fromByteOffset: w, as: UInt8.self)
+                    if b <= 0x20 || b == 0x7F { break }
+                    w += 1
+                }
+                guard w > p, w < end, buffer.load(fromByteOffset: w, as: UInt8.self) == 0x20 else { return nil }
+                let rowEnd = w + 1 + vectorBytes
+                guard rowEnd < end else { return nil }
+                let hasNewline = buffer.load(fromByteOffset: rowEnd, as: UInt8.self) == 0x0A
+                if newline && !hasNewline { return nil }
+                p = hasNewline ? rowEnd + 1 : rowEnd
+                second = second ?? p
+            }
+            return second
+        }
+        let limit = min(end, from + 4 * (vectorBytes + 80))
+        var candidate = from
+        while candidate < limit {
+            if newline {
+                // A row starts right after a '\n'.
+                guard let nl = memchr(buffer + candidate, 0x0A, limit - candidate) else { return nil }
+                candidate = buffer.distance(to: UnsafeRawPointer(nl)) + 1
+            }
+            if let start = chain(candidate) { return start }
+            if !newline { candidate += 1 }
+        }
+        return nil
+    }
+
+    /// The rows from `from` that the main loop would accept without any question (no control
+    /// byte, word ≤ 64 KiB, the whole row and the byte after it inside the buffer); stops at the
+    /// first other row. Returns the records and where it stopped.
+    static func scanCleanRows(_ buffer: UnsafeRawPointer, from: Int, end: Int, vectorBytes: Int, newline: Bool,
+                              streamOffset: Int) -> ([RowRecord], Int) {
+        var found: [RowRecord] = []
+        found.reserveCapacity((end - from) / (vectorBytes + 8) + 1)
+        var scan = from
+        while true {
+            var rowStart = scan
+            if rowStart < end && buffer.load(fromByteOffset: rowStart, as: UInt8.self) == 0x0A { rowStart += 1 }
+            var wordEnd = rowStart
+            var clean = true, nonASCII = false
+            while wordEnd < end {
+                let b = buffer.load(fromByteOffset: wordEnd, as: UInt8.self)
+                if b == 0x20 { break }
+                if b < 0x20 || b == 0x7F { clean = false; break }
+                if b >= 0x80 { nonASCII = true }
+                wordEnd &+= 1
+            }
+            guard clean, wordEnd < end, wordEnd - rowStart <= 65536 else { break }
+            let rowEnd = wordEnd + 1 + vectorBytes
+            guard rowEnd < end else { break }
+            let hasNewline = buffer.load(fromByteOffset: rowEnd, as: UInt8.self) == 0x0A
+            if newline && !hasNewline { break }
+            let next = hasNewline ? rowEnd + 1 : rowEnd
+            let ahead = next + 16 * (next - rowStart)
+            if ahead < end { charvec_prefetch(buffer + ahead) }
+            let word = UnsafeRawBufferPointer(start: buffer + rowStart, count: wordEnd - rowStart)
+            found.append(RowRecord(start: rowStart, length: Int32(clamping: rowEnd - rowStart),
+                                   wordLength: Int32(clamping: wordEnd - rowStart), position: streamOffset + rowStart,
+                                   invalidUTF8Offset: nonASCII ? Int32(UTF8Validation.firstInvalidOffset(word) ?? -1) : -1,
+                                   statusKind: 0, statusValue: 0))
+            scan = next
+        }
+        return (found, scan)
     }
 
     /// Reads more input while keeping `scan` (an offset into the buffer) valid.

@@ -61,4 +61,66 @@ final class MappedReadTests: XCTestCase {
             XCTAssertEqual(messages.first, messages.last, file)
         }
     }
+
+    /// A binary table of 6,000 × 384 seeded values (9 MB: the second half of each window is
+    /// scanned on another thread), some words non-ASCII; rows end in `\n` (word2vec.c) or not
+    /// (gensim).
+    func largeBinary(newline: Bool, damageRow: Int? = nil) throws -> String {
+        var rng = SplitMix64(seed: 11)
+        var bytes = Array("6000 384\n".utf8)
+        var starts: [Int] = []
+        for row in 0 ..< 6000 {
+            starts.append(bytes.count)
+            let word = row % 97 == 0 ? "wörd\(row)" : "w\(row)x\(String(repeating: "y", count: row % 13))"
+            bytes += Array(word.utf8) + [0x20]
+            for _ in 0 ..< 384 {
+                withUnsafeBytes(of: rng.uniform(-1, 1).bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+            }
+            if newline { bytes.append(0x0A) }
+        }
+        if let damageRow { bytes[starts[damageRow] + 1] = 0x01 }
+        let name = "large-\(newline ? "nl" : "plain")-\(damageRow ?? -1).bin"
+        return try Fixtures.write(bytes, named: name, in: try Fixtures.temporaryDirectory())
+    }
+
+    func testSecondHalfScanGivesTheSerialResult() throws {
+        let scratch = UnsafeMutablePointer<Scalar>.allocate(capacity: 6000 * 384)
+        defer { scratch.deallocate() }
+        for newline in [true, false] {
+            let path = try largeBinary(newline: newline)
+            var serial = options(mapped: true, window: 8 << 20)
+            serial.threads = 1
+            let (reference, _) = try EmbeddingReader.load(path, options: serial)
+            XCTAssertEqual(reference.count, 6000)
+            // The other thread's half is really used (4 MiB windows: two of the three qualify).
+            let reader = try EmbeddingRecordReader(path: path, options: options(mapped: true, window: 4 << 20))
+            var rows = 0
+            while let batch = try reader.nextBatch(destination: { _ in scratch }) { rows += batch.count }
+            XCTAssertEqual(rows, 6000)
+            XCTAssertEqual(reader.secondHalfMerges, 2, "newline \(newline)")
+            for window in [4 << 20, 8 << 20, 32 << 20] {
+                for mapped in [true, false] {
+                    let (table, _) = try EmbeddingReader.load(path, options: options(mapped: mapped, window: window))
+                    XCTAssertEqual(table.vocabulary, reference.vocabulary, "newline \(newline) mapped \(mapped)")
+                    XCTAssertTrue(table.matrix.isBitIdentical(to: reference.matrix))
+                }
+            }
+        }
+    }
+
+    func testSecondHalfScanKeepsErrorsWhereTheSerialScanFindsThem() throws {
+        // A control byte inside a word in the second half (the other thread stops there) and in the first.
+        for row in [4500, 1200] {
+            let path = try largeBinary(newline: true, damageRow: row)
+            var messages: [String] = []
+            for threads in [1, 2] {
+                var o = options(mapped: true, window: 4 << 20)
+                o.threads = threads
+                XCTAssertThrowsError(try EmbeddingReader.load(path, options: o)) { messages.append(String(describing: $0)) }
+            }
+            XCTAssertEqual(messages.count, 2)
+            XCTAssertEqual(messages.first, messages.last)
+            XCTAssertTrue(messages.first?.contains("control byte") ?? false, messages.first ?? "")
+        }
+    }
 }
