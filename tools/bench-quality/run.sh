@@ -2,7 +2,8 @@
 # Quality comparison on ../shared/data/en-19k-384d.vec.gz with 10 % of the words held out (the
 # same split for every model): charvec vs the PyTorch reference (identical model and
 # hyper-parameters) vs a bag-of-character-n-grams baseline. Writes JSON lines under $OUT and
-# prints the Markdown table (tools/bench-quality/summarize.py).
+# prints the Markdown table (tools/bench-quality/summarize.py). charvec runs twice per model: with its
+# default initialisation and with --initialization pytorch.
 #
 #   tools/bench-quality/run.sh            # needs /tmp/torchenv: python3 -m venv /tmp/torchenv && /tmp/torchenv/bin/pip install torch numpy gensim
 set -euo pipefail
@@ -21,6 +22,10 @@ run() { # name, then model options shared by both
     local name=$1; shift
     [ -s "$OUT/charvec-$name.jsonl" ] || "$cv" train "$data" --validation "$OUT/split/heldout-words.txt" \
         --out "$OUT/charvec-$name.cvm" --epochs "$EPOCHS" --patience 0 --json "$@" > "$OUT/charvec-$name.jsonl"
+    # The same with PyTorch's initial weights (identical model, hyper-parameters and initial distribution).
+    [ -s "$OUT/charvec-ptinit-$name.jsonl" ] || "$cv" train "$data" --validation "$OUT/split/heldout-words.txt" \
+        --out "$OUT/charvec-ptinit-$name.cvm" --epochs "$EPOCHS" --patience 0 --json --initialization pytorch "$@" \
+        > "$OUT/charvec-ptinit-$name.jsonl"
     local ref=() ; local a
     # Same options for the reference (its names differ only for --negatives).
     while [ $# -gt 0 ]; do a=$1; shift
