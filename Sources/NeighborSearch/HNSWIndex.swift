@@ -46,7 +46,7 @@ public struct HNSWIndex: Sendable {
     public let entryPoint: Int
     public let maxLevel: Int
     /// Default candidate list size of searches (`efSearch`); raised to `k` when smaller.
-    public var efSearch: Int = 64
+    public var efSearch: Int = 128
 
     /// Number of rows (including rows left out of the graph).
     public var rows: Int { _storage.layout.rows }

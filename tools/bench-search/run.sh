@@ -5,14 +5,14 @@
 #   tools/bench-search/run.sh            (from the package root; needs /tmp/benchenv with gensim + faiss-cpu)
 #
 # Environment: PY (python with gensim/faiss, default /tmp/benchenv/bin/python), OUT (scratch dir,
-# default /tmp/search-bench), ROWS (synthetic rows, default 1000000), HNSW_ROWS (default 200000).
+# default /tmp/search-bench), ROWS (synthetic rows, default 1000000), HNSW_ROWS (default 1000000: the build takes ~4 min).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PY=${PY:-/tmp/benchenv/bin/python}
 OUT=${OUT:-/tmp/search-bench}
 ROWS=${ROWS:-1000000}
 DIMS=300
-HNSW_ROWS=${HNSW_ROWS:-200000}
+HNSW_ROWS=${HNSW_ROWS:-1000000}
 DATA=../shared/data/en-19k-384d.bin
 mkdir -p "$OUT"
 [ -f "$OUT/synth-$ROWS-$DIMS.f32" ] || "$PY" tools/bench-search/make_synthetic.py "$OUT" "$ROWS" "$DIMS" 42

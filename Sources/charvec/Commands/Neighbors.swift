@@ -47,7 +47,7 @@ extension CharVec {
         var index: String?
 
         @Option(help: "Candidate list size of HNSW searches (higher: better recall, slower); needs --index.")
-        var efSearch: Int = 64
+        var efSearch: Int = 128
 
         @Flag(help: "Print one JSON object per query (one per line) instead of text.")
         var json = false
