@@ -253,8 +253,8 @@ struct AuditState {
         while i &+ 8 <= dim {
             let v = raw.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<Float>.self)
             let target = UnsafeMutableRawPointer(meanSum + i)
-            target.storeBytes(of: target.load(as: SIMD4<Double>.self) + SIMD4<Double>(v.lowHalf), as: SIMD4<Double>.self)
-            target.storeBytes(of: target.load(fromByteOffset: 32, as: SIMD4<Double>.self) + SIMD4<Double>(v.highHalf),
+            target.storeBytes(of: target.loadUnaligned(as: SIMD4<Double>.self) + SIMD4<Double>(v.lowHalf), as: SIMD4<Double>.self)
+            target.storeBytes(of: target.loadUnaligned(fromByteOffset: 32, as: SIMD4<Double>.self) + SIMD4<Double>(v.highHalf),
                               toByteOffset: 32, as: SIMD4<Double>.self)
             i &+= 8
         }

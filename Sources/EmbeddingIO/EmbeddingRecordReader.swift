@@ -126,8 +126,9 @@ public struct RecordBatch {
 /// batches, parsing text on several threads. The loader (``EmbeddingReader``) and the
 /// auditor are built on it.
 ///
-/// - Complexity: one pass; memory is one chunk (8 MiB, more if a row is longer) plus
-///   per-row metadata for a chunk, independent of the file size.
+/// - Complexity: one pass; memory is one chunk (8 MiB; for plain binary files of 16 MiB and
+///   more, a 32 MiB read-only map window; more if a row is longer) plus per-row metadata for
+///   a chunk, independent of the file size.
 public final class EmbeddingRecordReader {
     public let path: String
     public private(set) var format: EmbeddingFormat = .word2vecText
@@ -168,7 +169,8 @@ public final class EmbeddingRecordReader {
     var recordCapacity: Int
     /// Set when a plain binary file is read through a sliding memory map instead of `read(2)`:
     /// `buffer` is then a read-only window of `capacity` bytes at file offset `streamOffset`,
-    /// and the vectors are copied once (page cache → matrix) instead of twice.
+    /// and the vectors are copied once (page cache → matrix) instead of twice. As with any
+    /// memory-mapped reader, a file truncated by another process while it is read raises SIGBUS.
     var mapped: (fd: Int32, fileSize: Int, length: Int)?
     /// The last text batch ended early on short rows (see ``findLines(_:from:to:dimensions:)``).
     var lastBatchWasCut = false

@@ -237,13 +237,13 @@ struct _HNSWBuilder {
     mutating func linkBatch(_ batch: [Int], found: [[[_Scored]]]) {
         let (graph, ef) = (self.graph, efConstruction)
         let workers = batch.count >= 8 ? threads : 1
-        func run(_ count: Int, _ body: @Sendable (Int) -> Void) {
+        func run(_ body: @Sendable (Int) -> Void) {
             if workers == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: body) }
         }
         var chosen = [[[_Scored]]](repeating: [], count: batch.count)
         chosen.withUnsafeMutableBufferPointer { out in
             let out = _SendablePointer(out.baseAddress!)
-            run(workers) { w in
+            run { w in
                 for position in stride(from: w, to: batch.count, by: workers) {
                     let node = batch[position], q = graph.vector(node), level = Int(graph.levels[node])
                     var perLevel = [[_Scored]](repeating: [], count: level + 1)
@@ -284,7 +284,7 @@ struct _HNSWBuilder {
                 groupStarts.withUnsafeBufferPointer { starts in
                     let (r, o, g) = (_SendablePointer(reverse.baseAddress!), _SendablePointer(order.baseAddress!),
                                      _SendablePointer(starts.baseAddress!))
-                    run(workers) { w in
+                    run { w in
                         for group in stride(from: w, to: groups, by: workers) {
                             for k in g.pointer[group] ..< g.pointer[group + 1] {
                                 let link = r.pointer[o.pointer[k]]
