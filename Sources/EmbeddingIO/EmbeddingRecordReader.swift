@@ -834,20 +834,7 @@ public final class EmbeddingRecordReader {
                 if count > 0 { break }
                 try refill(); continue
             }
-            // The word, in one pass: find the space, note control and non-ASCII bytes.
-            var wordEnd = rowStart
-            var firstControl = -1
-            var nonASCII = false
-            while wordEnd < end {
-                let b = buffer.load(fromByteOffset: wordEnd, as: UInt8.self)
-                if b == 0x20 { break }
-                if b < 0x20 || b == 0x7F {
-                    if firstControl < 0 { firstControl = wordEnd }
-                } else if b >= 0x80 {
-                    nonASCII = true
-                }
-                wordEnd &+= 1
-            }
+            let (wordEnd, firstControl, nonASCII) = Self.scanWord(buffer, from: rowStart, end: end)
             guard wordEnd < end else {
                 if atEOF {
                     // Only whitespace may follow the last row; anything else is a row cut off in its word.
@@ -890,16 +877,9 @@ public final class EmbeddingRecordReader {
                 if count > 0 { break }
                 try refill(); continue
             }
-            let word = UnsafeRawBufferPointer(start: buffer + rowStart, count: wordEnd - rowStart)
-            // Rows are ~4·dim bytes apart, so the next words are cold in the cache; ask for
-            // one several rows ahead (a hint only: the address may be past the window).
-            let ahead = next + 16 * (next - rowStart)
-            if ahead < end { charvec_prefetch(buffer + ahead) }
-            records[count] = RowRecord(start: rowStart, length: Int32(clamping: rowEnd - rowStart),
-                                       wordLength: Int32(clamping: wordEnd - rowStart),
-                                       position: streamOffset + rowStart,
-                                       invalidUTF8Offset: nonASCII ? Int32(UTF8Validation.firstInvalidOffset(word) ?? -1) : -1,
-                                       statusKind: 0, statusValue: 0)
+            Self.prefetchAhead(buffer, next: next, rowStart: rowStart, end: end)
+            records[count] = Self.binaryRecord(buffer, rowStart: rowStart, wordEnd: wordEnd, rowEnd: rowEnd,
+                                               streamOffset: streamOffset, nonASCII: nonASCII)
             count += 1
             scan = next
         }
@@ -936,6 +916,45 @@ public final class EmbeddingRecordReader {
                                 bytes: UnsafeRawPointer(buffer), values: values, dimensions: dimensions)
         nextRow += count
         return batch
+    }
+
+    /// A binary row's word, in one pass: the offset of the space ending it (`end` if none), of
+    /// its first control byte (-1 if none), and whether it has non-ASCII bytes.
+    @inline(__always)
+    static func scanWord(_ buffer: UnsafeRawPointer, from start: Int, end: Int) -> (Int, Int, Bool) {
+        var wordEnd = start
+        var firstControl = -1
+        var nonASCII = false
+        while wordEnd < end {
+            let b = buffer.load(fromByteOffset: wordEnd, as: UInt8.self)
+            if b == 0x20 { break }
+            if b < 0x20 || b == 0x7F {
+                if firstControl < 0 { firstControl = wordEnd }
+            } else if b >= 0x80 {
+                nonASCII = true
+            }
+            wordEnd &+= 1
+        }
+        return (wordEnd, firstControl, nonASCII)
+    }
+
+    /// Rows are ~4·dim bytes apart, so the next words are cold in the cache: ask for one 16 rows
+    /// ahead (a hint only; nothing past the buffer).
+    @inline(__always)
+    static func prefetchAhead(_ buffer: UnsafeRawPointer, next: Int, rowStart: Int, end: Int) {
+        let ahead = next + 16 * (next - rowStart)
+        if ahead < end { charvec_prefetch(buffer + ahead) }
+    }
+
+    /// The record of a well-formed binary row (UTF-8 is validated only for non-ASCII words).
+    @inline(__always)
+    static func binaryRecord(_ buffer: UnsafeRawPointer, rowStart: Int, wordEnd: Int, rowEnd: Int,
+                             streamOffset: Int, nonASCII: Bool) -> RowRecord {
+        let word = UnsafeRawBufferPointer(start: buffer + rowStart, count: wordEnd - rowStart)
+        return RowRecord(start: rowStart, length: Int32(clamping: rowEnd - rowStart),
+                         wordLength: Int32(clamping: wordEnd - rowStart), position: streamOffset + rowStart,
+                         invalidUTF8Offset: nonASCII ? Int32(UTF8Validation.firstInvalidOffset(word) ?? -1) : -1,
+                         statusKind: 0, statusValue: 0)
     }
 
     /// A scan of the second half of the buffer running on another thread.
@@ -1024,28 +1043,16 @@ public final class EmbeddingRecordReader {
         while true {
             var rowStart = scan
             if rowStart < end && buffer.load(fromByteOffset: rowStart, as: UInt8.self) == 0x0A { rowStart += 1 }
-            var wordEnd = rowStart
-            var clean = true, nonASCII = false
-            while wordEnd < end {
-                let b = buffer.load(fromByteOffset: wordEnd, as: UInt8.self)
-                if b == 0x20 { break }
-                if b < 0x20 || b == 0x7F { clean = false; break }
-                if b >= 0x80 { nonASCII = true }
-                wordEnd &+= 1
-            }
-            guard clean, wordEnd < end, wordEnd - rowStart <= 65536 else { break }
+            let (wordEnd, firstControl, nonASCII) = scanWord(buffer, from: rowStart, end: end)
+            guard firstControl < 0, wordEnd < end, wordEnd - rowStart <= 65536 else { break }
             let rowEnd = wordEnd + 1 + vectorBytes
             guard rowEnd < end else { break }
             let hasNewline = buffer.load(fromByteOffset: rowEnd, as: UInt8.self) == 0x0A
             if newline && !hasNewline { break }
             let next = hasNewline ? rowEnd + 1 : rowEnd
-            let ahead = next + 16 * (next - rowStart)
-            if ahead < end { charvec_prefetch(buffer + ahead) }
-            let word = UnsafeRawBufferPointer(start: buffer + rowStart, count: wordEnd - rowStart)
-            found.append(RowRecord(start: rowStart, length: Int32(clamping: rowEnd - rowStart),
-                                   wordLength: Int32(clamping: wordEnd - rowStart), position: streamOffset + rowStart,
-                                   invalidUTF8Offset: nonASCII ? Int32(UTF8Validation.firstInvalidOffset(word) ?? -1) : -1,
-                                   statusKind: 0, statusValue: 0))
+            prefetchAhead(buffer, next: next, rowStart: rowStart, end: end)
+            found.append(binaryRecord(buffer, rowStart: rowStart, wordEnd: wordEnd, rowEnd: rowEnd,
+                                      streamOffset: streamOffset, nonASCII: nonASCII))
             scan = next
         }
         return (found, scan)
