@@ -1002,13 +1002,9 @@ public final class EmbeddingRecordReader {
             var p = start
             var second: Int?
             for _ in 0 ..< 4 {
-                var w = p
-                while w < end && w - p <= 64 {
-                    let b = buffer.load(fromByteOffset: w, as: UInt8.self)
-                    if b <= 0x20 || b == 0x7F { break }
-                    w += 1
-                }
-                guard w > p, w < end, buffer.load(fromByteOffset: w, as: UInt8.self) == 0x20 else { return nil }
+                let limit = min(end, p + 65)
+                let (w, firstControl, _) = scanWord(buffer, from: p, end: limit)
+                guard firstControl < 0, w > p, w < limit else { return nil }
                 let rowEnd = w + 1 + vectorBytes
                 guard rowEnd < end else { return nil }
                 let hasNewline = buffer.load(fromByteOffset: rowEnd, as: UInt8.self) == 0x0A
