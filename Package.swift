@@ -37,7 +37,10 @@ let package = Package(
         .target(name: "EmbeddingAudit", dependencies: ["EmbeddingCore", "CSupport", "EmbeddingIO"]),
 
         // Numerics and the neural network.
-        .target(name: "Tensor", dependencies: ["EmbeddingCore", "CBLAS", .product(name: "RealModule", package: "swift-numerics")]),
+        // AVX-512 element-wise kernels, chosen at run time (C can target an ISA per function; Swift cannot).
+        .target(name: "CKernels"),
+        .target(name: "Tensor", dependencies: ["EmbeddingCore", "CBLAS", "CKernels",
+                                               .product(name: "RealModule", package: "swift-numerics")]),
         .target(name: "NeuralNet", dependencies: ["Tensor"]),
 
         // Training loop, model files, checkpoints.
@@ -74,7 +77,7 @@ let package = Package(
         .testTarget(name: "EmbeddingCoreTests", dependencies: ["EmbeddingCore", "TestSupport"]),
         .testTarget(name: "EmbeddingIOTests", dependencies: ["EmbeddingIO", "TestSupport"]),
         .testTarget(name: "EmbeddingAuditTests", dependencies: ["EmbeddingAudit", "EmbeddingIO", "TestSupport"]),
-        .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "CKernels", "TestSupport"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Tensor", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "EmbeddingIO", "TestSupport"]),
         .testTarget(name: "NeighborSearchTests", dependencies: ["NeighborSearch", "EmbeddingCore", "TestSupport"]),

@@ -1,3 +1,5 @@
+import CKernels
+
 /// Element-wise and reduction kernels over `[Scalar]` buffers, written with explicit
 /// `SIMD8<Float>` and wrapping index arithmetic so they vectorise in `-O` builds.
 ///
@@ -5,6 +7,10 @@
 /// Offsets address sub-blocks of a larger flat buffer (a parameter set, a packed batch).
 public enum Kernels {
     public typealias Vector = SIMD8<Float>
+
+    /// Whether the AVX-512 C kernels (CKernels) replace the portable SIMD8 code: decided once from
+    /// the CPU. Tests flip it to check both paths against each other (XCTest runs serially).
+    nonisolated(unsafe) static var _native = cv_kernels_native() != 0
 
     // MARK: SIMD8 load/store helpers (count < 8 handles row tails).
 
@@ -56,6 +62,10 @@ public enum Kernels {
         _check(sums.count, sumsOffset, columns, "sums")
         x.withUnsafeBufferPointer { px in
             sums.withUnsafeMutableBufferPointer { ps in
+                if _native {
+                    cv_add_column_sums(rows, columns, ld, px.baseAddress! + xOffset, ps.baseAddress! + sumsOffset)
+                    return
+                }
                 let s = ps.baseAddress! + sumsOffset
                 var j = 0
                 while j < columns {
@@ -80,6 +90,7 @@ public enum Kernels {
         _check(y.count, offset, count, "y")
         y.withUnsafeMutableBufferPointer { py in
             let p = py.baseAddress! + offset
+            if _native { cv_tanh(count, p, p); return }
             var i = 0
             while i < count {
                 let w = min(8, count &- i)
@@ -245,6 +256,11 @@ public enum Kernels {
             gradients.withUnsafeBufferPointer { pg in
                 m.withUnsafeMutableBufferPointer { pm in
                     v.withUnsafeMutableBufferPointer { pv in
+                        if _native {
+                            cv_adam_step(count, pp.baseAddress!, pg.baseAddress!, pm.baseAddress!, pv.baseAddress!,
+                                         stepSize, beta1, beta2, epsilonHat, decay)
+                            return
+                        }
                         let b1 = Vector(repeating: beta1), c1 = Vector(repeating: 1 - beta1)
                         let b2 = Vector(repeating: beta2), c2 = Vector(repeating: 1 - beta2)
                         let lr = Vector(repeating: stepSize), eps = Vector(repeating: epsilonHat)

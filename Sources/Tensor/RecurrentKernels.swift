@@ -1,3 +1,5 @@
+import CKernels
+
 /// Fused per-timestep gate kernels for LSTM and GRU over a block of `rows` sequences.
 ///
 /// Notation (llm.c style): `H` hidden size; LSTM gates per row are `[i f g o]` (4H, PyTorch
@@ -36,6 +38,12 @@ public enum RecurrentKernels {
         cell.withUnsafeMutableBufferPointer { pc in
         tanhCell.withUnsafeMutableBufferPointer { ptc in
         hidden.withUnsafeMutableBufferPointer { ph in
+            if Kernels._native {
+                cv_lstm_forward(rows, H, pg.baseAddress! + gatesOffset, pcp.baseAddress! + cPreviousOffset,
+                                pc.baseAddress! + cellOffset, ptc.baseAddress! + tanhCellOffset,
+                                ph.baseAddress! + hiddenOffset, hiddenStride)
+                return
+            }
             for r in 0..<rows {
                 let g = pg.baseAddress! + (gatesOffset &+ r &* (4 &* H))
                 let cp = pcp.baseAddress! + (cPreviousOffset &+ r &* H)
@@ -98,6 +106,12 @@ public enum RecurrentKernels {
         dhCarry.withUnsafeBufferPointer { pdh in
         dcCarry.withUnsafeMutableBufferPointer { pdc in
         dGates.withUnsafeMutableBufferPointer { pdg in
+            if Kernels._native {
+                cv_lstm_backward(rows, H, pg.baseAddress! + gatesOffset, pcp.baseAddress! + cPreviousOffset,
+                                 ptc.baseAddress! + tanhCellOffset, pdy.baseAddress! + dOutputOffset, dOutputStride,
+                                 pdh.baseAddress!, pdc.baseAddress!, pdg.baseAddress! + dGatesOffset)
+                return
+            }
             let one = V(repeating: 1)
             for r in 0..<rows {
                 let g = pg.baseAddress! + (gatesOffset &+ r &* (4 &* H))
@@ -163,6 +177,12 @@ public enum RecurrentKernels {
         hPrevious.withUnsafeBufferPointer { php in
         recurrentNew.withUnsafeMutableBufferPointer { prn in
         hidden.withUnsafeMutableBufferPointer { ph in
+            if Kernels._native {
+                cv_gru_forward(rows, H, pg.baseAddress! + gatesOffset, prc.baseAddress!, pb.baseAddress! + hiddenBiasOffset,
+                               php.baseAddress! + hPreviousOffset, prn.baseAddress! + recurrentNewOffset,
+                               ph.baseAddress! + hiddenOffset, hiddenStride)
+                return
+            }
             let one = V(repeating: 1)
             let bhn = pb.baseAddress! + hiddenBiasOffset
             for r in 0..<rows {
@@ -219,6 +239,13 @@ public enum RecurrentKernels {
         dhCarry.withUnsafeMutableBufferPointer { pdh in
         dGatesInput.withUnsafeMutableBufferPointer { pdx in
         dGatesRecurrent.withUnsafeMutableBufferPointer { pdr in
+            if Kernels._native {
+                cv_gru_backward(rows, H, pg.baseAddress! + gatesOffset, prn.baseAddress! + recurrentNewOffset,
+                                php.baseAddress! + hPreviousOffset, pdy.baseAddress! + dOutputOffset, dOutputStride,
+                                pdh.baseAddress!, pdx.baseAddress! + dGatesInputOffset,
+                                pdr.baseAddress! + dGatesRecurrentOffset)
+                return
+            }
             let one = V(repeating: 1)
             for r in 0..<rows {
                 let g = pg.baseAddress! + (gatesOffset &+ r &* (3 &* H))

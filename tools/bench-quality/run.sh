@@ -6,6 +6,8 @@
 # default initialisation and with --initialization pytorch.
 #
 #   tools/bench-quality/run.sh            # needs /tmp/torchenv: python3 -m venv /tmp/torchenv && /tmp/torchenv/bin/pip install torch numpy gensim
+#   SEEDS="2 3" CONFIGS="lstm-mse gru-mse" tools/bench-quality/run.sh   # more training seeds (same split);
+#                                          # files of seed N > 1 end in -seedN; summarize.py averages them
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -18,8 +20,19 @@ swift build -c release --product charvec --package-path "$root" >/dev/null
 cv="$OUT/charvec"
 cp "$root/.build/release/charvec" "$cv"
 python3 "$here/split.py" "$data" "$OUT/split"
+SEEDS=${SEEDS:-1}
+CONFIGS=${CONFIGS:-lstm-mse lstm-margin gru-mse gru-margin lstm-margin-h256 lstm-mse-h256 gru-margin-h256 gru-mse-h256}
 run() { # name, then model options shared by both
     local name=$1; shift
+    case " $CONFIGS " in *" $name "*) ;; *) return 0 ;; esac
+    local seed
+    for seed in $SEEDS; do
+        if [ "$seed" = 1 ]; then run_seed "$name" 1 "$@"; else run_seed "$name-seed$seed" "$seed" "$@"; fi
+    done
+}
+run_seed() { # file name, seed, then model options shared by both
+    local name=$1 seed=$2; shift 2
+    set -- "$@" --seed "$seed"
     [ -s "$OUT/charvec-$name.jsonl" ] || "$cv" train "$data" --validation "$OUT/split/heldout-words.txt" \
         --out "$OUT/charvec-$name.cvm" --epochs "$EPOCHS" --patience 0 --json "$@" > "$OUT/charvec-$name.jsonl"
     # The same with PyTorch's initial weights (identical model, hyper-parameters and initial distribution).

@@ -1,0 +1,45 @@
+#ifndef CHARVEC_CKERNELS_H
+#define CHARVEC_CKERNELS_H
+// AVX-512 versions of Tensor's element-wise kernels (gate nonlinearities, Adam, column sums).
+// Swift cannot select instructions per function at run time; C can (`target` attributes), so
+// these are compiled for AVX-512 + FMA and used only when `cv_kernels_native()` says the CPU
+// and OS support them. Tensor keeps portable SIMD8 versions for every other machine and checks
+// both against each other. Shapes and formulas are those of the Swift kernels they replace
+// (Sources/Tensor/RecurrentKernels.swift, Kernels.swift); all strides are in floats.
+
+#include <stddef.h>
+
+/// 1 when AVX-512 F/VL/DQ/BW, FMA and the OS's ZMM state are available; 0 otherwise.
+int cv_kernels_native(void);
+
+/// LSTM forward for `rows` rows: gates (rows × 4H, [i f g o]) → activations in place;
+/// c = f⊙cPrev + i⊙g, tanhCell = tanh(c), h = o⊙tanh(c) (row stride `hStride`).
+void cv_lstm_forward(long rows, long H, float *gates, const float *cPrev, float *cell, float *tanhCell,
+                     float *hidden, long hStride);
+
+/// LSTM backward for one step (see RecurrentKernels.lstmBackward).
+void cv_lstm_backward(long rows, long H, const float *gates, const float *cPrev, const float *tanhCell,
+                      const float *dOutput, long dOutputStride, const float *dhCarry, float *dcCarry,
+                      float *dGates);
+
+/// GRU forward for one step (see RecurrentKernels.gruForward).
+void cv_gru_forward(long rows, long H, float *gates, const float *recurrent, const float *hiddenBias,
+                    const float *hPrev, float *recurrentNew, float *hidden, long hStride);
+
+/// GRU backward for one step (see RecurrentKernels.gruBackward).
+void cv_gru_backward(long rows, long H, const float *gates, const float *recurrentNew, const float *hPrev,
+                     const float *dOutput, long dOutputStride, float *dhCarry, float *dGatesInput,
+                     float *dGatesRecurrent);
+
+/// Elementwise tanh / sigmoid of `n` floats (the same approximation as Tensor.Activations).
+void cv_tanh(long n, const float *x, float *y);
+void cv_sigmoid(long n, const float *x, float *y);
+
+/// One Adam step over `n` scalars (see Kernels.adamStep).
+void cv_adam_step(long n, float *p, const float *g, float *m, float *v, float stepSize, float beta1,
+                  float beta2, float epsilonHat, float decay);
+
+/// sums[j] += Σ_r x[r·ld + j] for j < columns.
+void cv_add_column_sums(long rows, long columns, long ld, const float *x, float *sums);
+
+#endif
