@@ -15,6 +15,10 @@ public enum BLAS {
         openblas_set_num_threads(Int32(count))
     }
 
+    /// The kernel family OpenBLAS chose at load time ("Cooperlake", "Haswell", …): from the CPU,
+    /// or from the `OPENBLAS_CORETYPE` environment variable when that is set.
+    public static var coreName: String { openblas_get_corename().map { String(cString: $0) } ?? "unknown" }
+
     /// The current size of OpenBLAS's thread pool.
     public static var threadCount: Int { Int(openblas_get_num_threads()) }
 

@@ -12,6 +12,9 @@ public enum Kernels {
     /// the CPU. Tests flip it to check both paths against each other (XCTest runs serially).
     nonisolated(unsafe) static var _native = cv_kernels_native() != 0
 
+    /// Whether this process runs the AVX-512 element-wise kernels (else the portable SIMD8 ones).
+    public static var usesNativeKernels: Bool { _native }
+
     // MARK: SIMD8 load/store helpers (count < 8 handles row tails).
 
     @inline(__always)

@@ -152,7 +152,8 @@ func run() throws {
           + "\"flops_per_word\": \(String(format: "%.0f", flops / Double(nWords))), "
           + "\"gflops\": \(String(format: "%.2f", flops / elapsed / 1e9)), \"params\": \(model.parameters.scalarCount), "
           + "\"proc_cpu_util\": \(String(format: "%.3f", (processCPUSeconds() - cpu0) / elapsed)), "
-          + "\"other_procs_cpu_util\": \(String(format: "%.3f", others))}")
+          + "\"other_procs_cpu_util\": \(String(format: "%.3f", others)), "
+          + "\"blas_core\": \"\(BLAS.coreName)\", \"avx512_kernels\": \(Kernels.usesNativeKernels)}")
 
 }
 
