@@ -40,3 +40,42 @@ for name in ["lstm-mse", "lstm-margin", "gru-mse", "gru-margin", "lstm-mse-h256"
         if epoch in t:
             same = f"{t[epoch][2]:.4f}" + (f" ({t[epoch][2] / p[epoch][2]:.2f}×)" if epoch in p and p[epoch][2] > 0 else "")
         print(f"| {name} | {epoch} | {f(c.get(epoch))} | {f(p.get(epoch))} | {ratio} | {same} | {base} |")
+
+
+# Several training seeds (SEEDS="2 3" run.sh writes NAME-seedN files; seed 1 is NAME itself).
+def seeds(name):
+    found = [1] + sorted(int(f.rsplit("-seed", 1)[1].split(".")[0]) for f in os.listdir(out)
+                         if f.startswith(f"pytorch-{name}-seed") and f.endswith(".jsonl"))
+    return [(s, "" if s == 1 else f"-seed{s}") for s in found]
+
+
+def stats(values):
+    if not values:
+        return "–"
+    mean = sum(values) / len(values)
+    sd = (sum((v - mean) ** 2 for v in values) / (len(values) - 1)) ** 0.5 if len(values) > 1 else 0
+    return f"{mean:.4f} ± {sd:.4f}"
+
+
+rows = []
+for name in ["lstm-mse", "lstm-margin", "gru-mse", "gru-margin", "lstm-mse-h256", "lstm-margin-h256", "gru-mse-h256", "gru-margin-h256"]:
+    runs = seeds(name)
+    if len(runs) < 2:
+        continue
+    for epoch in (5, 10, 20):
+        c = [charvec(name + s).get(epoch) for _, s in runs]
+        t = [charvec(name + s, "charvec-ptinit").get(epoch) for _, s in runs]
+        p = [reference(name + s).get(epoch) for _, s in runs]
+        c, t, p = [x[2] for x in c if x], [x[2] for x in t if x], [x[2] for x in p if x]
+        if not p:
+            continue
+        mp = sum(p) / len(p)
+        ratio = lambda v: f"{(sum(v) / len(v)) / mp:.2f}×" if v and mp > 0 else "–"
+        rows.append(f"| {name} | {epoch} | {len(p)} | {stats(c)} ({ratio(c)}) | {stats(t)} ({ratio(t)}) | {stats(p)} |")
+if rows:
+    print()
+    print("Mean ± standard deviation of the validation MRR over training seeds (same split), ratio to PyTorch's mean:")
+    print()
+    print("| model | epoch | seeds | charvec MRR (÷ PyTorch) | charvec `--initialization pytorch` MRR (÷ PyTorch) | PyTorch MRR |")
+    print("|---|---:|---:|---|---|---|")
+    print("\n".join(rows))
