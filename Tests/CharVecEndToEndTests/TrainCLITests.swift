@@ -50,6 +50,23 @@ final class TrainCLITests: XCTestCase {
         XCTAssertEqual(Array(big.vocabulary.words.suffix(2)), ["brandnewword", "anotherone"])
     }
 
+    /// The start line names OpenBLAS's kernels; pinning an AVX2 core on an AVX-512 CPU gets a note.
+    func testPinnedOpenBLASCoreIsReported() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let model = directory.appendingPathComponent("m.cvm").path
+        let arguments = ["train", sample, "--out", model, "--epochs", "1", "--json"] + small
+        let pinned = try CLITests.run(arguments, environment: ["OPENBLAS_CORETYPE": "Haswell"])
+        XCTAssertEqual(pinned.status, 0, pinned.stderr)
+        XCTAssertTrue(pinned.stderr.contains("parameters, 2 threads; OpenBLAS "), pinned.stderr)
+        if pinned.stderr.contains("OpenBLAS Haswell kernels, AVX-512 gate kernels") {
+            XCTAssertTrue(pinned.stderr.contains("note: OPENBLAS_CORETYPE=Haswell keeps OpenBLAS off this CPU's AVX-512 kernels"),
+                          pinned.stderr)
+        }
+        let free = try CLITests.run(arguments, environment: ["OPENBLAS_CORETYPE": nil])
+        XCTAssertEqual(free.status, 0, free.stderr)
+        XCTAssertFalse(free.stderr.contains("OPENBLAS_CORETYPE"), free.stderr)
+    }
+
     func testBadTableIsCleanedAndFaultsAreRecovered() throws {
         let directory = try Fixtures.temporaryDirectory()
         let model = directory.appendingPathComponent("m.cvm").path
