@@ -104,7 +104,14 @@ public final class Trainer {
         self.configuration = configuration
         self.data = data
         model = CharToVectorModel(configuration: configuration.model)
-        model.threadCount = configuration.threads
+        // Two threads: a large bidirectional model runs its two directions side by side (bench-neural:
+        // 7.5k vs 5.9k words/s at hidden 256, batch 64; the same numbers as one thread); otherwise
+        // each thread takes a slice of the batch.
+        if configuration.threads == 2, configuration.model.bidirectional, configuration.model.hiddenSize >= 128 {
+            model.parallelizesDirections = true
+        } else {
+            model.threadCount = configuration.threads
+        }
         if configuration.threads > 1 { BLAS.setThreadCount(1) }
         adam = Adam(parameterCount: model.parameters.values.count, learningRate: configuration.learningRate)
         snapshot = (model.parameters.values, adam, 0)

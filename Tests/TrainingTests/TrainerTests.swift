@@ -52,6 +52,25 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(again.model.parameters.values, trainer.model.parameters.values)
     }
 
+    /// A large bidirectional model on two threads runs its directions side by side, which
+    /// computes exactly what one thread computes (the batch split would sum in another order).
+    func testLargeBidirectionalModelTrainsTheSameOnOneAndTwoThreads() throws {
+        let data = data(rows: 200)
+        var histories: [[Double]] = [], weights: [[Scalar]] = []
+        for threads in [1, 2] {
+            var c = configuration(epochs: 1)
+            c.model.hiddenSize = 128
+            c.threads = threads
+            let trainer = try Trainer(data: data, configuration: c)
+            XCTAssertEqual(trainer.model.parallelizesDirections, threads == 2)
+            try trainer.run()
+            histories.append(trainer.history.map(\.trainLoss))
+            weights.append(trainer.model.parameters.values)
+        }
+        XCTAssertEqual(histories[0], histories[1])
+        XCTAssertEqual(weights[0], weights[1])
+    }
+
     func testResumeContinuesBitIdentically() throws {
         let data = data(rows: 500)
         let straight = try Trainer(data: data, configuration: configuration(epochs: 4, loss: .margin))
