@@ -145,10 +145,6 @@ CV_NATIVE void cv_tanh(long n, const float *x, float *y) {
     for (long j = 0; j < n; j += 16) { __mmask16 m = CV_MASK(n, j); ST(y + j, tanh16(LD(x + j))); }
 }
 
-CV_NATIVE void cv_sigmoid(long n, const float *x, float *y) {
-    for (long j = 0; j < n; j += 16) { __mmask16 m = CV_MASK(n, j); ST(y + j, sigmoid16(LD(x + j))); }
-}
-
 CV_NATIVE void cv_adam_step(long n, float *p, const float *g, float *mo, float *vo, float stepSize, float beta1,
                             float beta2, float epsilonHat, float decay) {
     const __m512 b1 = _mm512_set1_ps(beta1), c1 = _mm512_set1_ps(1 - beta1);
@@ -206,7 +202,6 @@ void cv_gru_backward(long rows, long H, const float *gates, const float *recurre
                      float *dGatesRecurrent) { (void)rows; (void)H; (void)gates; (void)recurrentNew; (void)hPrev;
     (void)dOutput; (void)dOutputStride; (void)dhCarry; (void)dGatesInput; (void)dGatesRecurrent; __builtin_trap(); }
 void cv_tanh(long n, const float *x, float *y) { (void)n; (void)x; (void)y; __builtin_trap(); }
-void cv_sigmoid(long n, const float *x, float *y) { (void)n; (void)x; (void)y; __builtin_trap(); }
 void cv_adam_step(long n, float *p, const float *g, float *m, float *v, float stepSize, float beta1,
                   float beta2, float epsilonHat, float decay) { (void)n; (void)p; (void)g; (void)m; (void)v;
     (void)stepSize; (void)beta1; (void)beta2; (void)epsilonHat; (void)decay; __builtin_trap(); }

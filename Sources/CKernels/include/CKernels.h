@@ -31,9 +31,8 @@ void cv_gru_backward(long rows, long H, const float *gates, const float *recurre
                      const float *dOutput, long dOutputStride, float *dhCarry, float *dGatesInput,
                      float *dGatesRecurrent);
 
-/// Elementwise tanh / sigmoid of `n` floats (the same approximation as Tensor.Activations).
+/// Elementwise tanh of `n` floats (the same approximation as Tensor.Activations); `x` may be `y`.
 void cv_tanh(long n, const float *x, float *y);
-void cv_sigmoid(long n, const float *x, float *y);
 
 /// One Adam step over `n` scalars (see Kernels.adamStep).
 void cv_adam_step(long n, float *p, const float *g, float *m, float *v, float stepSize, float beta1,
