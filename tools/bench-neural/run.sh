@@ -9,7 +9,7 @@
 # with single-threaded OpenBLAS and 2 threads only, and the reference peer mimick_ref.py --bench. Prints a Markdown table of medians; raw JSON lines go to
 # $OUT (default /tmp/charvec-bench-neural.jsonl).
 # Env: TORCH_VENV (default /tmp/torchenv; created with pip if missing), DATA, REF, WAIT_QUIET,
-# and HIDDEN_SIZES / BATCHES / THREAD_COUNTS (space-separated) to run a subset.
+# HIDDEN_SIZES / BATCHES / THREAD_COUNTS (space-separated) to run a subset, KEEP_CORETYPE=1.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 RUN_SECONDS=${1:-10}
