@@ -112,7 +112,8 @@ public final class Trainer {
         } else {
             model.threadCount = configuration.threads
         }
-        if configuration.threads > 1 { BLAS.setThreadCount(1) }
+        // charvec's own threads do the parallel work (one thread means one thread).
+        BLAS.setThreadCount(1)
         adam = Adam(parameterCount: model.parameters.values.count, learningRate: configuration.learningRate)
         snapshot = (model.parameters.values, adam, 0)
         let characters = self.characters
