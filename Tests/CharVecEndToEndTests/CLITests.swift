@@ -16,8 +16,8 @@ final class CLITests: XCTestCase {
     func run(_ arguments: [String], stdin: Data? = nil) throws -> Result { try Self.run(arguments, stdin: stdin) }
 
     /// Runs `charvec arguments…` (in `directory` when given), feeding `stdin`, and returns status, stdout and stderr.
-    @discardableResult
     /// `environment` overrides variables of this process's environment; a nil value removes one.
+    @discardableResult
     static func run(_ arguments: [String], stdin: Data? = nil, in directory: URL? = nil,
                     environment: [String: String?] = [:]) throws -> Result {
         let process = Process()
