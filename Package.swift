@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "CKernels"),
         .target(name: "Tensor", dependencies: ["EmbeddingCore", "CBLAS", "CKernels",
                                                .product(name: "RealModule", package: "swift-numerics")]),
-        .target(name: "NeuralNet", dependencies: ["Tensor"]),
+        .target(name: "NeuralNet", dependencies: ["Tensor", "EmbeddingCore"]),
 
         // Training loop, model files, checkpoints.
         .target(name: "Training", dependencies: ["NeuralNet", "EmbeddingCore", "EmbeddingIO", "CZlib"]),

@@ -49,6 +49,12 @@ public struct Adam: Optimizer, Sendable {
     }
 
     public mutating func update<P: ParameterSet>(_ parameters: inout P, gradients: P) {
+        update(&parameters, gradients: gradients, twoThreads: false)
+    }
+
+    /// The same step; with `twoThreads`, large parameter sets are updated in two halves at once
+    /// (each scalar's update is independent, so the result is the same).
+    public mutating func update<P: ParameterSet>(_ parameters: inout P, gradients: P, twoThreads: Bool) {
         precondition(parameters.values.count == firstMoment.count,
                      "Adam state has \(firstMoment.count) scalars, parameters \(parameters.values.count)")
         step += 1
@@ -57,7 +63,7 @@ public struct Adam: Optimizer, Sendable {
         Kernels.adamStep(parameters: &parameters.values, gradients: gradients.values, firstMoment: &firstMoment,
                          secondMoment: &secondMoment, stepSize: Scalar(Double(learningRate) * c2.squareRoot() / c1),
                          beta1: beta1, beta2: beta2, epsilonHat: Scalar(Double(epsilon) * c2.squareRoot()),
-                         decay: learningRate * weightDecay)
+                         decay: learningRate * weightDecay, twoThreads: twoThreads)
     }
 }
 

@@ -1,4 +1,5 @@
 import Dispatch
+import EmbeddingCore
 import Tensor
 
 /// The recurrent cell of a ``RecurrentLayer``.
@@ -116,8 +117,8 @@ public struct RecurrentLayer: Sendable {
     }
 
     func _forEachDirection(parallel: Bool, _ body: @Sendable (Int) -> Void) {
-        if parallel && directions.count > 1 {
-            DispatchQueue.concurrentPerform(iterations: directions.count, execute: body)
+        if parallel && directions.count == 2 {
+            SpinTeam.shared.run(body)
         } else {
             for index in directions.indices { body(index) }
         }

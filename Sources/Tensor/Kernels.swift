@@ -1,4 +1,5 @@
 import CKernels
+import EmbeddingCore
 
 /// Element-wise and reduction kernels over `[Scalar]` buffers, written with explicit
 /// `SIMD8<Float>` and wrapping index arithmetic so they vectorise in `-O` builds.
@@ -250,9 +251,10 @@ public enum Kernels {
     /// ```
     /// (the ε̂ form equals `lr · m̂ / (√v̂ + ε)` exactly). `weightDecay` adds decoupled decay
     /// `θ ← θ − lr·λ·θ` (AdamW); 0 disables it.
+    /// With `twoThreads`, the AVX-512 path updates large buffers in two halves on ``SpinTeam/shared``.
     public static func adamStep(parameters: inout [Scalar], gradients: [Scalar], firstMoment m: inout [Scalar],
                                 secondMoment v: inout [Scalar], stepSize: Scalar, beta1: Scalar, beta2: Scalar,
-                                epsilonHat: Scalar, decay: Scalar) {
+                                epsilonHat: Scalar, decay: Scalar, twoThreads: Bool = false) {
         let count = parameters.count
         precondition(gradients.count == count && m.count == count && v.count == count, "Adam buffers differ in size")
         parameters.withUnsafeMutableBufferPointer { pp in
@@ -260,8 +262,14 @@ public enum Kernels {
                 m.withUnsafeMutableBufferPointer { pm in
                     v.withUnsafeMutableBufferPointer { pv in
                         if _native {
-                            cv_adam_step(count, pp.baseAddress!, pg.baseAddress!, pm.baseAddress!, pv.baseAddress!,
-                                         stepSize, beta1, beta2, epsilonHat, decay)
+                            let p = _UncheckedSendable((pp.baseAddress!, pg.baseAddress!, pm.baseAddress!, pv.baseAddress!))
+                            func half(_ part: Int, of parts: Int) {
+                                let (a, b, c, d) = p.value
+                                let start = (count / parts * part) & ~15, end = part == parts - 1 ? count : (count / parts * (part + 1)) & ~15
+                                cv_adam_step(end - start, a + start, b + start, c + start, d + start,
+                                             stepSize, beta1, beta2, epsilonHat, decay)
+                            }
+                            if twoThreads && count >= 1 << 16 { SpinTeam.shared.run { half($0, of: 2) } } else { half(0, of: 1) }
                             return
                         }
                         let b1 = Vector(repeating: beta1), c1 = Vector(repeating: 1 - beta1)

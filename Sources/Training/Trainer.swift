@@ -201,7 +201,7 @@ public final class Trainer {
         }
         if configuration.clip > 0 { _ = GradientClipping.clipByGlobalNorm(&model.gradients, maxNorm: configuration.clip) }
         adam.learningRate = learningRate
-        adam.update(&model.parameters, gradients: model.gradients)
+        adam.update(&model.parameters, gradients: model.gradients, twoThreads: configuration.threads > 1)
         recentLosses.append(value)
         if recentLosses.count > 50 { recentLosses.removeFirst() }
         return .ok(value)

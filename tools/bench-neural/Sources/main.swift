@@ -111,7 +111,7 @@ func run() throws {
         GradientClipping.clipByGlobalNorm(&model.gradients, maxNorm: 5)
         do {
             try NonFiniteGuard.validate(loss: loss, gradients: model.gradients)
-            adam.update(&model.parameters, gradients: model.gradients)
+            adam.update(&model.parameters, gradients: model.gradients, twoThreads: o.threads > 1)
         } catch {
             FileHandle.standardError.write("skipped step: \(error)\n".data(using: .utf8)!)
         }
