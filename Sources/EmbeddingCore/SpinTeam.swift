@@ -9,7 +9,7 @@ import Glibc
 ///
 /// `DispatchQueue.concurrentPerform` wakes a sleeping worker for every region, which costs
 /// 36–73 µs on this project's VM: as much as the work in a training step's small regions.
-/// The helper here spins for up to `spinMicroseconds` after each job before it sleeps, so
+/// The helper here spins for up to 0.5 ms after each job before it sleeps, so
 /// back-to-back regions start at once. Calls are serialised; a job must not call `run` again.
 public final class SpinTeam: @unchecked Sendable {
     /// The process-wide team (its thread starts on first use).
