@@ -9,6 +9,14 @@ public enum Fixtures {
     /// `data/` inside the package: always present.
     public static var bundledData: URL { packageRoot.appendingPathComponent("data") }
 
+    /// The files of one fuzz target's regression corpus (Tests/Corpus/fuzz/TARGET, see
+    /// docs/fuzzing.md), sorted, without hidden files.
+    public static func fuzzCorpus(_ target: String) throws -> [String] {
+        let directory = packageRoot.appendingPathComponent("Tests/Corpus/fuzz/\(target)")
+        return try FileManager.default.contentsOfDirectory(atPath: directory.path)
+            .filter { !$0.hasPrefix(".") }.sorted().map { directory.appendingPathComponent($0).path }
+    }
+
     /// `../shared/data` beside the package, or nil when it is not there.
     public static var sharedData: URL? {
         let url = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data")

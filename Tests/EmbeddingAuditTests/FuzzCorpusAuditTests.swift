@@ -9,15 +9,8 @@ import XCTest
 /// files): replays their regression corpus (Tests/Corpus/fuzz, see docs/fuzzing.md) through
 /// the auditor, which may only throw ``EmbeddingFileError``.
 final class FuzzCorpusAuditTests: XCTestCase {
-    static func corpus(_ target: String, filePath: String = #filePath) throws -> [String] {
-        let directory = URL(fileURLWithPath: filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Corpus/fuzz/\(target)")
-        return try FileManager.default.contentsOfDirectory(atPath: directory.path)
-            .filter { !$0.hasPrefix(".") }.sorted().map { directory.appendingPathComponent($0).path }
-    }
-
     func replay(_ target: String, format: EmbeddingFormat?) throws {
-        let files = try Self.corpus(target)
+        let files = try Fixtures.fuzzCorpus(target)
         XCTAssertFalse(files.isEmpty, "no corpus for \(target)")
         var options = AuditOptions()
         options.read = ReadOptions(format: format, threads: 1)

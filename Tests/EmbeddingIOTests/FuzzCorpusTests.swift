@@ -8,16 +8,8 @@ import XCTest
 /// the loader calls the fuzz targets make: every input must load or throw an
 /// ``EmbeddingFileError`` — never trap, hang or allocate without bound.
 final class FuzzCorpusTests: XCTestCase {
-    /// The corpus files of one fuzz target, found next to this test file.
-    static func corpus(_ target: String, filePath: String = #filePath) throws -> [String] {
-        let directory = URL(fileURLWithPath: filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Corpus/fuzz/\(target)")
-        return try FileManager.default.contentsOfDirectory(atPath: directory.path)
-            .filter { !$0.hasPrefix(".") }.sorted().map { directory.appendingPathComponent($0).path }
-    }
-
     func replay(_ target: String, _ optionSets: [ReadOptions], file: StaticString = #filePath, line: UInt = #line) throws {
-        let files = try Self.corpus(target)
+        let files = try Fixtures.fuzzCorpus(target)
         XCTAssertFalse(files.isEmpty, "no corpus for \(target)", file: file, line: line)
         for path in files {
             for options in optionSets {

@@ -9,15 +9,8 @@ import XCTest
 /// must load or throw a ``ModelFileError``. The stored files already carry a valid CRC-32 (the
 /// harness's only change to an input), so they replay exactly.
 final class ModelFuzzCorpusTests: XCTestCase {
-    static func corpus(filePath: String = #filePath) throws -> [String] {
-        let directory = URL(fileURLWithPath: filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Corpus/fuzz/model")
-        return try FileManager.default.contentsOfDirectory(atPath: directory.path)
-            .filter { !$0.hasPrefix(".") }.sorted().map { directory.appendingPathComponent($0).path }
-    }
-
     func testCorpus() throws {
-        let files = try Self.corpus()
+        let files = try Fixtures.fuzzCorpus("model")
         XCTAssertFalse(files.isEmpty)
         var loaded = 0
         for path in files {
@@ -55,7 +48,7 @@ final class ModelFuzzCorpusTests: XCTestCase {
 
     /// Rewrites the corpus checkpoint with its JSON header edited by `edit`.
     func checkpoint(_ edit: (inout [String: Any]) -> Void) throws -> String {
-        let seed = try Self.corpus().first { $0.hasSuffix("tiny.checkpoint") }!
+        let seed = try Fixtures.fuzzCorpus("model").first { $0.hasSuffix("tiny.checkpoint") }!
         let (header, arrays) = try Container.read(seed, expecting: .checkpoint)
         var json = try JSONSerialization.jsonObject(with: header) as! [String: Any]
         edit(&json)
@@ -93,7 +86,7 @@ final class ModelFuzzCorpusTests: XCTestCase {
         XCTAssertThrowsError(try Checkpoint.read(path)) { error in
             guard case .malformed? = error as? ModelFileError else { return XCTFail("\(error)") }
         }
-        let seed = try Self.corpus().first { $0.hasSuffix("tiny.model") }!
+        let seed = try Fixtures.fuzzCorpus("model").first { $0.hasSuffix("tiny.model") }!
         let (header, arrays) = try Container.read(seed, expecting: .model)
         var json = try JSONSerialization.jsonObject(with: header) as! [String: Any]
         var configuration = json["configuration"] as! [String: Any]
