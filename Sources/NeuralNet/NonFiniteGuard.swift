@@ -30,11 +30,27 @@ public enum NonFiniteGuard {
         return nil
     }
 
+    /// The same, given `globalNorm` = `set.globalNorm`: a finite norm proves every scalar finite
+    /// (a NaN or ±Inf makes any sum of squares non-finite), so the scan runs only when the norm is
+    /// not finite, to name the culprit. It may then find none: finite values whose squares
+    /// overflowed the norm's Float partial sums. - Complexity: O(1), or O(count) when the norm is not finite.
+    public static func check(_ set: some ParameterSet, globalNorm: Double, source: String = "gradient") -> NonFiniteReport? {
+        globalNorm.isFinite ? nil : check(set, source: source)
+    }
+
     /// Throws a report when `loss` or any gradient is non-finite.
     public static func validate(loss: Double, gradients: some ParameterSet) throws(NonFiniteReport) {
         if !loss.isFinite {
             throw NonFiniteReport(source: "loss", parameter: nil, row: 0, column: 0, value: Scalar(loss))
         }
         if let report = check(gradients) { throw report }
+    }
+
+    /// ``validate(loss:gradients:)`` with the global norm already computed (see ``check(_:globalNorm:source:)``).
+    public static func validate(loss: Double, gradients: some ParameterSet, globalNorm: Double) throws(NonFiniteReport) {
+        if !loss.isFinite {
+            throw NonFiniteReport(source: "loss", parameter: nil, row: 0, column: 0, value: Scalar(loss))
+        }
+        if let report = check(gradients, globalNorm: globalNorm) { throw report }
     }
 }

@@ -181,12 +181,19 @@ public final class Trainer {
         switch fault {
         case .nanLoss?: value = .nan
         case .nanGradient?: model.gradients.values[model.gradients.values.count / 2] = .nan
+        case .hugeGradient?: for i in stride(from: 0, to: model.gradients.values.count, by: 7) { model.gradients.values[i] = 3e37 }
         case .spike?: value *= configuration.spikeFactor * 100
         case .collapse?: predictionsDiversity = 1
         case nil: break
         }
         if !value.isFinite { return .trouble("the loss became \(value) at step \(globalStep)") }
-        if let bad = NonFiniteGuard.check(model.gradients) { return .trouble("\(bad) at step \(globalStep)") }
+        let norm = model.gradients.globalNorm  // one pass serves the guard and the clipping
+        if !norm.isFinite {
+            if let bad = NonFiniteGuard.check(model.gradients) { return .trouble("\(bad) at step \(globalStep)") }
+            // Every gradient is finite but their squares overflow: divergence, and Adam's second
+            // moment would overflow to +Inf and freeze those weights.
+            return .trouble("the gradient norm overflowed at step \(globalStep) (the gradients are finite but the sum of their squares exceeds Float's range)")
+        }
         if recentLosses.count >= 20 {
             let median = recentLosses.sorted()[recentLosses.count / 2]
             if value > configuration.spikeFactor * median {
@@ -199,7 +206,7 @@ public final class Trainer {
             return .trouble(String(format: "collapse at step %d: predictions for different words became nearly identical (mean pairwise cosine %.4f)",
                                    globalStep, predictionsDiversity))
         }
-        if configuration.clip > 0 { _ = GradientClipping.clipByGlobalNorm(&model.gradients, maxNorm: configuration.clip) }
+        if configuration.clip > 0 { GradientClipping.clip(&model.gradients, globalNorm: norm, maxNorm: configuration.clip) }
         adam.learningRate = learningRate
         adam.update(&model.parameters, gradients: model.gradients, twoThreads: configuration.threads > 1)
         recentLosses.append(value)

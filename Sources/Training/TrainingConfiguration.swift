@@ -13,6 +13,8 @@ public enum LossKind: String, Sendable, Codable, CaseIterable {
 /// A fault injected at a step, to test recovery (never set in normal use).
 public enum InjectedFault: String, Sendable, Codable {
     case nanLoss = "nan-loss", nanGradient = "nan-gradient", spike, collapse
+    /// Finite gradients whose sum of squares overflows (a diverging step that a NaN scan misses).
+    case hugeGradient = "huge-gradient"
 }
 
 /// Everything that determines a training run. Same configuration + same data + same thread

@@ -82,6 +82,37 @@ final class OptimizerTests: XCTestCase {
         XCTAssertNoThrow(try NonFiniteGuard.validate(loss: 1, gradients: model.gradients))
     }
 
+    /// The guard's shortcut: a finite global norm proves every gradient finite, so one pass over
+    /// the gradients serves both the guard and the clipping.
+    func testGlobalNormShortcutFindsEveryNonFiniteValue() throws {
+        let model = CharToVectorModel(configuration: ModelFixtures.configuration(.gru))
+        for i in model.gradients.values.indices { model.gradients.values[i] = Scalar(i % 7) * 1e-3 - 2e-3 }
+        XCTAssertNil(NonFiniteGuard.check(model.gradients, globalNorm: model.gradients.globalNorm))
+        let count = model.gradients.values.count
+        // First, middle, last scalar (the SIMD tail), each with NaN, +Inf and -Inf.
+        for index in [0, count / 2, count - 1] {
+            for bad: Scalar in [.nan, .infinity, -.infinity] {
+                let saved = model.gradients.values[index]
+                model.gradients.values[index] = bad
+                let norm = model.gradients.globalNorm
+                XCTAssertFalse(norm.isFinite, "index \(index), \(bad)")
+                let report = try XCTUnwrap(NonFiniteGuard.check(model.gradients, globalNorm: norm), "index \(index), \(bad)")
+                let scan = try XCTUnwrap(NonFiniteGuard.check(model.gradients))
+                XCTAssertEqual([report.parameter, "\(report.row),\(report.column)"], [scan.parameter, "\(scan.row),\(scan.column)"])
+                XCTAssertThrowsError(try NonFiniteGuard.validate(loss: 1, gradients: model.gradients, globalNorm: norm))
+                model.gradients.values[index] = saved
+            }
+        }
+        XCTAssertThrowsError(try NonFiniteGuard.validate(loss: .nan, gradients: model.gradients,
+                                                         globalNorm: model.gradients.globalNorm))
+        // Clipping with a precomputed norm is the same as clipping by the global norm.
+        var a = model.gradients, b = model.gradients
+        let norm = GradientClipping.clipByGlobalNorm(&a, maxNorm: 0.01)
+        GradientClipping.clip(&b, globalNorm: b.globalNorm, maxNorm: 0.01)
+        XCTAssertEqual(a, b)
+        XCTAssertGreaterThan(norm, 0.01)
+    }
+
     func testInitialisationIsSeededWithForgetBiasOneAndOrthogonalRecurrentBlocks() {
         var c = ModelFixtures.configuration(.lstm)
         c.hiddenSize = 6

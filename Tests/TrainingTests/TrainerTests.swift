@@ -130,6 +130,22 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(trainer.history.last!.learningRate, Double(configuration.learningRate) / 16, accuracy: 1e-9)
     }
 
+    /// Finite gradients too large to square (no NaN for the guard to find) are a divergence too:
+    /// Adam's second moment would overflow to +Inf and freeze those weights.
+    func testOverflowingGradientNormIsRecoveredFrom() throws {
+        var configuration = configuration(epochs: 1)
+        configuration.batchSize = 16
+        configuration.faults = [5: .hugeGradient]
+        let trainer = try Trainer(data: data(rows: 300), configuration: configuration)
+        var recoveries: [String] = []
+        try trainer.run(onEvent: { event in
+            if case .recovery(_, let reason, _, _, _) = event { recoveries.append(reason) }
+        })
+        XCTAssertEqual(recoveries.count, 1, "\(recoveries)")
+        XCTAssertTrue(recoveries.first?.contains("gradient norm overflowed at step 5") ?? false, "\(recoveries)")
+        XCTAssertTrue(trainer.model.parameters.values.allSatisfy(\.isFinite))
+    }
+
     func testPersistentFaultsStopWithAnExplanation() throws {
         var configuration = configuration(epochs: 2)
         configuration.maxRecoveries = 3

@@ -23,17 +23,24 @@ public struct MSELoss: Sendable {
         let b = predictions.rows, d = predictions.columns
         var gradient = Matrix(rows: b, columns: d)
         var total = 0.0
-        for row in 0..<b {
-            var scale = 1.0
-            if normalizesTargets {
-                var ss = 0.0
-                for j in 0..<d { let t = Double(targets.storage[row * d + j]); ss += t * t }
-                scale = 1 / max(ss.squareRoot(), Double(epsilon))
-            }
-            for j in 0..<d {
-                let diff = Double(predictions.storage[row * d + j]) - scale * Double(targets.storage[row * d + j])
-                total += diff * diff
-                gradient.storage[row * d + j] = Scalar(2 * diff / Double(b))
+        predictions.storage.withUnsafeBufferPointer { pp in
+            targets.storage.withUnsafeBufferPointer { pt in
+                gradient.storage.withUnsafeMutableBufferPointer { pg in
+                    for row in 0..<b {
+                        let p = pp.baseAddress! + row &* d, t = pt.baseAddress! + row &* d, g = pg.baseAddress! + row &* d
+                        var scale = 1.0
+                        if normalizesTargets {
+                            var ss = 0.0
+                            for j in 0..<d { let v = Double(t[j]); ss += v * v }
+                            scale = 1 / max(ss.squareRoot(), Double(epsilon))
+                        }
+                        for j in 0..<d {
+                            let diff = Double(p[j]) - scale * Double(t[j])
+                            total += diff * diff
+                            g[j] = Scalar(2 * diff / Double(b))
+                        }
+                    }
+                }
             }
         }
         return (total / Double(b), gradient)

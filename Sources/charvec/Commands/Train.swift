@@ -144,7 +144,7 @@ extension CharVec {
             for fault in injectFault {
                 let parts = fault.split(separator: "@")
                 guard parts.count == 2, let kind = InjectedFault(rawValue: String(parts[0])), let step = Int(parts[1]) else {
-                    throw ValidationError("--inject-fault takes KIND@STEP with KIND nan-loss, nan-gradient, spike or collapse")
+                    throw ValidationError("--inject-fault takes KIND@STEP with KIND nan-loss, nan-gradient, huge-gradient, spike or collapse")
                 }
                 configuration.faults[step] = kind
             }

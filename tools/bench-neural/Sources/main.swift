@@ -108,9 +108,10 @@ func run() throws {
         model.zeroGradients()
         let (loss, d) = mse(model.forward(batch), targets)
         model.backward(d)
-        GradientClipping.clipByGlobalNorm(&model.gradients, maxNorm: 5)
+        let norm = model.gradients.globalNorm
+        GradientClipping.clip(&model.gradients, globalNorm: norm, maxNorm: 5)
         do {
-            try NonFiniteGuard.validate(loss: loss, gradients: model.gradients)
+            try NonFiniteGuard.validate(loss: loss, gradients: model.gradients, globalNorm: norm)
             adam.update(&model.parameters, gradients: model.gradients, twoThreads: o.threads > 1)
         } catch {
             FileHandle.standardError.write("skipped step: \(error)\n".data(using: .utf8)!)
