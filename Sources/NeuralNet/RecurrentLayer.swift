@@ -154,9 +154,16 @@ public struct RecurrentLayer: Sendable {
     @inline(__always)
     func _steps(_ d: Direction, _ t: Int) -> [Int] { d.reverse ? Array((0..<t).reversed()) : Array(0..<t) }
 
+    /// Whether the step GEMMs use ``PackedOperand`` (the weight packed once per batch) rather
+    /// than BLAS; tests switch it to compare both.
+    nonisolated(unsafe) static var _packsRecurrentWeight = true
+    static var packsRecurrentWeight: Bool { _packsRecurrentWeight && Kernels.usesNativeKernels }
+
     func _forward(direction d: Direction, x: [Scalar], sequences seq: PackedSequences,
                   parameters p: [Scalar], work w: RecurrentLayerCache.DirectionCache) {
         let h = hiddenSize, g = cell.gateCount * h, n = seq.totalRows
+        let packed = Self.packsRecurrentWeight
+        if packed { w.packedRecurrent.pack(p, d.recurrentWeight.offset, k: h, n: g, ldb: g, transposed: false) }
         // All input projections in one GEMM: gates = b + X·Wx.
         Kernels.broadcastRows(p, d.bias.offset, into: &w.gates, 0, rows: n, columns: g, ld: g)
         BLAS.gemm(m: n, n: g, k: inputDimensions, x, 0, lda: inputDimensions, p, d.inputWeight.offset, ldb: g,
@@ -175,15 +182,25 @@ public struct RecurrentLayer: Sendable {
                 Kernels.copyRows(w.cell, previousRow0 * h, srcLd: h, into: &w.cPrevious, row0 * h, dstLd: h,
                                  rows: withPrevious, columns: h)
                 Kernels.zero(&w.cPrevious, (row0 + withPrevious) * h, count: (rows - withPrevious) * h)
-                BLAS.gemm(m: withPrevious, n: g, k: h, w.hPrevious, row0 * h, lda: h, p, d.recurrentWeight.offset, ldb: g,
-                          beta: 1, &w.gates, row0 * g, ldc: g)
+                if packed {
+                    w.packedRecurrent.multiply(m: withPrevious, w.hPrevious, row0 * h, lda: h, accumulate: true,
+                                               into: &w.gates, row0 * g, ldc: g)
+                } else {
+                    BLAS.gemm(m: withPrevious, n: g, k: h, w.hPrevious, row0 * h, lda: h, p, d.recurrentWeight.offset, ldb: g,
+                              beta: 1, &w.gates, row0 * g, ldc: g)
+                }
                 RecurrentKernels.lstmForward(rows: rows, hiddenSize: h, gates: &w.gates, row0 * g,
                                              cPrevious: w.cPrevious, row0 * h, cell: &w.cell, row0 * h,
                                              tanhCell: &w.tanhCell, row0 * h,
                                              hidden: &w.hidden, row0 * h, hiddenStride: h)
             case .gru:
-                BLAS.gemm(m: withPrevious, n: g, k: h, w.hPrevious, row0 * h, lda: h, p, d.recurrentWeight.offset, ldb: g,
-                          beta: 0, &w.recurrent, 0, ldc: g)
+                if packed {
+                    w.packedRecurrent.multiply(m: withPrevious, w.hPrevious, row0 * h, lda: h, accumulate: false,
+                                               into: &w.recurrent, 0, ldc: g)
+                } else {
+                    BLAS.gemm(m: withPrevious, n: g, k: h, w.hPrevious, row0 * h, lda: h, p, d.recurrentWeight.offset, ldb: g,
+                              beta: 0, &w.recurrent, 0, ldc: g)
+                }
                 Kernels.zero(&w.recurrent, withPrevious * g, count: (rows - withPrevious) * g)
                 RecurrentKernels.gruForward(rows: rows, hiddenSize: h, gates: &w.gates, row0 * g, recurrent: w.recurrent,
                                             hiddenBias: p, d.recurrentNewBias!.offset,
@@ -198,6 +215,8 @@ public struct RecurrentLayer: Sendable {
                    sequences seq: PackedSequences, parameters p: [Scalar], work w: RecurrentLayerCache.DirectionCache) {
         let h = hiddenSize, g = cell.gateCount * h, n = seq.totalRows
         let base = d.inputWeight.offset  // this direction's gradients live in w.gradients from 0
+        let packed = Self.packsRecurrentWeight
+        if packed { w.packedRecurrent.pack(p, d.recurrentWeight.offset, k: g, n: h, ldb: g, transposed: true) }
         Kernels.zero(&w.gradients, 0, count: d.scalarCount)
         let steps = _steps(d, seq.maxLength)
         Kernels.zero(&w.dhCarry, 0, count: seq.count * h)
@@ -214,16 +233,26 @@ public struct RecurrentLayer: Sendable {
                                               cPrevious: w.cPrevious, row0 * h, tanhCell: w.tanhCell, row0 * h,
                                               dOutput: dOutput, row0 * s + column, dOutputStride: s,
                                               dhCarry: w.dhCarry, dcCarry: &w.dcCarry, dGates: &w.dGates, row0 * g)
-                BLAS.gemm(transposeB: true, m: withPrevious, n: h, k: g, w.dGates, row0 * g, lda: g,
-                          p, d.recurrentWeight.offset, ldb: g, beta: 0, &w.dhCarry, 0, ldc: h)
+                if packed {
+                    w.packedRecurrent.multiply(m: withPrevious, w.dGates, row0 * g, lda: g, accumulate: false,
+                                               into: &w.dhCarry, 0, ldc: h)
+                } else {
+                    BLAS.gemm(transposeB: true, m: withPrevious, n: h, k: g, w.dGates, row0 * g, lda: g,
+                              p, d.recurrentWeight.offset, ldb: g, beta: 0, &w.dhCarry, 0, ldc: h)
+                }
             case .gru:
                 RecurrentKernels.gruBackward(rows: rows, hiddenSize: h, gates: w.gates, row0 * g,
                                              recurrentNew: w.cell, row0 * h, hPrevious: w.hPrevious, row0 * h,
                                              dOutput: dOutput, row0 * s + column, dOutputStride: s,
                                              dhCarry: &w.dhCarry, dGatesInput: &w.dGates, row0 * g,
                                              dGatesRecurrent: &w.dGatesRecurrent, row0 * g)
-                BLAS.gemm(transposeB: true, m: withPrevious, n: h, k: g, w.dGatesRecurrent, row0 * g, lda: g,
-                          p, d.recurrentWeight.offset, ldb: g, beta: 1, &w.dhCarry, 0, ldc: h)
+                if packed {
+                    w.packedRecurrent.multiply(m: withPrevious, w.dGatesRecurrent, row0 * g, lda: g, accumulate: true,
+                                               into: &w.dhCarry, 0, ldc: h)
+                } else {
+                    BLAS.gemm(transposeB: true, m: withPrevious, n: h, k: g, w.dGatesRecurrent, row0 * g, lda: g,
+                              p, d.recurrentWeight.offset, ldb: g, beta: 1, &w.dhCarry, 0, ldc: h)
+                }
             }
             // Words whose previous step exists but that did not run at step t get no recurrent gradient.
             if previousRows > withPrevious {
@@ -263,6 +292,7 @@ public final class RecurrentLayerCache {
         var dcCarry: [Scalar] = []          // [B × H]
         var hidden: [Scalar] = []           // [N × H] this direction's output
         var gradients: [Scalar] = []        // this direction's parameter gradients
+        var packedRecurrent = PackedOperand()  // Wh (forward) or Whᵀ (backward) of this batch
         var dInput: [Scalar] = []           // [N × D]
     }
 

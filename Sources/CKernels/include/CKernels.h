@@ -41,4 +41,15 @@ void cv_adam_step(long n, float *p, const float *g, float *m, float *v, float st
 /// sums[j] += Σ_r x[r·ld + j] for j < columns.
 void cv_add_column_sums(long rows, long columns, long ld, const float *x, float *sums);
 
+/// Floats needed to pack a K × N right operand (N rounded up to panels of 32 columns).
+long cv_packed_size(long K, long N);
+
+/// Packs the right operand B of C = A·B, K × N, into 32-column panels (zero-padded). With
+/// `transposed` the operand is Bᵀ of a stored N × K matrix: element (k, n) = B[n·ldb + k].
+void cv_pack_b(long K, long N, const float *B, long ldb, int transposed, float *packed);
+
+/// C[M × N] = A[M × K]·B, or C += A·B with `accumulate`; B packed by `cv_pack_b`. AVX-512 only.
+void cv_gemm_packed(long M, long N, long K, const float *A, long lda, const float *packed,
+                    int accumulate, float *C, long ldc);
+
 #endif

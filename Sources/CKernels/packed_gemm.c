@@ -1,0 +1,108 @@
+#include "CKernels.h"
+
+// A GEMM for the recurrent step: C[M × N] (+)= A[M × K] · B, with B packed once per batch into
+// panels of 32 columns. OpenBLAS packs its operands on every call; at the step shapes
+// (M ≤ 256 rows, K = H, N = 4H, or K = 4H, N = H) that repacking of the same weight matrix took
+// about a third of each call (profiled: sgemm_itcopy/incopy vs sgemm_kernel). Here the weights
+// are packed once per batch and reused by every time step.
+//
+// Register block: 12 rows × 32 columns = 24 ZMM accumulators; per k, two loads of the panel
+// row and 12 broadcasts of A. K is blocked by 256 so a panel block (32 KB) stays in L1.
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#define CV_NATIVE __attribute__((target("avx512f,avx512vl,avx512dq,avx512bw,fma")))
+#define CV_PANEL 32
+#define CV_KBLOCK 256
+
+long cv_packed_size(long K, long N) { return ((N + CV_PANEL - 1) / CV_PANEL) * CV_PANEL * K; }
+
+void cv_pack_b(long K, long N, const float *B, long ldb, int transposed, float *packed) {
+    for (long n0 = 0; n0 < N; n0 += CV_PANEL) {
+        float *panel = packed + n0 * K;
+        long nc = N - n0 < CV_PANEL ? N - n0 : CV_PANEL;
+        if (!transposed) {
+            for (long k = 0; k < K; k++) {
+                float *row = panel + k * CV_PANEL;
+                const float *src = B + k * ldb + n0;
+                for (long c = 0; c < nc; c++) row[c] = src[c];
+                for (long c = nc; c < CV_PANEL; c++) row[c] = 0;
+            }
+        } else {
+            // Column c of the panel is row n0 + c of B; 16 k at a time keeps the writes in 32 lines.
+            for (long k0 = 0; k0 < K; k0 += 16) {
+                long kc = K - k0 < 16 ? K - k0 : 16;
+                for (long c = 0; c < CV_PANEL; c++) {
+                    const float *src = B + (n0 + c) * ldb + k0;
+                    for (long j = 0; j < kc; j++) panel[(k0 + j) * CV_PANEL + c] = c < nc ? src[j] : 0;
+                }
+            }
+        }
+    }
+}
+
+// MR rows × 32 columns over k in [0, kc): c[r] += A[r, k] · panel[k]. `accumulate`: add the
+// result to C (else overwrite). `m0`, `m1`: column masks of the two 16-lane halves.
+#define CV_MICRO(MR)                                                                                \
+    CV_NATIVE __attribute__((noinline)) static void cv_micro_##MR(long kc, const float *A, long lda, const float *panel,      \
+                                        float *C, long ldc, int accumulate, __mmask16 m0,          \
+                                        __mmask16 m1) {                                             \
+        __m512 c0[MR], c1[MR];                                                                      \
+        _Pragma("unroll") for (int r = 0; r < MR; r++) { c0[r] = _mm512_setzero_ps(); c1[r] = _mm512_setzero_ps(); } \
+        for (long k = 0; k < kc; k++) {                                                             \
+            __m512 b0 = _mm512_loadu_ps(panel + k * CV_PANEL);                                      \
+            __m512 b1 = _mm512_loadu_ps(panel + k * CV_PANEL + 16);                                 \
+            _Pragma("unroll") for (int r = 0; r < MR; r++) {                                        \
+                __m512 a = _mm512_set1_ps(A[r * lda + k]);                                          \
+                c0[r] = _mm512_fmadd_ps(a, b0, c0[r]);                                              \
+                c1[r] = _mm512_fmadd_ps(a, b1, c1[r]);                                              \
+            }                                                                                       \
+        }                                                                                           \
+        _Pragma("unroll") for (int r = 0; r < MR; r++) {                                            \
+            float *out = C + r * ldc;                                                               \
+            if (accumulate) {                                                                       \
+                c0[r] = _mm512_add_ps(_mm512_maskz_loadu_ps(m0, out), c0[r]);                       \
+                c1[r] = _mm512_add_ps(_mm512_maskz_loadu_ps(m1, out + 16), c1[r]);                  \
+            }                                                                                       \
+            _mm512_mask_storeu_ps(out, m0, c0[r]);                                                  \
+            _mm512_mask_storeu_ps(out + 16, m1, c1[r]);                                             \
+        }                                                                                           \
+    }
+
+CV_MICRO(12)
+CV_MICRO(8)
+CV_MICRO(4)
+CV_MICRO(2)
+CV_MICRO(1)
+
+CV_NATIVE void cv_gemm_packed(long M, long N, long K, const float *A, long lda, const float *packed,
+                              int accumulate, float *C, long ldc) {
+    if (M <= 0 || N <= 0) return;
+    for (long n0 = 0; n0 < N; n0 += CV_PANEL) {
+        long nc = N - n0;
+        __mmask16 m0 = nc >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << nc) - 1u);
+        __mmask16 m1 = nc >= 32 ? (__mmask16)0xFFFF : nc <= 16 ? (__mmask16)0 : (__mmask16)((1u << (nc - 16)) - 1u);
+        const float *panel = packed + n0 * K;
+        for (long k0 = 0; k0 < K; k0 += CV_KBLOCK) {
+            long kc = K - k0 < CV_KBLOCK ? K - k0 : CV_KBLOCK;
+            int acc = accumulate || k0 > 0;
+            const float *pk = panel + k0 * CV_PANEL;
+            long i = 0;
+            for (; i + 12 <= M; i += 12) cv_micro_12(kc, A + i * lda + k0, lda, pk, C + i * ldc + n0, ldc, acc, m0, m1);
+            for (; i + 8 <= M; i += 8) cv_micro_8(kc, A + i * lda + k0, lda, pk, C + i * ldc + n0, ldc, acc, m0, m1);
+            for (; i + 4 <= M; i += 4) cv_micro_4(kc, A + i * lda + k0, lda, pk, C + i * ldc + n0, ldc, acc, m0, m1);
+            for (; i + 2 <= M; i += 2) cv_micro_2(kc, A + i * lda + k0, lda, pk, C + i * ldc + n0, ldc, acc, m0, m1);
+            for (; i < M; i++) cv_micro_1(kc, A + i * lda + k0, lda, pk, C + i * ldc + n0, ldc, acc, m0, m1);
+        }
+    }
+}
+
+#else
+
+long cv_packed_size(long K, long N) { return 0; }
+void cv_pack_b(long K, long N, const float *B, long ldb, int transposed, float *packed) {}
+void cv_gemm_packed(long M, long N, long K, const float *A, long lda, const float *packed,
+                    int accumulate, float *C, long ldc) {}
+
+#endif
