@@ -177,30 +177,28 @@ public struct RecurrentLayer: Sendable {
             Kernels.copyRows(w.hidden, previousRow0 * h, srcLd: h, into: &w.hPrevious, row0 * h, dstLd: h,
                              rows: withPrevious, columns: h)
             Kernels.zero(&w.hPrevious, (row0 + withPrevious) * h, count: (rows - withPrevious) * h)
+            /// c (+)= hPrevious[this step's rows] · Wh, on the packed weight or through BLAS.
+            func recurrentProduct(into c: inout [Scalar], _ offset: Int, accumulate: Bool) {
+                if packed {
+                    w.packedRecurrent.multiply(m: withPrevious, w.hPrevious, row0 * h, lda: h, accumulate: accumulate,
+                                               into: &c, offset, ldc: g)
+                } else {
+                    BLAS.gemm(m: withPrevious, n: g, k: h, w.hPrevious, row0 * h, lda: h, p, d.recurrentWeight.offset, ldb: g,
+                              beta: accumulate ? 1 : 0, &c, offset, ldc: g)
+                }
+            }
             switch cell {
             case .lstm:
                 Kernels.copyRows(w.cell, previousRow0 * h, srcLd: h, into: &w.cPrevious, row0 * h, dstLd: h,
                                  rows: withPrevious, columns: h)
                 Kernels.zero(&w.cPrevious, (row0 + withPrevious) * h, count: (rows - withPrevious) * h)
-                if packed {
-                    w.packedRecurrent.multiply(m: withPrevious, w.hPrevious, row0 * h, lda: h, accumulate: true,
-                                               into: &w.gates, row0 * g, ldc: g)
-                } else {
-                    BLAS.gemm(m: withPrevious, n: g, k: h, w.hPrevious, row0 * h, lda: h, p, d.recurrentWeight.offset, ldb: g,
-                              beta: 1, &w.gates, row0 * g, ldc: g)
-                }
+                recurrentProduct(into: &w.gates, row0 * g, accumulate: true)
                 RecurrentKernels.lstmForward(rows: rows, hiddenSize: h, gates: &w.gates, row0 * g,
                                              cPrevious: w.cPrevious, row0 * h, cell: &w.cell, row0 * h,
                                              tanhCell: &w.tanhCell, row0 * h,
                                              hidden: &w.hidden, row0 * h, hiddenStride: h)
             case .gru:
-                if packed {
-                    w.packedRecurrent.multiply(m: withPrevious, w.hPrevious, row0 * h, lda: h, accumulate: false,
-                                               into: &w.recurrent, 0, ldc: g)
-                } else {
-                    BLAS.gemm(m: withPrevious, n: g, k: h, w.hPrevious, row0 * h, lda: h, p, d.recurrentWeight.offset, ldb: g,
-                              beta: 0, &w.recurrent, 0, ldc: g)
-                }
+                recurrentProduct(into: &w.recurrent, 0, accumulate: false)
                 Kernels.zero(&w.recurrent, withPrevious * g, count: (rows - withPrevious) * g)
                 RecurrentKernels.gruForward(rows: rows, hiddenSize: h, gates: &w.gates, row0 * g, recurrent: w.recurrent,
                                             hiddenBias: p, d.recurrentNewBias!.offset,
@@ -227,32 +225,30 @@ public struct RecurrentLayer: Sendable {
             let rows = seq.batchSizes[t], row0 = seq.offsets[t]
             let previousRows = previous.map { seq.batchSizes[$0] } ?? 0
             let withPrevious = min(rows, previousRows)
+            /// dhCarry (+)= dG[this step's rows] · Whᵀ, on the packed weight or through BLAS.
+            func carry(_ dG: [Scalar], accumulate: Bool) {
+                if packed {
+                    w.packedRecurrent.multiply(m: withPrevious, dG, row0 * g, lda: g, accumulate: accumulate,
+                                               into: &w.dhCarry, 0, ldc: h)
+                } else {
+                    BLAS.gemm(transposeB: true, m: withPrevious, n: h, k: g, dG, row0 * g, lda: g,
+                              p, d.recurrentWeight.offset, ldb: g, beta: accumulate ? 1 : 0, &w.dhCarry, 0, ldc: h)
+                }
+            }
             switch cell {
             case .lstm:
                 RecurrentKernels.lstmBackward(rows: rows, hiddenSize: h, gates: w.gates, row0 * g,
                                               cPrevious: w.cPrevious, row0 * h, tanhCell: w.tanhCell, row0 * h,
                                               dOutput: dOutput, row0 * s + column, dOutputStride: s,
                                               dhCarry: w.dhCarry, dcCarry: &w.dcCarry, dGates: &w.dGates, row0 * g)
-                if packed {
-                    w.packedRecurrent.multiply(m: withPrevious, w.dGates, row0 * g, lda: g, accumulate: false,
-                                               into: &w.dhCarry, 0, ldc: h)
-                } else {
-                    BLAS.gemm(transposeB: true, m: withPrevious, n: h, k: g, w.dGates, row0 * g, lda: g,
-                              p, d.recurrentWeight.offset, ldb: g, beta: 0, &w.dhCarry, 0, ldc: h)
-                }
+                carry(w.dGates, accumulate: false)
             case .gru:
                 RecurrentKernels.gruBackward(rows: rows, hiddenSize: h, gates: w.gates, row0 * g,
                                              recurrentNew: w.cell, row0 * h, hPrevious: w.hPrevious, row0 * h,
                                              dOutput: dOutput, row0 * s + column, dOutputStride: s,
                                              dhCarry: &w.dhCarry, dGatesInput: &w.dGates, row0 * g,
                                              dGatesRecurrent: &w.dGatesRecurrent, row0 * g)
-                if packed {
-                    w.packedRecurrent.multiply(m: withPrevious, w.dGatesRecurrent, row0 * g, lda: g, accumulate: true,
-                                               into: &w.dhCarry, 0, ldc: h)
-                } else {
-                    BLAS.gemm(transposeB: true, m: withPrevious, n: h, k: g, w.dGatesRecurrent, row0 * g, lda: g,
-                              p, d.recurrentWeight.offset, ldb: g, beta: 1, &w.dhCarry, 0, ldc: h)
-                }
+                carry(w.dGatesRecurrent, accumulate: true)
             }
             // Words whose previous step exists but that did not run at step t get no recurrent gradient.
             if previousRows > withPrevious {
