@@ -6,6 +6,8 @@
 // and OS support them. Tensor keeps portable SIMD8 versions for every other machine and checks
 // both against each other. Shapes and formulas are those of the Swift kernels they replace
 // (Sources/Tensor/RecurrentKernels.swift, Kernels.swift); all strides are in floats.
+// The packed GEMM (packed_gemm.c, Tensor's PackedOperand) has no Swift twin: without AVX-512
+// the recurrent step products stay on OpenBLAS, and tests compare the two.
 
 #include <stddef.h>
 
