@@ -43,3 +43,18 @@ for hidden, batch, threads in sorted({k[:3] for k in runs}):
     tgf = f"{torch * fpw / 1e9:.1f}" if torch else "—"
     print(f"| {model} | {batch} | {threads} | {fmt(torch)} | " + " | ".join(fmt(ours[m]) for m in MODES)
           + f" | {ratio} | {best * fpw / 1e9:.1f} | {tgf} | {statistics.median(others):.2f} | {n} |")
+
+# Per-repeat ratios: in repeat i, the best charvec mode's i-th run against PyTorch's i-th run
+# (run.sh runs them back to back, so each pair saw the same machine state).
+print()
+print("Per-repeat ratios (best charvec mode / PyTorch, in run order):")
+for hidden, batch, threads in sorted({k[:3] for k in runs}):
+    torch_runs = [r["words_per_sec"] for r in runs.get((hidden, batch, threads, "pytorch", "-"), [])]
+    mode_runs = [[r["words_per_sec"] for r in runs.get((hidden, batch, threads, "charvec", m), [])] for m in MODES]
+    mode_runs = [m for m in mode_runs if m]
+    if not torch_runs or not mode_runs:
+        continue
+    best_each = [max(vals) for vals in zip(*mode_runs)]
+    ratios = [b / t for b, t in zip(best_each, torch_runs)]
+    print(f"- H={hidden}, batch {batch}, {threads} thread(s): " + ", ".join(f"{x:.2f}" for x in ratios)
+          + f" (min {min(ratios):.2f}, median {statistics.median(ratios):.2f})")
