@@ -1,10 +1,8 @@
 #include "CKernels.h"
+#include "native.h"
 
 #if defined(__x86_64__)
 #include <cpuid.h>
-#include <immintrin.h>
-
-#define CV_NATIVE __attribute__((target("avx512f,avx512vl,avx512dq,avx512bw,fma")))
 
 int cv_kernels_native(void) {
     static int cached = -1;
@@ -53,7 +51,6 @@ CV_NATIVE static inline __m512 sigmoid16(__m512 x) {
     return _mm512_fmadd_ps(half, tanh16(_mm512_mul_ps(half, x)), half);
 }
 
-#define CV_MASK(n, j) ((n) - (j) >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << ((n) - (j))) - 1u))
 #define LD(p) _mm512_maskz_loadu_ps(m, (p))
 #define ST(p, v) _mm512_mask_storeu_ps((p), m, (v))
 

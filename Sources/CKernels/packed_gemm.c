@@ -1,4 +1,5 @@
 #include "CKernels.h"
+#include "native.h"
 
 // A GEMM for the recurrent step: C[M × N] (+)= A[M × K] · B, with B packed once per batch into
 // panels of 32 columns. OpenBLAS packs its operands on every call; at the step shapes
@@ -10,9 +11,6 @@
 // row and 12 broadcasts of A. K is blocked by 256 so a panel block (32 KB) stays in L1.
 
 #if defined(__x86_64__)
-#include <immintrin.h>
-
-#define CV_NATIVE __attribute__((target("avx512f,avx512vl,avx512dq,avx512bw,fma")))
 #define CV_PANEL 32
 #define CV_KBLOCK 256
 
@@ -85,8 +83,7 @@ CV_NATIVE void cv_gemm_packed(long M, long N, long K, const float *A, long lda, 
     if (M <= 0 || N <= 0) return;
     for (long n0 = 0; n0 < N; n0 += CV_PANEL) {
         long nc = N - n0;
-        __mmask16 m0 = nc >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << nc) - 1u);
-        __mmask16 m1 = nc >= 32 ? (__mmask16)0xFFFF : nc <= 16 ? (__mmask16)0 : (__mmask16)((1u << (nc - 16)) - 1u);
+        __mmask16 m0 = CV_MASK(nc, 0), m1 = nc > 16 ? CV_MASK(nc, 16) : 0;
         const float *panel = packed + n0 * K;
         for (long k0 = 0; k0 < K; k0 += CV_KBLOCK) {
             long kc = K - k0 < CV_KBLOCK ? K - k0 : CV_KBLOCK;
@@ -102,11 +99,16 @@ CV_NATIVE void cv_gemm_packed(long M, long N, long K, const float *A, long lda, 
     }
 }
 
-#else
+#else  // Not x86-64: the step products stay on BLAS; these are never called.
 
-long cv_packed_size(long K, long N) { return 0; }
-void cv_pack_b(long K, long N, const float *B, long ldb, int transposed, float *packed) {}
+long cv_packed_size(long K, long N) { (void)K; (void)N; __builtin_trap(); }
+void cv_pack_b(long K, long N, const float *B, long ldb, int transposed, float *packed) {
+    (void)K; (void)N; (void)B; (void)ldb; (void)transposed; (void)packed; __builtin_trap();
+}
 void cv_gemm_packed(long M, long N, long K, const float *A, long lda, const float *packed,
-                    int accumulate, float *C, long ldc) {}
+                    int accumulate, float *C, long ldc) {
+    (void)M; (void)N; (void)K; (void)A; (void)lda; (void)packed; (void)accumulate; (void)C; (void)ldc;
+    __builtin_trap();
+}
 
 #endif

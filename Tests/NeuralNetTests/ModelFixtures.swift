@@ -24,6 +24,20 @@ enum ModelFixtures {
         return CharacterBatch(sequences: words, paddingIndex: padding)
     }
 
+    /// A recurrent layer named "rnn" and its parameters: the seeded default initialisation, then
+    /// `U(±jitter)` added to every scalar (from the same random stream) so biases are non-trivial.
+    static func recurrentLayer(_ cell: RecurrentCellKind, inputDimensions: Int, hiddenSize: Int, bidirectional: Bool,
+                               seed: UInt64, jitter: Float) -> (layer: RecurrentLayer, parameters: FlatParameters) {
+        var layout = ParameterLayout()
+        let layer = RecurrentLayer(cell: cell, inputDimensions: inputDimensions, hiddenSize: hiddenSize,
+                                   bidirectional: bidirectional, name: "rnn", layout: &layout)
+        var p = FlatParameters(layout: layout)
+        var rng = SplitMix64(seed: seed)
+        layer.initialize(&p, rng: &rng)
+        for i in p.values.indices { p.values[i] += jitter * rng.uniform(-1, 1) }
+        return (layer, p)
+    }
+
     static func targets(rows: Int, columns: Int, seed: UInt64) -> Matrix {
         Matrix(rows: rows, columns: columns, values: randomProjection(count: rows * columns, seed: seed))
     }

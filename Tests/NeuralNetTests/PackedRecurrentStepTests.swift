@@ -17,20 +17,15 @@ final class PackedRecurrentStepTests: XCTestCase {
 
     func run(_ cell: RecurrentCellKind, hidden: Int, packed: Bool) -> (output: [Scalar], dInput: [Scalar], gradients: [Scalar]) {
         RecurrentLayer._packsRecurrentWeight = packed
-        var layout = ParameterLayout()
-        let layer = RecurrentLayer(cell: cell, inputDimensions: 6, hiddenSize: hidden, bidirectional: true,
-                                   name: "rnn", layout: &layout)
-        var p = FlatParameters(layout: layout)
-        var rng = SplitMix64(seed: 5)
-        layer.initialize(&p, rng: &rng)
-        for i in p.values.indices { p.values[i] += 0.2 * rng.uniform(-1, 1) }
+        let (layer, p) = ModelFixtures.recurrentLayer(cell, inputDimensions: 6, hiddenSize: hidden, bidirectional: true,
+                                                      seed: 5, jitter: 0.2)
         let lengths = (0..<29).map { 1 + ($0 * 7) % 9 }
         let seq = PackedSequences(lengths: lengths)
         let x = randomProjection(count: seq.totalRows * 6, seed: 2)
         let r = randomProjection(count: seq.totalRows * layer.outputDimensions, seed: 3)
         let cache = RecurrentLayerCache()
         layer.forward(x, sequences: seq, parameters: p, cache: cache)
-        var g = FlatParameters(layout: layout)
+        var g = FlatParameters(layout: p.layout)
         var dx: [Scalar] = []
         layer.backward(dOutput: r, input: x, sequences: seq, parameters: p, cache: cache, gradients: &g, dInput: &dx)
         return (cache.output, dx, g.values)

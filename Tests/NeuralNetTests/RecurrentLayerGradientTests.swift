@@ -7,13 +7,9 @@ import TestSupport
 final class RecurrentLayerGradientTests: XCTestCase {
     func check(_ cell: RecurrentCellKind, bidirectional: Bool, lengths: [Int], file: StaticString = #filePath, line: UInt = #line) {
         let label = "\(cell) bidirectional \(bidirectional) lengths \(lengths)"
-        var layout = ParameterLayout()
-        let layer = RecurrentLayer(cell: cell, inputDimensions: 3, hiddenSize: 4, bidirectional: bidirectional,
-                                   name: "rnn", layout: &layout)
-        var p = FlatParameters(layout: layout)
-        var rng = SplitMix64(seed: 3)
-        layer.initialize(&p, rng: &rng)
-        for i in p.values.indices { p.values[i] += 0.3 * rng.uniform(-1, 1) }  // non-trivial biases
+        let (layer, p) = ModelFixtures.recurrentLayer(cell, inputDimensions: 3, hiddenSize: 4,
+                                                      bidirectional: bidirectional, seed: 3, jitter: 0.3)
+        let layout = p.layout
         let seq = PackedSequences(lengths: lengths)
         var x = randomProjection(count: seq.totalRows * 3, seed: 9)
         let r = randomProjection(count: seq.totalRows * layer.outputDimensions, seed: 10)

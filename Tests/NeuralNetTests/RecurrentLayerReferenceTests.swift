@@ -49,14 +49,9 @@ final class RecurrentLayerReferenceTests: XCTestCase {
     }
 
     func compare(_ cell: RecurrentCellKind) {
-        var layout = ParameterLayout()
         let (inDim, h) = (3, 5)
-        let layer = RecurrentLayer(cell: cell, inputDimensions: inDim, hiddenSize: h, bidirectional: true,
-                                   name: "rnn", layout: &layout)
-        var p = FlatParameters(layout: layout)
-        var rng = SplitMix64(seed: 11)
-        layer.initialize(&p, rng: &rng)
-        for i in p.values.indices { p.values[i] += 0.2 * rng.uniform(-1, 1) }
+        let (layer, p) = ModelFixtures.recurrentLayer(cell, inputDimensions: inDim, hiddenSize: h, bidirectional: true,
+                                                      seed: 11, jitter: 0.2)
         let lengths = [2, 5, 1, 5, 3]
         let seq = PackedSequences(lengths: lengths)
         // Per-word inputs, then packed.
