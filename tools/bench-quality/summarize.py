@@ -3,6 +3,7 @@
 MRR at epochs 5, 10 and 20 for charvec and the PyTorch reference, and the n-gram baseline."""
 import json
 import os
+import statistics
 import sys
 
 out = sys.argv[1]
@@ -52,9 +53,8 @@ def seeds(name):
 def stats(values):
     if not values:
         return "–"
-    mean = sum(values) / len(values)
-    sd = (sum((v - mean) ** 2 for v in values) / (len(values) - 1)) ** 0.5 if len(values) > 1 else 0
-    return f"{mean:.4f} ± {sd:.4f}"
+    sd = statistics.stdev(values) if len(values) > 1 else 0
+    return f"{statistics.mean(values):.4f} ± {sd:.4f}"
 
 
 rows = []
@@ -69,8 +69,8 @@ for name in ["lstm-mse", "lstm-margin", "gru-mse", "gru-margin", "lstm-mse-h256"
         c, t, p = [x[2] for x in c if x], [x[2] for x in t if x], [x[2] for x in p if x]
         if not p:
             continue
-        mp = sum(p) / len(p)
-        ratio = lambda v: f"{(sum(v) / len(v)) / mp:.2f}×" if v and mp > 0 else "–"
+        mp = statistics.mean(p)
+        ratio = lambda v: f"{statistics.mean(v) / mp:.2f}×" if v and mp > 0 else "–"
         rows.append(f"| {name} | {epoch} | {len(p)} | {stats(c)} ({ratio(c)}) | {stats(t)} ({ratio(t)}) | {stats(p)} |")
 if rows:
     print()
