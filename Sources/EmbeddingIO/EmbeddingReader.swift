@@ -109,6 +109,10 @@ public enum EmbeddingReader {
                 return matrix._uninitializedRows(n)
             }) else { break }
             let take = min(batchRows, limit - base)
+            // Words gathered by the reader are appended in one copy after the loop.
+            let packed = options.lowercase ? nil : batch.packedWords
+            let packedStart = wordBytes.count
+            var packedLength = 0
             for i in 0 ..< take {
                 let record = batch.rows[i]
                 let row = base + i
@@ -132,14 +136,20 @@ public enum EmbeddingReader {
                     }
                     report.invalidUTF8Rows.append(row)
                 }
-                if options.lowercase && record.invalidUTF8Offset < 0 {
-                    wordBytes.append(contentsOf: batch.word(i).lowercased().utf8)
+                if packed != nil {
+                    packedLength += Int(record.wordLength)
+                    wordOffsets.append(packedStart + packedLength)
                 } else {
-                    wordBytes.append(contentsOf: batch.wordBytes(i))
+                    if options.lowercase && record.invalidUTF8Offset < 0 {
+                        wordBytes.append(contentsOf: batch.word(i).lowercased().utf8)
+                    } else {
+                        wordBytes.append(contentsOf: batch.wordBytes(i))
+                    }
+                    wordOffsets.append(wordBytes.count)
                 }
-                wordOffsets.append(wordBytes.count)
                 if record.hasNonFinite { nonFinite += 1 }
             }
+            if let packed { wordBytes.append(contentsOf: UnsafeRawBufferPointer(start: packed, count: packedLength)) }
             matrix._commitRows(take)
             progress?(reader.bytesConsumed, reader.isGzip ? nil : reader.fileSize)
         }

@@ -83,6 +83,27 @@ final class MappedReadTests: XCTestCase {
         return try Fixtures.write(bytes, named: name, in: try Fixtures.temporaryDirectory())
     }
 
+    /// The words are gathered while the vectors are copied (on two threads); a limit inside a
+    /// batch keeps only its first words, and lowercasing takes the per-row path.
+    func testGatheredWordsMatchTheFile() throws {
+        let path = try largeBinary(newline: true)
+        let words = (0 ..< 6000).map { row in row % 97 == 0 ? "wörd\(row)" : "w\(row)x\(String(repeating: "y", count: row % 13))" }
+        for threads in [1, 2] {
+            for limit in [nil, 1, 1500, 5999] as [Int?] {
+                for lowercase in [false, true] {
+                    var options = options(mapped: true, window: 4 << 20)
+                    options.threads = threads
+                    options.limit = limit
+                    options.lowercase = lowercase
+                    let (table, _) = try EmbeddingReader.load(path, options: options)
+                    let expected = Array(words.prefix(limit ?? words.count))
+                    XCTAssertEqual(table.vocabulary.words, expected, "threads \(threads) limit \(String(describing: limit))")
+                    XCTAssertEqual(table.vocabulary.index(of: expected.last!), expected.count - 1)
+                }
+            }
+        }
+    }
+
     func testSecondHalfScanGivesTheSerialResult() throws {
         let scratch = UnsafeMutablePointer<Scalar>.allocate(capacity: 6000 * 384)
         defer { scratch.deallocate() }
