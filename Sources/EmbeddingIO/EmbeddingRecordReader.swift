@@ -970,11 +970,12 @@ public final class EmbeddingRecordReader {
         return (wordEnd, firstControl, nonASCII)
     }
 
-    /// Rows are ~4·dim bytes apart, so the next words are cold in the cache: ask for one 16 rows
-    /// ahead (a hint only; nothing past the buffer).
+    /// Rows are ~4·dim bytes apart, so the next words are cold in the cache: ask for one 8 rows
+    /// ahead (a hint only; nothing past the buffer). A scan of the 1M × 300 file ran in 38 ms
+    /// with 8 rows, 42 ms with 4, 56–67 ms with 16 and 68–90 ms without.
     @inline(__always)
     static func prefetchAhead(_ buffer: UnsafeRawPointer, next: Int, rowStart: Int, end: Int) {
-        let ahead = next + 16 * (next - rowStart)
+        let ahead = next + 8 * (next - rowStart)
         if ahead < end { charvec_prefetch(buffer + ahead) }
     }
 
