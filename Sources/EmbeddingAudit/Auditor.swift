@@ -165,30 +165,54 @@ struct AuditState {
         // A batch of only malformed rows (a few bytes each under a header claiming 10⁶ values,
         // where the reader hands out tiny batches) must not cost O(dim): skip the numeric pass.
         let anyWellFormed = batch.rows.contains { $0.status == .ok }
-        if anyWellFormed {
-            // Numeric checks on two threads, each with its own mean accumulator.
-            var partialMeans = [[Double]](repeating: [Double](repeating: 0, count: dim), count: 2)
-            let parts = n >= 256 ? 2 : 1
-            numbers.withUnsafeMutableBufferPointer { out in
-                partialMeans.withUnsafeMutableBufferPointer { means in
-                    let box = _UncheckedSendable((out, means, batch))
+        let parts = anyWellFormed && n >= 256 ? 2 : 1
+        // The batch's words, concatenated: gathered during the numeric pass, where each word is
+        // in cache next to its vector (the row loop below would miss the cache once per row).
+        var partWordStart = [Int](repeating: 0, count: parts + 1)
+        for part in 0 ..< parts {
+            partWordStart[part + 1] = partWordStart[part]
+            for i in (n * part / parts) ..< (n * (part + 1) / parts) { partWordStart[part + 1] += Int(batch.rows[i].wordLength) }
+        }
+        var words = [UInt8](repeating: 0, count: partWordStart[parts])
+        // Numeric checks on two threads, each with its own mean accumulator.
+        var partialMeans = [[Double]](repeating: [Double](repeating: 0, count: anyWellFormed ? dim : 0), count: 2)
+        numbers.withUnsafeMutableBufferPointer { out in
+            partialMeans.withUnsafeMutableBufferPointer { means in
+                words.withUnsafeMutableBytes { words in
+                    let box = _UncheckedSendable((out, means, batch, words, partWordStart))
                     parallelFor(parts) { part in
-                        let (out, means, batch) = box.value
+                        let (out, means, batch, words, partWordStart) = box.value
+                        var at = partWordStart[part]
                         means[part].withUnsafeMutableBufferPointer { sum in
-                            for i in (n * part / parts) ..< (n * (part + 1) / parts) where batch.rows[i].status == .ok {
-                                out[i] = Self.rowNumbers(batch.rawValues(i), dimensions: dim, meanSum: sum.baseAddress!)
+                            for i in (n * part / parts) ..< (n * (part + 1) / parts) {
+                                let word = batch.wordBytes(i)
+                                if !word.isEmpty { (words.baseAddress! + at).copyMemory(from: word.baseAddress!, byteCount: word.count) }
+                                at += word.count
+                                if anyWellFormed && batch.rows[i].status == .ok {
+                                    out[i] = Self.rowNumbers(batch.rawValues(i), dimensions: dim, meanSum: sum.baseAddress!)
+                                }
                             }
                         }
                     }
                 }
             }
+        }
+        if anyWellFormed {
             for part in 0 ..< parts {
                 for d in 0 ..< dim { meanSum[d] += partialMeans[part][d] }
             }
         }
         if isFingerprinted.count < n { isFingerprinted = [Bool](repeating: false, count: n) }
         for i in 0 ..< n { isFingerprinted[i] = false }
-        for i in 0 ..< n { processRow(batch, i) }
+        words.withUnsafeBytes { words in
+            var at = 0
+            for i in 0 ..< n {
+                let length = Int(batch.rows[i].wordLength)
+                processRow(batch, i, wordBytesRaw: UnsafeRawBufferPointer(rebasing: words[at ..< at + length]))
+                at += length
+            }
+        }
+        wordBytes.append(contentsOf: words)
         // Shared-vector fingerprints: each thread inserts the rows of its half of the hash space.
         guard anyWellFormed else { return }
         let flags = isFingerprinted, results = numbers
@@ -263,17 +287,16 @@ struct AuditState {
         return result
     }
 
-    mutating func processRow(_ batch: RecordBatch, _ i: Int) {
+    /// The checks of row `i`, whose word is `wordBytesRaw` (gathered by ``process(_:)``).
+    mutating func processRow(_ batch: RecordBatch, _ i: Int, wordBytesRaw: UnsafeRawBufferPointer) {
         let record = batch.rows[i]
         let row = batch.firstRow + i
-        let wordBytesRaw = batch.wordBytes(i)
         var word: String { batch.word(i) } // decoded only for rows with findings
         report.rows += 1
 
         // Word checks. Duplicates and folding collisions are found in `finish`, once every
         // word is known (indexing a million words at once, on two threads, is ~5× cheaper).
-        wordBytes.append(contentsOf: wordBytesRaw)
-        wordOffsets.append(wordBytes.count)
+        wordOffsets.append(wordOffsets.last! + wordBytesRaw.count)
         positions.append(record.position)
         if wordBytesRaw.isEmpty {
             add(Finding(kind: .emptyWord, location: location(record), row: row, word: word, detail: "the row has no word"))
