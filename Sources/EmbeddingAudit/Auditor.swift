@@ -229,6 +229,9 @@ struct AuditState {
     /// Norm, zero and non-finite tests and fingerprint of one row, in one pass over its
     /// `dimensions` values at `raw` (little-endian float32, possibly unaligned); adds finite
     /// rows to `meanSum` (`dimensions` doubles).
+    /// Whether ``rowNumbers(_:dimensions:meanSum:)`` runs its loops in C with AVX-512 (tests turn it off to compare).
+    nonisolated(unsafe) static var nativeRows = charvec_audit_rows_native() != 0
+
     static func rowNumbers(_ raw: UnsafeRawPointer, dimensions dim: Int, meanSum: UnsafeMutablePointer<Double>) -> RowNumbers {
         var result = RowNumbers()
         var sum = SIMD8<Float>(repeating: 0)
@@ -236,6 +239,20 @@ struct AuditState {
         var exponent = SIMD8<UInt32>(repeating: 0)
         var hash = VectorHash()
         var i = 0
+        if Self.nativeRows {
+            // The same loop in C with AVX-512 (bit-identical; Swift's baseline build emulates the hash's 64-bit multiplies).
+            let blocks = dim / 8
+            var highestMagnitude: UInt32 = 0, highestExponent: UInt32 = 0
+            withUnsafeMutableBytes(of: &sum) { s in
+                withUnsafeMutableBytes(of: &hash.lanes) { l in
+                    charvec_audit_row_blocks(raw, blocks, s.baseAddress!.assumingMemoryBound(to: Float.self), &highestMagnitude,
+                                             &highestExponent, l.baseAddress!.assumingMemoryBound(to: UInt64.self))
+                }
+            }
+            magnitude = SIMD8(repeating: highestMagnitude)
+            exponent = SIMD8(repeating: highestExponent)
+            i = blocks &* 8
+        }
         while i &+ 8 <= dim {
             let bits = raw.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<UInt32>.self)
             let v = unsafeBitCast(bits, to: SIMD8<Float>.self)
@@ -273,16 +290,20 @@ struct AuditState {
         }
         // The row is still in L1: a second pass adds it to the mean, in double (huge finite
         // values must not overflow), four lanes at a time.
-        i = 0
-        while i &+ 8 <= dim {
-            let v = raw.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<Float>.self)
-            let target = UnsafeMutableRawPointer(meanSum + i)
-            target.storeBytes(of: target.loadUnaligned(as: SIMD4<Double>.self) + SIMD4<Double>(v.lowHalf), as: SIMD4<Double>.self)
-            target.storeBytes(of: target.loadUnaligned(fromByteOffset: 32, as: SIMD4<Double>.self) + SIMD4<Double>(v.highHalf),
-                              toByteOffset: 32, as: SIMD4<Double>.self)
-            i &+= 8
+        if Self.nativeRows {
+            charvec_audit_add_to_mean(raw, dim, meanSum)
+        } else {
+            i = 0
+            while i &+ 8 <= dim {
+                let v = raw.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<Float>.self)
+                let target = UnsafeMutableRawPointer(meanSum + i)
+                target.storeBytes(of: target.loadUnaligned(as: SIMD4<Double>.self) + SIMD4<Double>(v.lowHalf), as: SIMD4<Double>.self)
+                target.storeBytes(of: target.loadUnaligned(fromByteOffset: 32, as: SIMD4<Double>.self) + SIMD4<Double>(v.highHalf),
+                                  toByteOffset: 32, as: SIMD4<Double>.self)
+                i &+= 8
+            }
+            for k in i ..< dim { meanSum[k] += Double(raw.loadUnaligned(fromByteOffset: k &* 4, as: Float.self)) }
         }
-        for k in i ..< dim { meanSum[k] += Double(raw.loadUnaligned(fromByteOffset: k &* 4, as: Float.self)) }
         if !result.isZero { result.fingerprint = hash.finish(byteCount: dim * 4) }
         return result
     }

@@ -1,0 +1,47 @@
+import CSupport
+@testable import EmbeddingAudit
+import EmbeddingCore
+import XCTest
+
+/// The audit's AVX-512 row scan (C) must give bit for bit what its Swift loop gives: the sum of
+/// squares, zero and non-finite flags, fingerprint and the running mean.
+final class NativeRowScanTests: XCTestCase {
+    func testNativeScanEqualsTheSwiftLoop() throws {
+        guard charvec_audit_rows_native() != 0 else { throw XCTSkip("this CPU has no AVX-512 VL/DQ: the Swift loop is the only path") }
+        let saved = AuditState.nativeRows
+        defer { AuditState.nativeRows = saved }
+        var rng = SplitMix64(seed: 3)
+        for dim in [1, 7, 8, 9, 16, 300, 384, 1001] {
+            var rows: [[Float]] = []
+            rows.append((0 ..< dim).map { _ in rng.uniform(-1, 1) })
+            rows.append([Float](repeating: 0, count: dim))
+            rows.append((0 ..< dim).map { $0 == dim / 2 ? -0.0 : 0 })
+            rows.append((0 ..< dim).map { $0 == dim - 1 ? .nan : rng.uniform(-1, 1) })
+            rows.append((0 ..< dim).map { $0 == 0 ? -.infinity : rng.uniform(-1, 1) })
+            rows.append((0 ..< dim).map { _ in rng.uniform(-1, 1) * 3e38 })  // the Float sum of squares overflows
+            rows.append((0 ..< dim).map { _ in rng.uniform(-1, 1) * 1e-40 })  // subnormals
+            var means: [[Double]] = []
+            var results: [[RowNumbers]] = []
+            for native in [true, false] {
+                AuditState.nativeRows = native
+                var mean = [Double](repeating: 0.25, count: dim)
+                var out: [RowNumbers] = []
+                for row in rows {
+                    out.append(row.withUnsafeBytes { raw in
+                        mean.withUnsafeMutableBufferPointer { AuditState.rowNumbers(raw.baseAddress!, dimensions: dim, meanSum: $0.baseAddress!) }
+                    })
+                }
+                means.append(mean)
+                results.append(out)
+            }
+            XCTAssertEqual(means[0].map(\.bitPattern), means[1].map(\.bitPattern), "mean, dim \(dim)")
+            for (a, b) in zip(results[0], results[1]) {
+                XCTAssertEqual(a.norm.bitPattern, b.norm.bitPattern, "norm, dim \(dim)")
+                XCTAssertEqual(a.isZero, b.isZero, "dim \(dim)")
+                XCTAssertEqual(a.hasNonFinite, b.hasNonFinite, "dim \(dim)")
+                XCTAssertEqual(a.fingerprint.0, b.fingerprint.0, "dim \(dim)")
+                XCTAssertEqual(a.fingerprint.1, b.fingerprint.1, "dim \(dim)")
+            }
+        }
+    }
+}
