@@ -226,12 +226,12 @@ struct AuditState {
         }
     }
 
-    /// Norm, zero and non-finite tests and fingerprint of one row, in one pass over its
-    /// `dimensions` values at `raw` (little-endian float32, possibly unaligned); adds finite
-    /// rows to `meanSum` (`dimensions` doubles).
     /// Whether ``rowNumbers(_:dimensions:meanSum:)`` runs its loops in C with AVX-512 (tests turn it off to compare).
     nonisolated(unsafe) static var nativeRows = charvec_audit_rows_native() != 0
 
+    /// Norm, zero and non-finite tests and fingerprint of one row, in one pass over its
+    /// `dimensions` values at `raw` (little-endian float32, possibly unaligned); adds finite
+    /// rows to `meanSum` (`dimensions` doubles).
     static func rowNumbers(_ raw: UnsafeRawPointer, dimensions dim: Int, meanSum: UnsafeMutablePointer<Double>) -> RowNumbers {
         var result = RowNumbers()
         var sum = SIMD8<Float>(repeating: 0)
