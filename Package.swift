@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "CSupport"),
         .target(name: "EmbeddingCore", dependencies: ["CSupport"]),
         .target(name: "EmbeddingIO", dependencies: ["EmbeddingCore", "CSupport", "CZlib"]),
-        .target(name: "EmbeddingAudit", dependencies: ["EmbeddingCore", "CSupport", "EmbeddingIO"]),
+        .target(name: "EmbeddingAudit", dependencies: ["EmbeddingCore", "CSupport", "CKernels", "EmbeddingIO"]),
 
         // Numerics and the neural network.
         // AVX-512 element-wise kernels, chosen at run time (C can target an ISA per function; Swift cannot).
@@ -76,7 +76,7 @@ let package = Package(
 
         .testTarget(name: "EmbeddingCoreTests", dependencies: ["EmbeddingCore", "TestSupport"]),
         .testTarget(name: "EmbeddingIOTests", dependencies: ["EmbeddingIO", "TestSupport"]),
-        .testTarget(name: "EmbeddingAuditTests", dependencies: ["EmbeddingAudit", "EmbeddingIO", "CSupport", "TestSupport"]),
+        .testTarget(name: "EmbeddingAuditTests", dependencies: ["EmbeddingAudit", "EmbeddingIO", "CKernels", "TestSupport"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "CKernels", "TestSupport"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Tensor", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "EmbeddingIO", "TestSupport"]),

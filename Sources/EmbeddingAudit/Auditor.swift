@@ -1,3 +1,4 @@
+import CKernels
 import CSupport
 import EmbeddingCore
 import EmbeddingIO
@@ -227,7 +228,7 @@ struct AuditState {
     }
 
     /// Whether ``rowNumbers(_:dimensions:meanSum:)`` runs its loops in C with AVX-512 (tests turn it off to compare).
-    nonisolated(unsafe) static var nativeRows = charvec_audit_rows_native() != 0
+    nonisolated(unsafe) static var nativeRows = cv_kernels_native() != 0
 
     /// Norm, zero and non-finite tests and fingerprint of one row, in one pass over its
     /// `dimensions` values at `raw` (little-endian float32, possibly unaligned); adds finite
@@ -245,7 +246,7 @@ struct AuditState {
             var highestMagnitude: UInt32 = 0, highestExponent: UInt32 = 0
             withUnsafeMutableBytes(of: &sum) { s in
                 withUnsafeMutableBytes(of: &hash.lanes) { l in
-                    charvec_audit_row_blocks(raw, blocks, s.baseAddress!.assumingMemoryBound(to: Float.self), &highestMagnitude,
+                    cv_audit_row_blocks(raw, blocks, s.baseAddress!.assumingMemoryBound(to: Float.self), &highestMagnitude,
                                              &highestExponent, l.baseAddress!.assumingMemoryBound(to: UInt64.self))
                 }
             }
@@ -291,7 +292,7 @@ struct AuditState {
         // The row is still in L1: a second pass adds it to the mean, in double (huge finite
         // values must not overflow), four lanes at a time.
         if Self.nativeRows {
-            charvec_audit_add_to_mean(raw, dim, meanSum)
+            cv_audit_add_to_mean(raw, dim, meanSum)
         } else {
             i = 0
             while i &+ 8 <= dim {

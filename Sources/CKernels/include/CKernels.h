@@ -6,6 +6,7 @@
 // and OS support them. Tensor keeps portable SIMD8 versions for every other machine and checks
 // both against each other. Shapes and formulas are those of the Swift kernels they replace
 // (Sources/Tensor/RecurrentKernels.swift, Kernels.swift); all strides are in floats.
+// The audit's row scan (audit_rows.c) serves EmbeddingAudit the same way.
 // The packed GEMM (packed_gemm.c, Tensor's PackedOperand) has no Swift twin: without AVX-512
 // the recurrent step products stay on OpenBLAS, and tests compare the two.
 
@@ -53,5 +54,15 @@ void cv_pack_b(long K, long N, const float *B, long ldb, int transposed, float *
 /// C[M × N] = A[M × K]·B, or C += A·B with `accumulate`; B packed by `cv_pack_b`. AVX-512 only.
 void cv_gemm_packed(long M, long N, long K, const float *A, long lda, const float *packed,
                     int accumulate, float *C, long ldc);
+
+/// The audit's row scan over `blocks` × 8 little-endian float32 values at `raw` (unaligned):
+/// adds v·v per lane into `sums`, ORs |bits| into `magnitude`, keeps the largest exponent field
+/// in `exponent` and absorbs each 32-byte block into the 4 hash `lanes`, exactly as the Swift
+/// loop in Auditor.rowNumbers does (bit-identical results).
+void cv_audit_row_blocks(const void *raw, long blocks, float sums[8], unsigned *magnitude, unsigned *exponent,
+                         unsigned long long lanes[4]);
+
+/// `meanSum[i] += (double)x[i]` for the `n` float32 values at `raw` (unaligned).
+void cv_audit_add_to_mean(const void *raw, long n, double *meanSum);
 
 #endif

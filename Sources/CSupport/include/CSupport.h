@@ -17,15 +17,4 @@ void charvec_remove_temporaries_on_interrupt(void);
 /// A hint to load the cache line holding `address` (no fault, no effect on results).
 static inline void charvec_prefetch(const void *address) { __builtin_prefetch(address, 0, 3); }
 
-/// Whether the audit's AVX-512 row scan below can run on this CPU (AVX-512 F, VL and DQ).
-int charvec_audit_rows_native(void);
-/// The audit's row scan over `blocks` × 8 little-endian float32 values at `raw` (unaligned):
-/// adds v·v per lane into `sums`, ORs |bits| into `magnitude`, keeps the largest exponent field
-/// in `exponent` and absorbs each 32-byte block into the 4 hash `lanes`, exactly as the Swift
-/// loop in the audit does (bit-identical results). Only when `charvec_audit_rows_native()`.
-void charvec_audit_row_blocks(const void *raw, long blocks, float sums[8], unsigned *magnitude, unsigned *exponent,
-                              unsigned long long lanes[4]);
-/// `meanSum[i] += (double)x[i]` for the `n` float32 values at `raw`. Only when native.
-void charvec_audit_add_to_mean(const void *raw, long n, double *meanSum);
-
 #endif

@@ -1,26 +1,14 @@
 // The audit's per-row scan with AVX-512 (256-bit lanes), where Swift's baseline build would use
 // SSE2 and emulate the hash's 64-bit multiplies. Same operations, lane for lane, as the Swift
 // loop in Auditor.rowNumbers, so the sums, flags and fingerprints are bit-identical to it.
-#include "CSupport.h"
+#include "CKernels.h"
+#include "native.h"
 
 #if defined(__x86_64__)
-#include <immintrin.h>
-
-int charvec_audit_rows_native(void) {
-    static int cached = -1;
-    int c = __atomic_load_n(&cached, __ATOMIC_RELAXED);
-    if (c < 0) {
-        __builtin_cpu_init();
-        c = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq");
-        __atomic_store_n(&cached, c, __ATOMIC_RELAXED);
-    }
-    return c;
-}
-
+// The Swift loop multiplies, then adds: no fused multiply-add here either.
 #pragma clang fp contract(off)
-__attribute__((target("avx512f,avx512vl,avx512dq")))
-void charvec_audit_row_blocks(const void *raw, long blocks, float sums[8], unsigned *magnitude, unsigned *exponent,
-                              unsigned long long lanes[4]) {
+CV_NATIVE void cv_audit_row_blocks(const void *raw, long blocks, float sums[8], unsigned *magnitude, unsigned *exponent,
+                                   unsigned long long lanes[4]) {
     const unsigned char *p = raw;
     __m256 sum = _mm256_loadu_ps(sums);
     __m256i mag = _mm256_setzero_si256(), ex = _mm256_setzero_si256();
@@ -45,8 +33,7 @@ void charvec_audit_row_blocks(const void *raw, long blocks, float sums[8], unsig
     *exponent = eo;
 }
 
-__attribute__((target("avx512f,avx512vl,avx512dq")))
-void charvec_audit_add_to_mean(const void *raw, long n, double *meanSum) {
+CV_NATIVE void cv_audit_add_to_mean(const void *raw, long n, double *meanSum) {
     const float *x = raw;
     long i = 0;
     for (; i + 8 <= n; i += 8) {
@@ -56,10 +43,9 @@ void charvec_audit_add_to_mean(const void *raw, long n, double *meanSum) {
     for (; i < n; i++) { float v; __builtin_memcpy(&v, x + i, 4); meanSum[i] += (double)v; }
 }
 #else
-int charvec_audit_rows_native(void) { return 0; }
-void charvec_audit_row_blocks(const void *raw, long blocks, float sums[8], unsigned *magnitude, unsigned *exponent,
-                              unsigned long long lanes[4]) {
+void cv_audit_row_blocks(const void *raw, long blocks, float sums[8], unsigned *magnitude, unsigned *exponent,
+                         unsigned long long lanes[4]) {
     (void)raw; (void)blocks; (void)sums; (void)magnitude; (void)exponent; (void)lanes; __builtin_trap();
 }
-void charvec_audit_add_to_mean(const void *raw, long n, double *meanSum) { (void)raw; (void)n; (void)meanSum; __builtin_trap(); }
+void cv_audit_add_to_mean(const void *raw, long n, double *meanSum) { (void)raw; (void)n; (void)meanSum; __builtin_trap(); }
 #endif
