@@ -169,11 +169,7 @@ struct AuditState {
         let parts = anyWellFormed && n >= 256 ? 2 : 1
         // The batch's words, concatenated: gathered during the numeric pass, where each word is
         // in cache next to its vector (the row loop below would miss the cache once per row).
-        var partWordStart = [Int](repeating: 0, count: parts + 1)
-        for part in 0 ..< parts {
-            partWordStart[part + 1] = partWordStart[part]
-            for i in (n * part / parts) ..< (n * (part + 1) / parts) { partWordStart[part + 1] += Int(batch.rows[i].wordLength) }
-        }
+        let partWordStart = RowRecord.wordStarts(of: batch.rows, parts: parts)
         var words = [UInt8](repeating: 0, count: partWordStart[parts])
         // Numeric checks on two threads, each with its own mean accumulator.
         var partialMeans = [[Double]](repeating: [Double](repeating: 0, count: anyWellFormed ? dim : 0), count: 2)

@@ -78,6 +78,20 @@ public struct RowRecord: Sendable {
     }
 }
 
+extension RowRecord {
+    /// Where the words of each of `parts` row ranges start when the words of `rows` are
+    /// concatenated in row order: `parts + 1` offsets, the last being the total. Part `p` is rows
+    /// `count·p/parts ..< count·(p+1)/parts`, the split the readers' and the audit's threads use.
+    public static func wordStarts(of rows: UnsafeBufferPointer<RowRecord>, parts: Int) -> [Int] {
+        var starts = [Int](repeating: 0, count: parts + 1)
+        for part in 0 ..< parts {
+            starts[part + 1] = starts[part]
+            for i in (rows.count * part / parts) ..< (rows.count * (part + 1) / parts) { starts[part + 1] += Int(rows[i].wordLength) }
+        }
+        return starts
+    }
+}
+
 /// A batch of consecutive rows. Valid only until the reader's next call.
 public struct RecordBatch {
     /// Index in the file (0-based, header excluded) of the batch's first row.
@@ -904,12 +918,8 @@ public final class EmbeddingRecordReader {
         let values = destination(count)
         let parts = count >= 1024 ? threads : 1
         // Where each part's words start in `packedWords`.
-        var wordBytes = 0
-        var partWordStart = [Int](repeating: 0, count: parts + 1)
-        for part in 0 ..< parts {
-            for i in (count * part / parts) ..< (count * (part + 1) / parts) { wordBytes += Int(records[i].wordLength) }
-            partWordStart[part + 1] = wordBytes
-        }
+        let partWordStart = RowRecord.wordStarts(of: UnsafeBufferPointer(start: records, count: count), parts: parts)
+        let wordBytes = partWordStart[parts]
         if wordBytes > packedWordCapacity {
             packedWords.deallocate()
             packedWordCapacity = max(wordBytes, 2 * packedWordCapacity)
