@@ -86,6 +86,11 @@ public final class OutputFile {
 
     /// Appends bytes (buffered).
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        if deflater == nil && bytes.count >= Self.flushSize {  // large blocks go straight to the file
+            try flush()
+            try writeRaw(bytes)
+            return
+        }
         buffer.append(contentsOf: bytes)
         if buffer.count >= Self.flushSize { try flush() }
     }

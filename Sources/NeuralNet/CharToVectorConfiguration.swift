@@ -42,6 +42,9 @@ public struct CharToVectorConfiguration: Sendable, Equatable, Codable {
     /// How the weights start; nil means ``InitializationScheme/xavier`` (optional so model
     /// files written before the field existed still read).
     public var initialization: InitializationScheme?
+    /// Hashed character n-grams whose mean is added to the prediction (the hybrid model); nil for
+    /// a purely recurrent model (and in model files written before the field existed).
+    public var ngrams: NgramConfiguration?
 
     public init(vocabularySize: Int) { self.vocabularySize = vocabularySize }
 
@@ -61,7 +64,15 @@ public struct CharToVectorConfiguration: Sendable, Equatable, Codable {
         for (name, id) in [("padding", paddingIndex), ("unknown", unknownIndex)] where id < 0 || Int(id) >= vocabularySize {
             out.append("\(name) index \(id) outside 0..<\(vocabularySize)")
         }
+        if let ngrams { out += ngrams.problems() }
         return out
+    }
+
+    /// Scalars of the n-gram table (`buckets × outputDimensions`; 0 without n-grams), or nil on overflow.
+    public var ngramTableCount: Int? {
+        guard let ngrams else { return 0 }
+        let (r, o) = ngrams.buckets.multipliedReportingOverflow(by: outputDimensions)
+        return o ? nil : r
     }
 
     /// The number of parameters of a model with this configuration (the `scalarCount` of

@@ -2,7 +2,8 @@ import Dispatch
 import Tensor
 
 /// The char-to-vector regressor: character embedding → (Bi)LSTM/GRU stack → concatenated final
-/// states → Linear → tanh → Linear.
+/// states → Linear → tanh → Linear; in the hybrid form, plus the mean of the word's hashed
+/// character n-gram rows (``NgramTable``, sparse gradient ``ngramGradient``).
 ///
 /// Shapes: a ``CharacterBatch`` of `B` words → predictions `[B × outputDimensions]` in batch order.
 /// Usage per training step (the loss and optimiser live outside the model):
@@ -33,6 +34,11 @@ public final class CharToVectorModel {
     public var parameters: FlatParameters
     /// Gradients, same layout as ``parameters``; ``backward(_:)`` adds into them.
     public var gradients: FlatParameters
+    /// The hybrid model's n-gram table (nil for a purely recurrent model) and its sparse gradient.
+    public var ngramTable: NgramTable?
+    public var ngramGradient: SparseRowGradient?
+    var lastNgrams: [[Int32]]?
+
     /// Threads used to split each batch (1 = run on the caller's thread).
     public var threadCount: Int = 1 {
         didSet { precondition(threadCount >= 1, "thread count must be positive") }
@@ -80,10 +86,17 @@ public final class CharToVectorModel {
         let scheme = c.initialization ?? .xavier
         for layer in recurrentLayers { layer.initialize(&parameters, rng: &rng, scheme: scheme) }
         mlp.initialize(&parameters, rng: &rng, scheme: scheme)
+        if let ngrams = c.ngrams {
+            ngramTable = NgramTable(configuration: ngrams, dimensions: c.outputDimensions)
+            ngramGradient = SparseRowGradient(buckets: ngrams.buckets, dimensions: c.outputDimensions)
+        }
     }
 
-    /// Sets every gradient to zero.
-    public func zeroGradients() { gradients.zero() }
+    /// Sets every gradient (dense and n-gram) to zero.
+    public func zeroGradients() {
+        gradients.zero()
+        ngramGradient?.reset()
+    }
 
     /// One gradient computation: zeroes ``gradients``, runs ``forward(_:training:)``, applies `loss`
     /// to the predictions and backpropagates its gradient. Returns the loss value.
@@ -135,6 +148,13 @@ public final class CharToVectorModel {
                                  dstLd: o, rows: range.count, columns: o)
             }
         }
+        if let table = ngramTable {
+            precondition(batch.ngrams?.count == b, "a hybrid model needs the batch's n-gram ids")
+            table.addBags(batch.ngrams!, into: &out.storage)
+            lastNgrams = batch.ngrams
+        } else {
+            lastNgrams = nil
+        }
         forwardRows = b
         return out
     }
@@ -149,6 +169,7 @@ public final class CharToVectorModel {
         precondition(dPredictions.rows == forwardRows && dPredictions.columns == configuration.outputDimensions,
                      "dPredictions is \(dPredictions.rows) × \(dPredictions.columns), expected \(forwardRows) × \(configuration.outputDimensions)")
         let o = configuration.outputDimensions
+        if let ids = lastNgrams { ngramGradient!.accumulate(ids, dOutput: dPredictions.storage) }
         if splits.count == 1 {
             replicas[0].backward(self, dPredictions.storage, parameters: parameters, gradients: &gradients)
             return

@@ -9,6 +9,9 @@ public struct CharacterBatch: Sendable, Equatable {
     public let ids: [Int32]
     public let lengths: [Int32]
     public let maxLength: Int
+    /// Each word's n-gram bucket ids (batch order) for a hybrid model; nil for a purely
+    /// recurrent one. The model averages these rows of its n-gram table into each prediction.
+    public var ngrams: [[Int32]]?
 
     /// Number of words.
     public var count: Int { lengths.count }

@@ -22,6 +22,8 @@ public struct Checkpoint {
         var history: [EpochRecord]
         var snapshotStep: Int
         var snapshotAdamStep: Int
+        /// Steps of the n-gram table's optimiser (hybrid models; absent in older checkpoints).
+        var sparseAdamStep: Int?
     }
 
     var state: State
@@ -32,6 +34,9 @@ public struct Checkpoint {
     var snapshotParameters: [Scalar]
     var snapshotFirstMoment: [Scalar]
     var snapshotSecondMoment: [Scalar]
+    /// Hybrid models: the n-gram table, its optimiser moments and the best epoch's table. (No
+    /// snapshot of them: the next epoch starts by taking one.)
+    var ngram: (table: [Scalar], firstMoment: [Scalar], secondMoment: [Scalar], best: [Scalar])?
 
     /// Epochs completed when the checkpoint was taken.
     public var epochsDone: Int { state.epochsDone }
@@ -44,7 +49,8 @@ public struct Checkpoint {
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         try Container.write(kind: .checkpoint, header: try encoder.encode(state),
                             arrays: [parameters, firstMoment, secondMoment, bestParameters,
-                                     snapshotParameters, snapshotFirstMoment, snapshotSecondMoment], to: path)
+                                     snapshotParameters, snapshotFirstMoment, snapshotSecondMoment]
+                                + (ngram.map { [$0.table, $0.firstMoment, $0.secondMoment, $0.best] } ?? []), to: path)
     }
 
     public static func read(_ path: String) throws -> Checkpoint {
@@ -62,12 +68,19 @@ public struct Checkpoint {
         guard let count = state.configuration.model.parameterCount else {
             throw ModelFileError.malformed(path: path, reason: "the network's parameter count overflows")
         }
-        guard arrays.count == 7, arrays.allSatisfy({ $0.count == count }) else {
-            throw ModelFileError.malformed(path: path, reason: "expected 7 arrays of \(count) values")
+        guard let tableCount = state.configuration.model.ngramTableCount else {
+            throw ModelFileError.malformed(path: path, reason: "the n-gram table's size overflows")
+        }
+        let expected = tableCount > 0 ? 11 : 7
+        guard arrays.count == expected, arrays.prefix(7).allSatisfy({ $0.count == count }),
+              arrays.dropFirst(7).allSatisfy({ $0.count == tableCount }) else {
+            throw ModelFileError.malformed(path: path, reason: tableCount > 0
+                ? "expected 7 arrays of \(count) values and 4 of \(tableCount)" : "expected 7 arrays of \(count) values")
         }
         return Checkpoint(state: state, parameters: arrays[0], firstMoment: arrays[1], secondMoment: arrays[2],
                           bestParameters: arrays[3], snapshotParameters: arrays[4], snapshotFirstMoment: arrays[5],
-                          snapshotSecondMoment: arrays[6])
+                          snapshotSecondMoment: arrays[6],
+                          ngram: tableCount > 0 ? (arrays[7], arrays[8], arrays[9], arrays[10]) : nil)
     }
 }
 
@@ -77,10 +90,13 @@ extension Trainer {
                                 validationWords: data.validationCount, epochsDone: epochsDone, globalStep: globalStep,
                                 adamStep: adam.step, learningRateScale: learningRateScale, recoveries: recoveries,
                                 recentLosses: recentLosses, diverseSeen: diverseSeen, bestMRR: bestMRR, bestEpoch: bestEpoch,
-                                history: history, snapshotStep: snapshot.step, snapshotAdamStep: snapshot.adam.step),
+                                history: history, snapshotStep: snapshot.step, snapshotAdamStep: snapshot.adam.step,
+                                sparseAdamStep: sparseAdam?.step),
                    parameters: model.parameters.values, firstMoment: adam.firstMoment, secondMoment: adam.secondMoment,
                    bestParameters: bestParameters, snapshotParameters: snapshot.parameters,
-                   snapshotFirstMoment: snapshot.adam.firstMoment, snapshotSecondMoment: snapshot.adam.secondMoment)
+                   snapshotFirstMoment: snapshot.adam.firstMoment, snapshotSecondMoment: snapshot.adam.secondMoment,
+                   ngram: sparseAdam.map { (model.ngramTable!.values, $0.firstMoment, $0.secondMoment,
+                                            bestNgramTable.isEmpty ? model.ngramTable!.values : bestNgramTable) })
     }
 
     /// Continues the run saved in `checkpoint` on the same data (checked by word counts and characters).
@@ -98,9 +114,9 @@ extension Trainer {
         model.parameters.values = checkpoint.parameters
         let rate = configuration.learningRate
         adam = Adam(learningRate: rate, step: state.adamStep, firstMoment: checkpoint.firstMoment, secondMoment: checkpoint.secondMoment)
-        snapshot = (checkpoint.snapshotParameters,
-                    Adam(learningRate: rate, step: state.snapshotAdamStep, firstMoment: checkpoint.snapshotFirstMoment,
-                         secondMoment: checkpoint.snapshotSecondMoment), state.snapshotStep)
+        snapshot = Snapshot(parameters: checkpoint.snapshotParameters,
+                            adam: Adam(learningRate: rate, step: state.snapshotAdamStep, firstMoment: checkpoint.snapshotFirstMoment,
+                                       secondMoment: checkpoint.snapshotSecondMoment), step: state.snapshotStep)
         epochsDone = state.epochsDone
         globalStep = state.globalStep
         learningRateScale = state.learningRateScale
@@ -111,5 +127,13 @@ extension Trainer {
         bestEpoch = state.bestEpoch
         bestParameters = checkpoint.bestParameters
         history = state.history
+        if let ngram = checkpoint.ngram {
+            model.ngramTable!.values = ngram.table
+            sparseAdam = SparseAdam(learningRate: configuration.ngramLearningRate, step: state.sparseAdamStep ?? 0,
+                                    firstMoment: ngram.firstMoment, secondMoment: ngram.secondMoment)
+            bestNgramTable = ngram.best
+        }
+        snapshot.ngramTable = model.ngramTable?.values
+        snapshot.sparseAdam = sparseAdam
     }
 }

@@ -39,7 +39,9 @@ public struct Predictor {
     public func predict(_ words: [String], batchSize: Int = 256) -> RowMatrix {
         let dim = model.configuration.outputDimensions
         var out = RowMatrix(rows: words.count, columns: dim)
-        let encoded = words.map { characters.encode(lowercase ? $0.lowercased() : $0, maxLength: maxLength) }
+        let folded = lowercase ? words.map { $0.lowercased() } : words
+        let encoded = folded.map { characters.encode($0, maxLength: maxLength) }
+        let ngrams = model.configuration.ngrams
         let order = encoded.indices.sorted { (encoded[$0].count, $0) < (encoded[$1].count, $1) }
         var start = 0
         out.withUnsafeMutableBufferPointer { buffer in
@@ -48,7 +50,8 @@ public struct Predictor {
                 let length = encoded[order[start]].count
                 while end < order.count && end - start < batchSize && encoded[order[end]].count == length { end += 1 }
                 let slice = order[start ..< end]
-                let batch = CharacterBatch(sequences: slice.map { encoded[$0] }, paddingIndex: CharacterVocabulary.paddingIndex)
+                var batch = CharacterBatch(sequences: slice.map { encoded[$0] }, paddingIndex: CharacterVocabulary.paddingIndex)
+                if let ngrams, model.ngramTable != nil { batch.ngrams = slice.map { ngrams.ids(folded[$0], maxScalars: maxLength) } }
                 let predictions = model.predict(batch)
                 for (k, index) in slice.enumerated() {
                     for d in 0 ..< dim { buffer[index * dim + d] = predictions.storage[k * dim + d] }

@@ -44,7 +44,7 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
 ///
 /// ```
 /// offset 0   8 bytes  magic "CHARVEC\0"
-///        8   u32      format version (1)
+///        8   u32      format version (2; version 1 files, without the n-gram table, still read)
 ///       12   u32      kind: 1 = model, 2 = checkpoint
 ///       16   u64      H, byte length of the JSON header
 ///       24   H bytes  UTF-8 JSON header (architecture, characters, metadata, array names)
@@ -53,7 +53,7 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
 /// ```
 enum Container {
     static let magic: [UInt8] = Array("CHARVEC".utf8) + [0]
-    static let version: UInt32 = 1
+    static let version: UInt32 = 2
 
     enum Kind: UInt32 {
         case model = 1, checkpoint = 2
@@ -64,30 +64,43 @@ enum Container {
         UInt32(CZlib.crc32(0, bytes.baseAddress?.assumingMemoryBound(to: Bytef.self), UInt32(bytes.count)))
     }
 
-    /// Serialises and writes atomically (temporary file + rename).
+    /// Serialises and writes atomically (temporary file + rename), streaming each array from its
+    /// own storage (checkpoints of hybrid models hold hundreds of MB) with a running CRC.
     static func write(kind: Kind, header: Data, arrays: [[Scalar]], to path: String) throws {
-        var bytes: [UInt8] = magic
-        func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
-        func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
-        u32(version)
-        u32(kind.rawValue)
-        u64(UInt64(header.count))
-        bytes.append(contentsOf: header)
-        u64(UInt64(arrays.count))
-        for array in arrays {
-            u64(UInt64(array.count))
-            array.withUnsafeBytes { raw in
-                #if _endian(little)
-                bytes.append(contentsOf: raw)
-                #else
-                for v in array { withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes.append(contentsOf: $0) } }
-                #endif
-            }
-        }
-        let checksum = bytes.withUnsafeBytes { crc32($0) }
-        u32(checksum)
+        var prefix: [UInt8] = magic
+        func u32(_ v: UInt32, _ out: inout [UInt8]) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
+        func u64(_ v: UInt64, _ out: inout [UInt8]) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
+        u32(version, &prefix)
+        u32(kind.rawValue, &prefix)
+        u64(UInt64(header.count), &prefix)
+        prefix.append(contentsOf: header)
+        u64(UInt64(arrays.count), &prefix)
         let output = try OutputFile(path: path)
-        try output.write(bytes)
+        var crc: uLong = 0
+        func emit(_ raw: UnsafeRawBufferPointer) throws {
+            var offset = 0
+            while offset < raw.count {  // zlib's length is 32-bit
+                let n = min(raw.count - offset, 1 << 30)
+                crc = CZlib.crc32(crc, raw.baseAddress!.advanced(by: offset).assumingMemoryBound(to: Bytef.self), uInt(n))
+                offset += n
+            }
+            try output.write(raw)
+        }
+        try prefix.withUnsafeBytes { try emit($0) }
+        for array in arrays {
+            var count: [UInt8] = []
+            u64(UInt64(array.count), &count)
+            try count.withUnsafeBytes { try emit($0) }
+            #if _endian(little)
+            try array.withUnsafeBytes { try emit($0) }
+            #else
+            let swapped = array.map { $0.bitPattern.littleEndian }
+            try swapped.withUnsafeBytes { try emit($0) }
+            #endif
+        }
+        var trailer: [UInt8] = []
+        u32(UInt32(crc), &trailer)
+        try output.write(trailer)
         try output.commit()
     }
 
@@ -174,7 +187,20 @@ public struct TrainedModel {
     public var maxLength: Int
     public var lowercase: Bool
     public var parameters: [Scalar]
+    /// The hybrid model's n-gram table (`buckets × outputDimensions`), nil for a recurrent-only model.
+    public var ngramTable: [Scalar]?
     public var metadata: TrainingMetadata
+
+    public init(configuration: CharToVectorConfiguration, characters: CharacterVocabulary, maxLength: Int, lowercase: Bool,
+                parameters: [Scalar], ngramTable: [Scalar]? = nil, metadata: TrainingMetadata) {
+        self.configuration = configuration
+        self.characters = characters
+        self.maxLength = maxLength
+        self.lowercase = lowercase
+        self.parameters = parameters
+        self.ngramTable = ngramTable
+        self.metadata = metadata
+    }
 
     struct Header: Codable {
         var configuration: CharToVectorConfiguration
@@ -189,6 +215,9 @@ public struct TrainedModel {
     public func makeModel(threads: Int = 1) -> CharToVectorModel {
         let model = CharToVectorModel(configuration: configuration)
         model.parameters = FlatParameters(layout: model.layout, values: parameters)
+        if let table = ngramTable, let ngrams = configuration.ngrams {
+            model.ngramTable = NgramTable(configuration: ngrams, dimensions: configuration.outputDimensions, values: table)
+        }
         model.threadCount = threads
         return model
     }
@@ -204,7 +233,7 @@ public struct TrainedModel {
                             metadata: metadata, parameterNames: layout.entries.map(\.name))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        try Container.write(kind: .model, header: try encoder.encode(header), arrays: [parameters], to: path)
+        try Container.write(kind: .model, header: try encoder.encode(header), arrays: [parameters] + (ngramTable.map { [$0] } ?? []), to: path)
     }
 
     public static func read(_ path: String) throws -> TrainedModel {
@@ -222,11 +251,19 @@ public struct TrainedModel {
         guard let expected = header.configuration.parameterCount else {
             throw ModelFileError.malformed(path: path, reason: "the network's parameter count overflows")
         }
-        guard arrays.count == 1, arrays[0].count == expected else {
+        guard let tableCount = header.configuration.ngramTableCount else {
+            throw ModelFileError.malformed(path: path, reason: "the n-gram table's size overflows")
+        }
+        let arrayCount = tableCount > 0 ? 2 : 1
+        guard arrays.count == arrayCount, arrays[0].count == expected else {
             throw ModelFileError.malformed(path: path, reason: "expected \(expected) parameters, found \(arrays.first?.count ?? 0)")
         }
+        if tableCount > 0 && arrays[1].count != tableCount {
+            throw ModelFileError.malformed(path: path, reason: "expected an n-gram table of \(tableCount) values, found \(arrays[1].count)")
+        }
         return TrainedModel(configuration: header.configuration, characters: header.characters, maxLength: header.maxLength,
-                            lowercase: header.lowercase, parameters: arrays[0], metadata: header.metadata)
+                            lowercase: header.lowercase, parameters: arrays[0], ngramTable: tableCount > 0 ? arrays[1] : nil,
+                            metadata: header.metadata)
     }
 }
 

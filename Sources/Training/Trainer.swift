@@ -72,6 +72,8 @@ public final class Trainer {
     public let characters: CharacterVocabulary
     public let model: CharToVectorModel
     var adam: Adam
+    /// The n-gram table's optimiser (hybrid models).
+    var sparseAdam: SparseAdam?
     /// Halved at each recovery.
     var learningRateScale: Scalar = 1
     var recoveries = 0
@@ -83,9 +85,31 @@ public final class Trainer {
     var bestMRR = -1.0
     var bestEpoch = 0
     var bestParameters: [Scalar] = []
-    var snapshot: (parameters: [Scalar], adam: Adam, step: Int)
-    let encoded: [[Int32]]
+    var bestNgramTable: [Scalar] = []
+    var snapshot: Snapshot
+    /// One example per training word (its characters and n-gram ids); typo copies are added per epoch.
+    let baseExamples: [Example]
     let rankedSample: [Int]
+    /// Unit targets of the training words, flat `[trainCount × D]` (the contrastive loss's table).
+    let trainTargets: [Scalar]
+    let contrastive: ContrastiveLoss?
+    let typos: TypoGenerator
+
+    /// A training example: the target row and the model's two inputs.
+    struct Example {
+        let target: Int
+        let characters: [Int32]
+        let ngrams: [Int32]
+    }
+
+    /// The last good state, restored after trouble.
+    struct Snapshot {
+        var parameters: [Scalar]
+        var adam: Adam
+        var step: Int
+        var ngramTable: [Scalar]?
+        var sparseAdam: SparseAdam?
+    }
 
     public init(data: TrainingData, configuration: TrainingConfiguration) throws {
         let problems = configuration.problems()
@@ -101,12 +125,14 @@ public final class Trainer {
         configuration.model.seed = configuration.seed
         let modelProblems = configuration.model.problems()
         guard modelProblems.isEmpty else { throw TrainingError.invalidConfiguration(modelProblems) }
+        if configuration.loss == .contrastive && data.trainCount < 2 {
+            throw TrainingError.invalidConfiguration(["--loss contrastive needs at least 2 training words"])
+        }
         self.configuration = configuration
         self.data = data
         model = CharToVectorModel(configuration: configuration.model)
         // Two threads: a bidirectional model runs its two directions side by side (bench-neural, batch 64:
-        // 109k vs 67k words/s at hidden 50, 8.3k vs 6.4k at hidden 256; the same numbers as one thread);
-        // otherwise each thread takes a slice of the batch.
+        // the same numbers as one thread per half batch or better); otherwise each thread takes a slice of the batch.
         if configuration.threads == 2, configuration.model.bidirectional {
             model.parallelizesDirections = true
         } else {
@@ -115,9 +141,17 @@ public final class Trainer {
         // charvec's own threads do the parallel work (one thread means one thread).
         BLAS.setThreadCount(1)
         adam = Adam(parameterCount: model.parameters.values.count, learningRate: configuration.learningRate)
-        snapshot = (model.parameters.values, adam, 0)
-        let characters = self.characters
-        encoded = data.trainWords.map { characters.encode($0, maxLength: configuration.maxLength) }
+        if let table = model.ngramTable {
+            sparseAdam = SparseAdam(count: table.values.count, learningRate: configuration.ngramLearningRate)
+        }
+        snapshot = Snapshot(parameters: model.parameters.values, adam: adam, step: 0,
+                            ngramTable: model.ngramTable?.values, sparseAdam: sparseAdam)
+        let characters = self.characters, maxLength = configuration.maxLength, ngrams = configuration.model.ngrams
+        baseExamples = data.trainWords.enumerated().map { i, word in
+            Example(target: i, characters: characters.encode(word, maxLength: maxLength),
+                    ngrams: ngrams?.ids(word, maxScalars: maxLength) ?? [])
+        }
+        typos = TypoGenerator(words: data.trainWords)
         var rng = SplitMix64(seed: configuration.seed ^ 0xE7A1)
         var sample = Array(0 ..< data.validationCount)
         if sample.count > configuration.validationSample {
@@ -125,6 +159,19 @@ public final class Trainer {
             sample = Array(sample.prefix(configuration.validationSample)).sorted()
         }
         rankedSample = sample
+        if configuration.loss == .contrastive {
+            let count = data.trainCount * data.dimensions
+            trainTargets = data.targets.withUnsafeBufferPointer { Array($0[0 ..< count]) }
+            let loss = ContrastiveLoss(temperature: configuration.temperature, cosineWeight: configuration.cosineWeight)
+            loss.threads = configuration.threads
+            if data.trainCount <= configuration.fullTableLimit {
+                loss.setTable(trainTargets, count: data.trainCount, dimensions: data.dimensions)
+            }
+            contrastive = loss
+        } else {
+            trainTargets = []
+            contrastive = nil
+        }
     }
 
     /// Current learning rate (schedule × recovery scale).
@@ -132,11 +179,32 @@ public final class Trainer {
         configuration.schedule.learningRate(base: configuration.learningRate, step: globalStep) * learningRateScale
     }
 
-    /// Batches of one epoch: word indices bucketed by length (no padding), shuffled within and across buckets.
-    func batches(epoch: Int) -> [[Int]] {
+    /// The n-gram table's learning rate, on the same schedule and recovery scale.
+    var ngramLearningRate: Scalar {
+        learningRate / configuration.learningRate * configuration.ngramLearningRate
+    }
+
+    /// One epoch's examples: every training word, plus (with `--augment typos`) a seeded typo copy
+    /// of a `typoRate` share of them.
+    func examples(epoch: Int) -> [Example] {
+        guard configuration.augmentation == .typos, configuration.typoRate > 0 else { return baseExamples }
+        var rng = SplitMix64(seed: configuration.seed ^ (0x7F4A_7C15 &* UInt64(epoch + 1)))
+        var out = baseExamples
+        let threshold = UInt64(configuration.typoRate * Double(UInt64.max >> 11))
+        let ngrams = configuration.model.ngrams, maxLength = configuration.maxLength
+        for (i, word) in data.trainWords.enumerated() where rng.next() >> 11 <= threshold {
+            guard let typo = typos.typo(of: word, rng: &rng) else { continue }
+            out.append(Example(target: i, characters: characters.encode(typo, maxLength: maxLength),
+                               ngrams: ngrams?.ids(typo, maxScalars: maxLength) ?? []))
+        }
+        return out
+    }
+
+    /// Batches of one epoch: example indices bucketed by length (no padding), shuffled within and across buckets.
+    func batches(epoch: Int, examples: [Example]) -> [[Int]] {
         var rng = SplitMix64(seed: configuration.seed &+ 0x9E37_79B9 &* UInt64(epoch + 1))
         var buckets: [Int: [Int]] = [:]
-        for (i, e) in encoded.enumerated() { buckets[e.count, default: []].append(i) }
+        for (i, e) in examples.enumerated() { buckets[e.characters.count, default: []].append(i) }
         var result: [[Int]] = []
         for length in buckets.keys.sorted() {
             var members = buckets[length]!
@@ -152,67 +220,6 @@ public final class Trainer {
     }
 
     enum Outcome { case ok(Double), trouble(String) }
-
-    /// One guarded step on `indices`.
-    func step(_ indices: [Int], negativesRNG: inout SplitMix64) -> Outcome {
-        let d = data.dimensions
-        let batch = CharacterBatch(sequences: indices.map { encoded[$0] }, paddingIndex: CharacterVocabulary.paddingIndex)
-        var targets = Matrix(rows: indices.count, columns: d)
-        data.targets.withUnsafeBufferPointer { all in
-            for (k, i) in indices.enumerated() { for j in 0 ..< d { targets.storage[k * d + j] = all[i * d + j] } }
-        }
-        let fault = configuration.faults[globalStep]
-        var predictionsDiversity = 0.0
-        var value = model.computeGradients(batch) { predictions in
-            predictionsDiversity = Self.meanPairwiseCosine(predictions)
-            switch configuration.loss {
-            case .mse: return MSELoss()(predictions, targets)
-            case .cosine: return CosineDistanceLoss()(predictions, targets)
-            case .margin:
-                let negatives = MaxMarginCosineLoss.sampleNegatives(perWord: configuration.negatives, targetIndices: indices,
-                                                                    tableSize: data.trainCount, rng: &negativesRNG)
-                var negativeRows = Matrix(rows: negatives.count, columns: d)
-                data.targets.withUnsafeBufferPointer { all in
-                    for (k, i) in negatives.enumerated() { for j in 0 ..< d { negativeRows.storage[k * d + j] = all[i * d + j] } }
-                }
-                return MaxMarginCosineLoss(margin: configuration.margin)(predictions, positives: targets, negatives: negativeRows)
-            }
-        }
-        switch fault {
-        case .nanLoss?: value = .nan
-        case .nanGradient?: model.gradients.values[model.gradients.values.count / 2] = .nan
-        case .hugeGradient?: for i in stride(from: 0, to: model.gradients.values.count, by: 7) { model.gradients.values[i] = 3e37 }
-        case .spike?: value *= configuration.spikeFactor * 100
-        case .collapse?: predictionsDiversity = 1
-        case nil: break
-        }
-        if !value.isFinite { return .trouble("the loss became \(value) at step \(globalStep)") }
-        let norm = model.gradients.globalNorm  // one pass serves the guard and the clipping
-        if !norm.isFinite {
-            if let bad = NonFiniteGuard.check(model.gradients) { return .trouble("\(bad) at step \(globalStep)") }
-            // Every gradient is finite but their squares overflow: divergence, and Adam's second
-            // moment would overflow to +Inf and freeze those weights.
-            return .trouble("the gradient norm overflowed at step \(globalStep) (the gradients are finite but the sum of their squares exceeds Float's range)")
-        }
-        if recentLosses.count >= 20 {
-            let median = recentLosses.sorted()[recentLosses.count / 2]
-            if value > configuration.spikeFactor * median {
-                return .trouble(String(format: "loss spike at step %d: %.4g is more than %g× the recent median %.4g",
-                                       globalStep, value, configuration.spikeFactor, median))
-            }
-        }
-        if predictionsDiversity < configuration.collapseThreshold - 0.1 { diverseSeen = true }
-        if diverseSeen && indices.count > 1 && predictionsDiversity > configuration.collapseThreshold {
-            return .trouble(String(format: "collapse at step %d: predictions for different words became nearly identical (mean pairwise cosine %.4f)",
-                                   globalStep, predictionsDiversity))
-        }
-        if configuration.clip > 0 { GradientClipping.clip(&model.gradients, globalNorm: norm, maxNorm: configuration.clip) }
-        adam.learningRate = learningRate
-        adam.update(&model.parameters, gradients: model.gradients, twoThreads: configuration.threads > 1)
-        recentLosses.append(value)
-        if recentLosses.count > 50 { recentLosses.removeFirst() }
-        return .ok(value)
-    }
 
     /// Mean cosine between the rows of `predictions` over all distinct pairs, from the mean of the
     /// unit rows: `(B²‖m‖² − B) / (B(B − 1))`. - Complexity: O(B·D).
@@ -238,18 +245,22 @@ public final class Trainer {
     /// - Throws: ``TrainingError/diverged(reason:recoveries:learningRate:)`` when recovery fails.
     public func run(onEvent: (TrainingEvent) -> Void = { _ in },
                     onCheckpoint: (Checkpoint) throws -> Void = { _ in }) throws {
-        if bestParameters.isEmpty { bestParameters = model.parameters.values }
+        if bestParameters.isEmpty {
+            bestParameters = model.parameters.values
+            bestNgramTable = model.ngramTable?.values ?? []
+        }
         while epochsDone < configuration.epochs {
             let epoch = epochsDone + 1
             let start = DispatchTime.now()
             model.reseedDropout(configuration.seed &+ UInt64(epoch) &* 0x1000_0001)
             var negativesRNG = SplitMix64(seed: configuration.seed ^ (UInt64(epoch) &* 0xD1B5_4A32_D192_ED03))
-            let plan = batches(epoch: epoch)
+            let examples = examples(epoch: epoch)
+            let plan = batches(epoch: epoch, examples: examples)
             var lossSum = 0.0, lossWords = 0, words = 0
             for (k, indices) in plan.enumerated() {
                 // The last good state: at every epoch start (the previous epoch passed every guard) and every N steps.
-                if k == 0 || globalStep % configuration.snapshotEvery == 0 { snapshot = (model.parameters.values, adam, globalStep) }
-                switch step(indices, negativesRNG: &negativesRNG) {
+                if k == 0 || globalStep % configuration.snapshotEvery == 0 { takeSnapshot() }
+                switch step(indices.map { examples[$0] }, negativesRNG: &negativesRNG) {
                 case .ok(let value):
                     lossSum += value * Double(indices.count)
                     lossWords += indices.count
@@ -258,8 +269,7 @@ public final class Trainer {
                     if recoveries > configuration.maxRecoveries {
                         throw TrainingError.diverged(reason: reason, recoveries: recoveries - 1, learningRate: Double(learningRate))
                     }
-                    model.parameters.values = snapshot.parameters
-                    adam = snapshot.adam
+                    restoreSnapshot()
                     learningRateScale *= 0.5
                     recentLosses.removeAll()
                     onEvent(.recovery(step: globalStep, reason: reason, restoredStep: snapshot.step,
@@ -283,6 +293,7 @@ public final class Trainer {
                 bestMRR = score
                 bestEpoch = epoch
                 bestParameters = model.parameters.values
+                bestNgramTable = model.ngramTable?.values ?? []
             }
             onEvent(.epoch(record))
             try onCheckpoint(makeCheckpoint())
@@ -307,6 +318,7 @@ public final class Trainer {
         let best = history.first { $0.epoch == bestEpoch }
         return TrainedModel(configuration: configuration.model, characters: characters, maxLength: configuration.maxLength,
                             lowercase: configuration.lowercase, parameters: bestParameters.isEmpty ? model.parameters.values : bestParameters,
+                            ngramTable: model.ngramTable.map { bestNgramTable.isEmpty ? $0.values : bestNgramTable },
                             metadata: TrainingMetadata(source: source, trainWords: data.trainCount, validationWords: data.validationCount,
                                                        epochs: epochsDone, bestEpoch: bestEpoch, loss: configuration.loss,
                                                        validation: best?.validation, exclusions: data.exclusions))

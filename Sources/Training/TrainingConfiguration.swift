@@ -8,6 +8,16 @@ public enum LossKind: String, Sendable, Codable, CaseIterable {
     case margin
     /// `1 − cos(p, target)`.
     case cosine
+    /// InfoNCE: softmax cross-entropy of `cos(p, t)/τ` over every training target (or sampled
+    /// ones above ``TrainingConfiguration/fullTableLimit``), plus `λ·(1 − cos(p, target))`.
+    case contrastive
+}
+
+/// Extra training examples made from the training words.
+public enum Augmentation: String, Sendable, Codable, CaseIterable {
+    case none
+    /// One-edit misspellings (swap, drop, insert, keyboard neighbour) mapped to the word's target.
+    case typos
 }
 
 /// A fault injected at a step, to test recovery (never set in normal use).
@@ -26,6 +36,19 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
     /// Negatives per word for the margin loss.
     public var negatives = 10
     public var margin: Scalar = 0.5
+    /// Softmax temperature τ of the contrastive loss.
+    public var temperature: Scalar = 0.05
+    /// λ, weight of `1 − cos(p, target)` added to the contrastive loss.
+    public var cosineWeight: Scalar = 0.5
+    /// Above this many training words the contrastive loss ranks against the batch's targets plus
+    /// ``sampledCandidates`` random ones instead of the whole table.
+    public var fullTableLimit = 200_000
+    public var sampledCandidates = 16_384
+    /// Adam learning rate of the sparse n-gram table (hybrid models).
+    public var ngramLearningRate: Scalar = 5e-3
+    public var augmentation: Augmentation = .none
+    /// Share of the training words that get a misspelled copy each epoch (with `.typos`).
+    public var typoRate: Double = 0.5
     /// Adam's base learning rate.
     public var learningRate: Scalar = 1e-3
     public var schedule: LearningRateSchedule = .constant
@@ -63,6 +86,13 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
         if epochs < 0 { problems.append("--epochs must be at least 0 (got \(epochs))") }
         if !(learningRate > 0) || !learningRate.isFinite { problems.append("--lr must be positive (got \(learningRate))") }
         if loss == .margin && negatives < 1 { problems.append("--negatives must be at least 1 (got \(negatives))") }
+        if !(margin.isFinite && margin >= 0 && margin <= 2) { problems.append("--margin must be in [0, 2] (got \(margin))") }
+        if !(temperature >= 0.001 && temperature <= 100) { problems.append("--temperature must be in [0.001, 100] (got \(temperature))") }
+        if !(cosineWeight >= 0 && cosineWeight <= 100) { problems.append("--cos-weight must be in [0, 100] (got \(cosineWeight))") }
+        if !(ngramLearningRate > 0 && ngramLearningRate.isFinite) { problems.append("--ngram-lr must be positive (got \(ngramLearningRate))") }
+        if !(typoRate >= 0 && typoRate <= 1) { problems.append("--typo-rate must be in [0, 1] (got \(typoRate))") }
+        if fullTableLimit < 1 || sampledCandidates < 1 { problems.append("contrastive candidate counts must be positive") }
+        if let ngrams = model.ngrams { problems += ngrams.problems() }
         if clip < 0 { problems.append("--clip must be ≥ 0 (got \(clip))") }
         if maxLength < 0 { problems.append("--max-length must be ≥ 0 (got \(maxLength))") }
         if threads < 1 { problems.append("--threads must be at least 1 (got \(threads))") }
@@ -71,5 +101,42 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
             problems.append("--hidden, --char-dim, --mlp-hidden and --layers must be at least 1")
         }
         return problems
+    }
+}
+extension TrainingConfiguration {
+    /// Decodes every field that a checkpoint may lack (files written before the field existed) as
+    /// its default, so older checkpoints still resume.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(model: try c.decode(CharToVectorConfiguration.self, forKey: .model))
+        func read<T: Decodable>(_ key: CodingKeys, _ value: inout T) throws {
+            if let v = try c.decodeIfPresent(T.self, forKey: key) { value = v }
+        }
+        try read(.loss, &loss)
+        try read(.negatives, &negatives)
+        try read(.margin, &margin)
+        try read(.temperature, &temperature)
+        try read(.cosineWeight, &cosineWeight)
+        try read(.fullTableLimit, &fullTableLimit)
+        try read(.sampledCandidates, &sampledCandidates)
+        try read(.ngramLearningRate, &ngramLearningRate)
+        try read(.augmentation, &augmentation)
+        try read(.typoRate, &typoRate)
+        try read(.learningRate, &learningRate)
+        try read(.schedule, &schedule)
+        try read(.batchSize, &batchSize)
+        try read(.epochs, &epochs)
+        try read(.clip, &clip)
+        try read(.lowercase, &lowercase)
+        try read(.maxLength, &maxLength)
+        try read(.seed, &seed)
+        try read(.threads, &threads)
+        try read(.spikeFactor, &spikeFactor)
+        try read(.collapseThreshold, &collapseThreshold)
+        try read(.maxRecoveries, &maxRecoveries)
+        try read(.patience, &patience)
+        try read(.snapshotEvery, &snapshotEvery)
+        try read(.validationSample, &validationSample)
+        try read(.faults, &faults)
     }
 }

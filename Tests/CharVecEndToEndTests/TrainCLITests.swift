@@ -16,8 +16,15 @@ final class TrainCLITests: XCTestCase {
         let plot = directory.appendingPathComponent("curve.svg").path
         let train = try CLITests.run(["train", sample, "--out", model, "--epochs", "2", "--log", log, "--plot", plot, "--json"] + small)
         XCTAssertEqual(train.status, 0, train.stderr)
-        let epochs = train.stdout.split(separator: "\n")
+        let lines = train.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.count, 3)
+        let epochs = lines.filter { !$0.contains("\"event\"") }
         XCTAssertEqual(epochs.count, 2)
+        // The last line compares the model with the n-gram baseline on the same split.
+        let summary = try JSONSerialization.jsonObject(with: Data(lines[2].utf8)) as! [String: Any]
+        XCTAssertEqual(summary["event"] as? String, "summary")
+        XCTAssertNotNil((summary["ngramBaseline"] as? [String: Any])?["meanReciprocalRank"])
+        XCTAssertNotNil((summary["typos"] as? [String: Any])?["hitAt10"])
         let record = try JSONSerialization.jsonObject(with: Data(epochs[1].utf8)) as! [String: Any]
         XCTAssertEqual(record["epoch"] as? Int, 2)
         XCTAssertNotNil((record["validation"] as? [String: Any])?["meanReciprocalRank"])

@@ -54,7 +54,7 @@ final class ModelFileTests: XCTestCase {
         try expect([], { if case .notAModelFile = $0 { return true }; return false }, "empty")
         var newer = bytes
         newer[8] = 9
-        try expect(newer, { if case .unsupportedVersion(_, 9, 1) = $0 { return true }; return false }, "newer")
+        try expect(newer, { if case .unsupportedVersion(_, 9, 2) = $0 { return true }; return false }, "newer")
         XCTAssertThrowsError(try Checkpoint.read(path)) { error in
             guard case ModelFileError.wrongKind(_, "checkpoint", "model")? = error as? ModelFileError else { return XCTFail("\(error)") }
         }

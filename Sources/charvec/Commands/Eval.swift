@@ -20,11 +20,17 @@ extension CharVec {
             total, skipping questions with a word outside the first --restrict rows: the numbers of \
             gensim's evaluate_word_analogies. The model is not used for analogies.
 
+            --typos N (with --model): typo robustness. N in-vocabulary words of at least 4 characters \
+            (seeded sample of the first --restrict rows) each get one one-edit typo (swap, drop, insert, \
+            keyboard neighbour); reported is the share whose own word is among the 10 nearest vectors \
+            of the typo's prediction (and the share where it is the nearest).
+
             Words are compared case-insensitively (as gensim's default) unless --case-sensitive.
 
             Examples:
               charvec eval vectors.vec --pairs ws353.tsv --analogies questions-words.txt
               charvec eval vectors.vec --pairs simlex999.tsv --model model.cvm --json
+              charvec eval vectors.vec --model model.cvm --typos 1000
             """)
 
         @Argument(help: "The embedding file ('-' for standard input).")
@@ -48,15 +54,23 @@ extension CharVec {
         @Option(help: "A model written by 'charvec train': pairs with unknown words are scored with predicted vectors too.")
         var model: String?
 
+        @Option(help: "With --model: measure how often a one-edit typo of N in-vocabulary words finds its word (0 = off).")
+        var typos: Int = 0
+
+        @Option(help: "Seed of the --typos sample and edits.")
+        var seed: UInt64 = 1
+
         @Flag(help: "Print one JSON object instead of text.")
         var json = false
 
         @OptionGroup var input: InputOptions
 
         func validate() throws {
-            guard !pairs.isEmpty || !analogies.isEmpty else {
-                throw ValidationError("give at least one --pairs or --analogies file (e.g. wordsim353.tsv, questions-words.txt).")
+            guard !pairs.isEmpty || !analogies.isEmpty || typos > 0 else {
+                throw ValidationError("give at least one --pairs or --analogies file (e.g. wordsim353.tsv, questions-words.txt), or --typos N with --model.")
             }
+            guard typos >= 0 && typos <= 10_000_000 else { throw ValidationError("--typos must be in 0...10000000 (got \(typos)).") }
+            guard typos == 0 || model != nil else { throw ValidationError("--typos needs --model (the model predicts the misspelled words).") }
             guard restrict > 0 else { throw ValidationError("--restrict must be positive (got \(restrict)).") }
             guard delimiter.count == 1 else { throw ValidationError("--delimiter must be one character (got '\(delimiter)').") }
         }
@@ -105,7 +119,23 @@ extension CharVec {
                 let result = evaluator.evaluateWordAnalogies(sections, restrictVocab: restrict, caseInsensitive: !caseSensitive)
                 report.analogies.append(EvalJSON.Analogies(file: path, result: result, skippedLines: skipped))
             }
+            if typos > 0, let predictor {
+                report.typos = typoReport(table: table, evaluator: evaluator, predictor: predictor)
+            }
             if json { try printJSON(report) } else { printText(report) }
+        }
+
+        /// Typo robustness over a seeded sample of in-vocabulary words (see the discussion).
+        func typoReport(table: EmbeddingTable, evaluator: EmbeddingEvaluator, predictor: Predictor) -> EvalJSON.Typos {
+            let rows = min(restrict, table.count)
+            var eligible = (0 ..< rows).filter { table.vocabulary[$0].unicodeScalars.count >= TypoGenerator.minimumLength }
+            var rng = SplitMix64(seed: seed ^ 0x5EED_7790)
+            for i in stride(from: eligible.count - 1, to: 0, by: -1) { eligible.swapAt(i, rng.nextIndex(i + 1)) }
+            let sample = Array(eligible.prefix(typos)).sorted()
+            let words = sample.map { table.vocabulary[$0] }
+            let metrics = predictor.typoMetrics(words: words, trueRows: sample, candidates: evaluator.index.normalizedMatrix,
+                                                typos: TypoGenerator(words: words), seed: seed)
+            return EvalJSON.Typos(words: metrics.count, hitAt10: metrics.hitAt10, hitAt1: metrics.hitAt1)
         }
 
         func printText(_ report: EvalJSON) {
@@ -124,6 +154,11 @@ extension CharVec {
                           + "\(model.scored) pairs scored, \(model.embeddedPairs) embedded by the model "
                           + "(\(model.predictedWords) word\(model.predictedWords == 1 ? "" : "s") predicted)")
                 }
+            }
+            if let t = report.typos {
+                print("")
+                print(String(format: "typos: %d misspelled in-vocabulary words; own word in the top 10: %.1f%%, first: %.1f%%",
+                             t.words, 100 * t.hitAt10, 100 * t.hitAt1))
             }
             for entry in report.analogies {
                 print("")
@@ -290,9 +325,19 @@ struct EvalJSON: Encodable {
     var model: String?
     var pairs: [Pairs]
     var analogies: [Analogies]
+    var typos: Typos?
+
+    struct Typos: Encodable {
+        /// Misspelled words ranked.
+        var words: Int
+        var hitAt10: Double
+        var hitAt1: Double
+
+        enum CodingKeys: String, CodingKey { case words, hitAt10 = "hit_at_10", hitAt1 = "hit_at_1" }
+    }
 
     enum CodingKeys: String, CodingKey {
-        case vectors, rows, dimensions, restrict, model, pairs, analogies
+        case vectors, rows, dimensions, restrict, model, pairs, analogies, typos
         case caseInsensitive = "case_insensitive"
     }
 }

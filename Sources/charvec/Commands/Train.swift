@@ -8,6 +8,7 @@ import Training
 extension LossKind: ExpressibleByArgument {}
 extension RecurrentCellKind: ExpressibleByArgument {}
 extension InitializationScheme: ExpressibleByArgument {}
+extension Augmentation: ExpressibleByArgument {}
 
 extension CharVec {
     struct Train: ParsableCommand {
@@ -36,31 +37,43 @@ extension CharVec {
         @OptionGroup var input: InputOptions
 
         @Option(help: "Recurrent cell: lstm or gru.")
-        var cell: RecurrentCellKind = .lstm
+        var cell: RecurrentCellKind = TrainDefaults.cell
         @Option(help: "Hidden units per direction of the recurrent layers.")
-        var hidden: Int = 50
+        var hidden: Int = TrainDefaults.hidden
         @Option(help: "Recurrent layers.")
         var layers: Int = 1
         @Option(help: "Character embedding size.")
-        var charDim: Int = 20
+        var charDim: Int = TrainDefaults.charDim
         @Option(help: "Hidden units of the MLP after the recurrent layers.")
-        var mlpHidden: Int = 100
-        @Option(help: "Loss: mse (squared distance to the unit target), margin (max-margin cosine with negatives), cosine.")
-        var loss: LossKind = .mse
+        var mlpHidden: Int = TrainDefaults.mlpHidden
+        @Option(help: "Rows of the hashed character 3–6-gram table whose mean is added to the prediction (the hybrid model); 0 = recurrent part only. Default: \(TrainDefaults.bucketsPerWord) per training word, at least \(TrainDefaults.minimumBuckets), at most \(TrainDefaults.maximumBuckets).")
+        var ngramBuckets: Int?
+        @Option(help: "Adam learning rate of the n-gram table (sparse updates).")
+        var ngramLr: Float = TrainDefaults.ngramLearningRate
+        @Option(help: "Loss: contrastive (softmax over cosines to every training target, plus --cos-weight × cosine distance), margin (max-margin cosine with sampled negatives), mse (squared distance to the unit target), cosine.")
+        var loss: LossKind = TrainDefaults.loss
+        @Option(help: "Softmax temperature of --loss contrastive.")
+        var temperature: Float = TrainDefaults.temperature
+        @Option(help: "Weight of the cosine distance to the word's own target in --loss contrastive.")
+        var cosWeight: Float = TrainDefaults.cosineWeight
         @Option(help: "Negatives per word for --loss margin.")
         var negatives: Int = 10
         @Option(help: "Margin for --loss margin.")
         var margin: Float = 0.5
+        @Option(help: "Extra examples: typos (seeded one-edit misspellings of training words, mapped to their word) or none.")
+        var augment: Augmentation = TrainDefaults.augmentation
+        @Option(help: "Share of training words given a misspelled copy each epoch with --augment typos.")
+        var typoRate: Double = TrainDefaults.typoRate
         @Option(help: "Adam learning rate.")
         var lr: Float = 1e-3
         @Option(help: "Words per batch (batches hold words of one length).")
         var batch: Int = 64
         @Option(help: "Epochs (training may stop earlier, see --patience).")
-        var epochs: Int = 10
+        var epochs: Int = TrainDefaults.epochs
         @Option(help: "Clip gradients to this global L2 norm (0 = off).")
         var clip: Double = 5
         @Option(help: "Dropout probability between layers.")
-        var dropout: Float = 0
+        var dropout: Float = TrainDefaults.dropout
         @Option(help: "Initial weights: xavier (Xavier-uniform, orthogonal recurrent, forget-gate bias 1) or pytorch (PyTorch's uniform ±1/√fan defaults, for comparisons with it).")
         var initialization: InitializationScheme = .xavier
         @Option(help: "Truncate words longer than this many characters (0 = no limit); truncations are counted.")
@@ -87,6 +100,8 @@ extension CharVec {
         var log: String?
         @Option(help: "Draw the loss and validation curves as an SVG file.")
         var plot: String?
+        @Flag(inversion: .prefixedNo, help: "After training, train the bag-of-n-grams baseline on the same split and print both (a few seconds).")
+        var baseline = true
         @Flag(help: "Print one JSON line per epoch on standard output instead of text.")
         var json = false
         @Option(help: .hidden)
@@ -125,10 +140,17 @@ extension CharVec {
             model.mlpHiddenSize = mlpHidden
             model.dropout = dropout
             model.initialization = initialization == .xavier ? nil : initialization
+            let buckets = ngramBuckets ?? TrainDefaults.buckets(trainingWords: data.trainCount)
+            model.ngrams = buckets > 0 ? NgramConfiguration(buckets: buckets) : nil
             var configuration = TrainingConfiguration(model: model)
             configuration.loss = loss
             configuration.negatives = negatives
             configuration.margin = margin
+            configuration.temperature = temperature
+            configuration.cosineWeight = cosWeight
+            configuration.ngramLearningRate = ngramLr
+            configuration.augmentation = augment
+            configuration.typoRate = typoRate
             configuration.learningRate = lr
             configuration.batchSize = batch
             configuration.epochs = epochs
@@ -222,6 +244,7 @@ extension CharVec {
                 String(format: "validation MRR %.4f, hit@10 %.4f, mean cosine %.4f", $0.meanReciprocalRank, $0.hitAt10, $0.meanCosine)
             } ?? "no validation words"
             Diagnostics.printLine("saved the model of epoch \(best.metadata.bestEpoch) (\(summary)) to \(out)")
+            printComparison(trainer, best: best)
         }
 
         func reportExclusions(_ data: TrainingData) {

@@ -1,0 +1,76 @@
+import EmbeddingCore
+import NeuralNet
+import Tensor
+
+/// The bag-of-character-n-grams baseline (fastText-style subword vectors without a recurrent
+/// part): a word's vector is the mean of its hashed 3–6-gram rows, fitted to the unit targets of
+/// the training words by MSE with sparse Adam. Cheap to train, and the bar a character model has
+/// to clear on held-out words: training reports both on the same split.
+public enum NgramBaseline {
+    /// Settings of the reference baseline (`tools/bench-quality/ngram_baseline.py`).
+    public struct Settings: Sendable {
+        public var ngrams = NgramConfiguration(buckets: 200_000)
+        public var epochs = 20
+        public var batchSize = 64
+        public var learningRate: Scalar = 1e-2
+        public var seed: UInt64 = 1
+        public init() {}
+        /// The reference script's 200,000 buckets, fewer for small tables (12 per training word).
+        public init(trainingWords: Int) {
+            ngrams.buckets = min(200_000, max(10_000, 12 * trainingWords))
+        }
+    }
+
+    /// Trains the baseline on `data`'s training words and returns its validation metrics (ranked
+    /// as ``Trainer/validate()`` ranks), or nil without validation words.
+    /// - Complexity: O(epochs × Σ grams × D).
+    public static func validationMetrics(data: TrainingData, settings: Settings? = nil, maxLength: Int = 0,
+                                         rankedSample: [Int]) -> ValidationMetrics? {
+        guard data.validationCount > 0, data.trainCount > 0 else { return nil }
+        let settings = settings ?? Settings(trainingWords: data.trainCount)
+        let d = data.dimensions
+        var table = NgramTable(configuration: settings.ngrams, dimensions: d)
+        var rng = SplitMix64(seed: settings.seed ^ 0xBA5E)
+        // N(0, 0.01²)-like start (uniform with the same deviation), as the reference's EmbeddingBag.
+        let spread = Scalar(0.01 * 3.0.squareRoot())
+        for i in table.values.indices { table.values[i] = (2 * rng.nextUnit() - 1) * spread }
+        var adam = SparseAdam(count: table.values.count, learningRate: settings.learningRate)
+        var gradient = SparseRowGradient(buckets: settings.ngrams.buckets, dimensions: d)
+        let ids = data.trainWords.map { settings.ngrams.ids($0, maxScalars: maxLength) }
+        var order = Array(0 ..< data.trainCount)
+        for _ in 0 ..< settings.epochs {
+            for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, rng.nextIndex(i + 1)) }
+            var start = 0
+            while start < order.count {
+                let batch = Array(order[start ..< min(start + settings.batchSize, order.count)])
+                start += settings.batchSize
+                let bags = batch.map { ids[$0] }
+                var output = [Scalar](repeating: 0, count: batch.count * d)
+                table.addBags(bags, into: &output)
+                // L = (1/B) Σ ‖p − t‖², ∂L/∂p = 2(p − t)/B.
+                let scale = 2 / Scalar(batch.count)
+                data.targets.withUnsafeBufferPointer { targets in
+                    for (k, row) in batch.enumerated() {
+                        for j in 0 ..< d { output[k * d + j] = scale * (output[k * d + j] - targets[row * d + j]) }
+                    }
+                }
+                gradient.reset()
+                gradient.accumulate(bags, dOutput: output)
+                adam.update(&table, gradient: gradient)
+            }
+        }
+        var predictions = RowMatrix(rows: data.validationCount, columns: d)
+        let validationIDs = data.validationWords.map { settings.ngrams.ids($0, maxScalars: maxLength) }
+        predictions.withUnsafeMutableBufferPointer { out in
+            var block = [Scalar](repeating: 0, count: d)
+            for (i, bag) in validationIDs.enumerated() {
+                for j in 0 ..< d { block[j] = 0 }
+                table.addBags([bag], into: &block)
+                for j in 0 ..< d { out[i * d + j] = block[j] }
+            }
+        }
+        let trueRows = (0 ..< data.validationCount).map { data.trainCount + $0 }
+        return Evaluation.metrics(predictions: predictions, trueRows: trueRows, candidates: data.targets,
+                                  rankedSample: rankedSample)
+    }
+}

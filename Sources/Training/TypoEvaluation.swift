@@ -1,0 +1,50 @@
+import EmbeddingCore
+import NeuralNet
+import Tensor
+
+/// How well a model maps misspellings to their word.
+public struct TypoMetrics: Sendable, Codable, Equatable {
+    /// Misspelled words evaluated (one seeded one-edit typo per word of at least
+    /// ``TypoGenerator/minimumLength`` characters).
+    public var count: Int
+    /// Share whose own word's vector is among the 10 candidates nearest to the typo's prediction.
+    public var hitAt10: Double
+    /// Share with the own word first.
+    public var hitAt1: Double
+}
+
+extension Predictor {
+    /// Typo robustness: for each of `words` (long enough for a typo), one seeded one-edit typo is
+    /// predicted and ranked by cosine among all `candidates` (unit rows); its true row is
+    /// `trueRows[i]`. - Complexity: one prediction and one ranking pass per typo.
+    public func typoMetrics(words: [String], trueRows: [Int], candidates: RowMatrix, typos: TypoGenerator,
+                            seed: UInt64) -> TypoMetrics {
+        precondition(words.count == trueRows.count, "one true row per word")
+        var rng = SplitMix64(seed: seed ^ 0x7790)
+        var misspelled: [String] = [], rows: [Int] = []
+        for (word, row) in zip(words, trueRows) {
+            if let typo = typos.typo(of: word, rng: &rng) { misspelled.append(typo); rows.append(row) }
+        }
+        guard !misspelled.isEmpty else { return TypoMetrics(count: 0, hitAt10: 0, hitAt1: 0) }
+        let metrics = Evaluation.metrics(predictions: predict(misspelled), trueRows: rows, candidates: candidates,
+                                         rankedSample: Array(misspelled.indices))
+        return TypoMetrics(count: misspelled.count, hitAt10: metrics.hitAt10, hitAt1: metrics.hitAt1)
+    }
+}
+
+extension Trainer {
+    /// Typo robustness on the validation words with the best model so far (their own rows are
+    /// among the candidates, as in validation), or nil without validation words.
+    public func validationTypoMetrics() -> TypoMetrics? {
+        guard data.validationCount > 0 else { return nil }
+        let trained = bestModel(source: "")
+        let predictor = trained.makePredictor(threads: 1)
+        return predictor.typoMetrics(words: data.validationWords, trueRows: (0 ..< data.validationCount).map { data.trainCount + $0 },
+                                     candidates: data.targets, typos: typos, seed: configuration.seed)
+    }
+
+    /// The n-gram baseline's validation metrics on this run's split and ranked sample.
+    public func baselineMetrics() -> ValidationMetrics? {
+        NgramBaseline.validationMetrics(data: data, maxLength: configuration.maxLength, rankedSample: rankedSample)
+    }
+}

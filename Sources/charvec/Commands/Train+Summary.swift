@@ -1,0 +1,64 @@
+import Foundation
+import NeuralNet
+import Training
+
+/// `charvec train`'s defaults: the best configuration measured on a 20k-word table within a few
+/// minutes on 2 cores (docs/training.md has the comparison).
+enum TrainDefaults {
+    static let cell: RecurrentCellKind = .lstm
+    static let hidden = 256
+    static let charDim = 32
+    static let mlpHidden = 512
+    /// N-gram table rows per training word (distinct grams grow about linearly with the vocabulary).
+    static let bucketsPerWord = 6
+    static let minimumBuckets = 5_000
+    static let maximumBuckets = 2_000_000
+    static func buckets(trainingWords: Int) -> Int {
+        min(max(trainingWords * bucketsPerWord / 1000 * 1000, minimumBuckets), maximumBuckets)
+    }
+    static let ngramLearningRate: Float = 5e-3
+    static let loss: LossKind = .contrastive
+    static let temperature: Float = 0.05
+    static let cosineWeight: Float = 0.5
+    static let augmentation: Augmentation = .none
+    static let typoRate = 0.5
+    static let epochs = 20
+    static let dropout: Float = 0
+}
+
+extension CharVec.Train {
+    /// After training: the model's validation figures beside the n-gram baseline's on the same split,
+    /// and how often a typo of a validation word finds its word.
+    func printComparison(_ trainer: Trainer, best: TrainedModel) {
+        guard let model = best.metadata.validation else { return }
+        let typos = trainer.validationTypoMetrics()
+        let reference = baseline ? trainer.baselineMetrics() : nil
+        if json {
+            var object: [String: Any] = ["event": "summary", "bestEpoch": best.metadata.bestEpoch, "model": Self.dictionary(model)]
+            if let reference { object["ngramBaseline"] = Self.dictionary(reference) }
+            if let typos { object["typos"] = ["count": typos.count, "hitAt10": typos.hitAt10, "hitAt1": typos.hitAt1] }
+            if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
+                print(String(decoding: data, as: UTF8.self))
+            }
+            return
+        }
+        print("")
+        print("validation words (\(model.ranked) ranked)      MRR   hit@1  hit@10  median rank  mean cos")
+        print(Self.row("charvec model (epoch \(best.metadata.bestEpoch))", model))
+        if let reference { print(Self.row("bag of n-grams baseline", reference)) }
+        if let typos, typos.count > 0 {
+            print(String(format: "typos of validation words with their word in the top 10: %.1f%% (top 1: %.1f%%, %d typos)",
+                         100 * typos.hitAt10, 100 * typos.hitAt1, typos.count))
+        }
+    }
+
+    static func row(_ label: String, _ m: ValidationMetrics) -> String {
+        label.padding(toLength: 36, withPad: " ", startingAt: 0)
+            + String(format: "%7.4f %7.4f %7.4f %12.1f %9.4f", m.meanReciprocalRank, m.hitAt1, m.hitAt10, m.medianRank, m.meanCosine)
+    }
+
+    static func dictionary(_ m: ValidationMetrics) -> [String: Any] {
+        ["meanReciprocalRank": m.meanReciprocalRank, "hitAt1": m.hitAt1, "hitAt10": m.hitAt10, "medianRank": m.medianRank,
+         "meanCosine": m.meanCosine, "ranked": m.ranked]
+    }
+}

@@ -1,0 +1,77 @@
+import XCTest
+import NeuralNet
+import Tensor
+import TestSupport
+
+/// InfoNCE over a fixed table: value by hand, finite-difference gradients, the packed-table path,
+/// threads, and no NaN at zero predictions or extreme temperatures.
+final class ContrastiveLossTests: XCTestCase {
+    let b = 4, d = 6, n = 9
+
+    /// `n` unit rows.
+    var table: [Float] {
+        var t = randomProjection(count: n * d, seed: 11)
+        for r in 0 ..< n {
+            let norm = (0 ..< d).reduce(0.0) { $0 + Double(t[r * d + $1] * t[r * d + $1]) }.squareRoot()
+            for j in 0 ..< d { t[r * d + j] = Float(Double(t[r * d + j]) / norm) }
+        }
+        return t
+    }
+    let positives = [2, 0, 7, 2]
+
+    func predictions(_ seed: UInt64) -> Matrix { Matrix(rows: b, columns: d, values: randomProjection(count: b * d, seed: seed)) }
+
+    func testValueMatchesTheDefinition() {
+        let loss = ContrastiveLoss(temperature: 0.2, cosineWeight: 0.5)
+        let p = predictions(3), t = table
+        var expected = 0.0
+        for r in 0 ..< b {
+            let norm = (0 ..< d).reduce(0.0) { $0 + Double(p[r, $1] * p[r, $1]) }.squareRoot()
+            let cosines = (0 ..< n).map { c in (0 ..< d).reduce(0.0) { $0 + Double(p[r, $1]) * Double(t[c * d + $1]) } / norm }
+            let logSum = log(cosines.reduce(0.0) { $0 + exp($1 / 0.2) })
+            expected += logSum - cosines[positives[r]] / 0.2 + 0.5 * (1 - cosines[positives[r]])
+        }
+        XCTAssertEqual(loss(p, candidates: t, count: n, positives: positives).value, expected / Double(b), accuracy: 1e-5)
+    }
+
+    func testGradientMatchesFiniteDifferences() {
+        for (tau, lambda) in [(Float(0.5), Float(0)), (0.1, 0.5), (1, 2)] {
+            let loss = ContrastiveLoss(temperature: tau, cosineWeight: lambda)
+            let p = predictions(5), t = table
+            let analytic = loss(p, candidates: t, count: n, positives: positives).gradient
+            var values = p.storage
+            assertGradientsMatch(checkGradients(values: &values, analytic: analytic.storage, step: 1e-3) { v in
+                loss(Matrix(rows: self.b, columns: self.d, values: v), candidates: t, count: self.n, positives: self.positives).value
+            }, "contrastive τ \(tau) λ \(lambda)")
+        }
+    }
+
+    func testFixedTableTwoThreadsAndPackedPathAgree() {
+        let t = table, p = predictions(7)
+        let reference = ContrastiveLoss(temperature: 0.05, cosineWeight: 0.5)
+        let expected = reference(p, candidates: t, count: n, positives: positives)
+        let fixed = ContrastiveLoss(temperature: 0.05, cosineWeight: 0.5)
+        fixed.threads = 2
+        fixed.setTable(t, count: n, dimensions: d)
+        let got = fixed(p, positives: positives)
+        XCTAssertEqual(got.value, expected.value, accuracy: 1e-5)
+        for i in got.gradient.storage.indices {
+            XCTAssertEqual(got.gradient.storage[i], expected.gradient.storage[i], accuracy: 1e-4, "gradient \(i)")
+        }
+    }
+
+    func testNoNonFiniteValueAtZeroPredictionsOrExtremeTemperatures() {
+        let t = table
+        var p = predictions(9)
+        for j in 0 ..< d { p[1, j] = 0 }  // a zero prediction: cosine 0, finite gradient
+        for tau in [Float(0.001), 100] {
+            let (value, gradient) = ContrastiveLoss(temperature: tau, cosineWeight: 1)(p, candidates: t, count: n, positives: positives)
+            XCTAssertTrue(value.isFinite, "τ \(tau)")
+            XCTAssertTrue(gradient.storage.allSatisfy(\.isFinite), "τ \(tau)")
+        }
+        // The softmax of a perfect prediction at τ = 0.001 saturates to a zero loss, not NaN.
+        let perfect = Matrix(rows: 1, columns: d, values: Array(t[0 ..< d]))
+        let value = ContrastiveLoss(temperature: 0.001)(perfect, candidates: t, count: n, positives: [0]).value
+        XCTAssertTrue(value.isFinite && value >= 0 && value < 1e-3, "\(value)")
+    }
+}

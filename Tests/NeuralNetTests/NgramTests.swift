@@ -1,0 +1,71 @@
+import XCTest
+import NeuralNet
+import TestSupport
+
+/// The hybrid model's n-gram part: hashing, the table's sparse gradient through the whole model,
+/// and sparse Adam.
+final class NgramTests: XCTestCase {
+    func testIdsAreFNV1aOfTheGramsOfTheMarkedWord() {
+        let c = NgramConfiguration(buckets: 1000, minLength: 3, maxLength: 6)
+        // "<ab>": the 3-grams "<ab", "ab>" and the 4-gram "<ab>" (values from Python's FNV-1a).
+        XCTAssertEqual(c.ids("ab"), [508, 756, 742])
+        XCTAssertEqual(c.ids("é"), [559])  // UTF-8 bytes of "<é>"
+        XCTAssertEqual(c.ids("kingdom").count, (9 - 2) + (9 - 3) + (9 - 4) + (9 - 5))
+        XCTAssertEqual(c.ids(""), c.ids(""))
+        XCTAssertFalse(c.ids("").isEmpty)
+        XCTAssertEqual(c.ids("abcdefgh", maxScalars: 3), c.ids("abc"))
+        XCTAssertFalse(NgramConfiguration(buckets: 0).problems().isEmpty)
+        XCTAssertFalse(NgramConfiguration(buckets: 10, minLength: 4, maxLength: 3).problems().isEmpty)
+    }
+
+    func testHybridModelGradientsMatchFiniteDifferences() {
+        var c = ModelFixtures.configuration(.lstm)
+        c.ngrams = NgramConfiguration(buckets: 13)
+        let model = CharToVectorModel(configuration: c)
+        var rng = SplitMix64(seed: 4)
+        for i in model.parameters.values.indices { model.parameters.values[i] += 0.1 * rng.uniform(-1, 1) }
+        for i in model.ngramTable!.values.indices { model.ngramTable!.values[i] = 0.3 * rng.uniform(-1, 1) }
+        var batch = ModelFixtures.batch(lengths: [3, 1, 4])
+        batch.ngrams = [[1, 5, 5, 12], [0], [7, 1, 3]]  // a repeated gram weighs twice
+        let targets = ModelFixtures.targets(rows: 3, columns: c.outputDimensions, seed: 3)
+        let mse = MSELoss()
+        model.zeroGradients()
+        model.backward(mse(model.forward(batch), targets).gradient)
+        let sparse = model.ngramGradient!
+        var analytic = [Float](repeating: 0, count: model.ngramTable!.values.count)
+        for (k, row) in sparse.rows.enumerated() {
+            for j in 0 ..< c.outputDimensions { analytic[Int(row) * c.outputDimensions + j] = sparse.values[k * c.outputDimensions + j] }
+        }
+        XCTAssertEqual(Set(sparse.rows), [0, 1, 3, 5, 7, 12])
+        var table = model.ngramTable!.values
+        assertGradientsMatch(checkGradients(values: &table, analytic: analytic) { v in
+            model.ngramTable!.values = v
+            return mse(model.forward(batch), targets).value
+        }, "n-gram table")
+        model.ngramTable!.values = table
+        var values = model.parameters.values
+        let dense = model.gradients.values
+        let paddingRow = model.embedding.table.offset ..< model.embedding.table.offset + c.characterDimensions
+        assertGradientsMatch(checkGradients(values: &values, analytic: dense, indices: values.indices.filter { !paddingRow.contains($0) }) { v in
+            model.parameters.values = v
+            return mse(model.forward(batch), targets).value
+        }, "dense parameters of the hybrid model")
+    }
+
+    func testSparseAdamUpdatesOnlyTouchedRowsByTheFormula() {
+        let config = NgramConfiguration(buckets: 4)
+        var table = NgramTable(configuration: config, dimensions: 2, values: [1, 2, 3, 4, 5, 6, 7, 8])
+        var gradient = SparseRowGradient(buckets: 4, dimensions: 2)
+        gradient.accumulate([[2, 2]], dOutput: [0.5, -1])  // mean of row 2 twice: dRow = dOut
+        var adam = SparseAdam(count: 8, learningRate: 0.1)
+        adam.update(&table, gradient: gradient)
+        // Step 1: m = 0.1 g, v = 0.001 g², m̂/√v̂ = sign(g); p −= lr · g/(|g| + ε/…) ≈ lr · sign(g).
+        XCTAssertEqual(table.values[4], 5 - 0.1, accuracy: 1e-5)
+        XCTAssertEqual(table.values[5], 6 + 0.1, accuracy: 1e-5)
+        XCTAssertEqual(Array(table.values[0 ..< 4]) + Array(table.values[6 ..< 8]), [1, 2, 3, 4, 7, 8])
+        XCTAssertEqual(adam.firstMoment[4], 0.05, accuracy: 1e-7)
+        XCTAssertEqual(adam.secondMoment[5], 0.001, accuracy: 1e-7)
+        gradient.reset()
+        XCTAssertTrue(gradient.rows.isEmpty)
+    }
+}
