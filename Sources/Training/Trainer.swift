@@ -15,6 +15,33 @@ public struct EpochRecord: Sendable, Codable, Equatable {
     public var validation: ValidationMetrics?
 }
 
+extension EpochRecord {
+    enum CodingKeys: String, CodingKey { case epoch, trainLoss, wordsPerSecond, seconds, learningRate, recoveries, validation }
+
+    /// An epoch whose every step was rolled back has no loss: JSON `null` (read back as NaN).
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(epoch, forKey: .epoch)
+        try c.encode(trainLoss.isFinite ? trainLoss : nil, forKey: .trainLoss)
+        try c.encode(wordsPerSecond, forKey: .wordsPerSecond)
+        try c.encode(seconds, forKey: .seconds)
+        try c.encode(learningRate, forKey: .learningRate)
+        try c.encode(recoveries, forKey: .recoveries)
+        try c.encodeIfPresent(validation, forKey: .validation)
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        epoch = try c.decode(Int.self, forKey: .epoch)
+        trainLoss = (try? c.decodeIfPresent(Double.self, forKey: .trainLoss)) ?? .nan
+        wordsPerSecond = try c.decode(Double.self, forKey: .wordsPerSecond)
+        seconds = try c.decode(Double.self, forKey: .seconds)
+        learningRate = try c.decode(Double.self, forKey: .learningRate)
+        recoveries = try c.decode(Int.self, forKey: .recoveries)
+        validation = try c.decodeIfPresent(ValidationMetrics.self, forKey: .validation)
+    }
+}
+
 /// What happened during training, in order.
 public enum TrainingEvent: Sendable {
     /// Steps done in the current epoch, of how many, and the running mean loss.
@@ -82,7 +109,7 @@ public final class Trainer {
     var diverseSeen = false
     public internal(set) var epochsDone = 0
     public internal(set) var history: [EpochRecord] = []
-    var bestMRR = -1.0
+    var bestMRR = -Double.infinity
     var bestEpoch = 0
     var bestParameters: [Scalar] = []
     var bestNgramTable: [Scalar] = []
@@ -288,8 +315,9 @@ public final class Trainer {
                                      wordsPerSecond: Double(words) / max(seconds, 1e-9), seconds: seconds,
                                      learningRate: Double(learningRate), recoveries: recoveries, validation: validation)
             history.append(record)
-            let score = validation?.meanReciprocalRank ?? -record.trainLoss
-            if score > bestMRR {
+            // Without validation words the best epoch is the one with the lowest training loss.
+            let score = validation?.meanReciprocalRank ?? (record.trainLoss.isFinite ? -record.trainLoss : -.infinity)
+            if score > bestMRR || bestEpoch == 0 {
                 bestMRR = score
                 bestEpoch = epoch
                 bestParameters = model.parameters.values
@@ -297,7 +325,7 @@ public final class Trainer {
             }
             onEvent(.epoch(record))
             try onCheckpoint(makeCheckpoint())
-            if configuration.patience > 0 && epoch - bestEpoch >= configuration.patience {
+            if configuration.patience > 0 && validation != nil && epoch - bestEpoch >= configuration.patience {
                 onEvent(.earlyStop(epoch: epoch, bestEpoch: bestEpoch, bestMRR: bestMRR))
                 break
             }

@@ -93,6 +93,14 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
         if !(typoRate >= 0 && typoRate <= 1) { problems.append("--typo-rate must be in [0, 1] (got \(typoRate))") }
         if fullTableLimit < 1 || sampledCandidates < 1 { problems.append("contrastive candidate counts must be positive") }
         if let ngrams = model.ngrams { problems += ngrams.problems() }
+        if !(spikeFactor > 1 && spikeFactor.isFinite) { problems.append("--spike-factor must be a finite number above 1 (got \(spikeFactor))") }
+        if !(collapseThreshold > 0 && collapseThreshold <= 1) {
+            problems.append("--collapse-threshold must be in (0, 1] (got \(collapseThreshold)); 1 switches collapse detection off")
+        }
+        if maxRecoveries < 0 || maxRecoveries > 1000 { problems.append("--max-recoveries must be in 0...1000 (got \(maxRecoveries))") }
+        if negatives > 100_000 { problems.append("--negatives must be at most 100000 (got \(negatives))") }
+        if batchSize > 1_000_000 { problems.append("--batch must be at most 1000000 (got \(batchSize))") }
+        if !(clip.isFinite) { problems.append("--clip must be finite (got \(clip))") }
         if clip < 0 { problems.append("--clip must be ≥ 0 (got \(clip))") }
         if maxLength < 0 { problems.append("--max-length must be ≥ 0 (got \(maxLength))") }
         if threads < 1 { problems.append("--threads must be at least 1 (got \(threads))") }

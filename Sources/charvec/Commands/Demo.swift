@@ -20,15 +20,16 @@ extension CharVec {
 
             Repair: 'sanitize' writes repaired.vec and changes.tsv; 'audit' then finds it clean.
 
-            Train: 'train' on the planted copy excludes the bad rows; then a model of the sample \
-            (margin loss, hidden 256, MLP 512, dropout 0.2, 40 epochs) reports validation mean cosine, \
-            hit@10 and MRR per epoch and draws its learning curve in curve.svg.
+            Train: 'train' on the planted copy excludes the bad rows; then a model of the sample with \
+            train's defaults (BiLSTM + hashed character n-grams, contrastive loss) reports validation \
+            mean cosine, hit@10 and MRR per epoch, compares itself with a bag-of-n-grams baseline on the \
+            same split and draws its learning curve in curve.svg.
 
             Neighbours of OOV words: 'neighbors --model' for misspellings (goverment, runing, \
             kingdomz) and new forms (governmental, universities, footballers); 'embed' writes \
             their vectors to oov.vec.
 
-            About a minute on 2 cores (release build); --quick trains a tiny model for one epoch.
+            Under a minute on 2 cores (release build); --quick trains a tiny model for one epoch.
 
             Examples:
               charvec demo
@@ -38,7 +39,7 @@ extension CharVec {
         @Option(help: "Folder for the files the demo writes, created if missing (default: a new temporary folder).")
         var out: String?
 
-        @Option(help: "Training epochs of the sample model (default: 40, or 1 with --quick).")
+        @Option(help: "Training epochs of the sample model (default: train's default, or 1 with --quick).")
         var epochs: Int?
 
         @Option(help: "Random seed of the training runs (initialisation, split, batches, dropout, negatives).")
@@ -85,8 +86,8 @@ extension CharVec {
             section("Train", "the planted rows are excluded, never trained on; then a model of the sample")
             let tiny = ["--hidden", "16", "--char-dim", "8", "--mlp-hidden", "32"]
             try step(Train.self, [planted, "--out", "tiny.cvm", "--epochs", "1"] + tiny + ["--seed", "\(seed)"])
-            let model = quick ? tiny : ["--hidden", "256", "--mlp-hidden", "512", "--dropout", "0.2"]
-            try step(Train.self, [sample, "--out", "model.cvm", "--epochs", "\(epochs ?? (quick ? 1 : 40))", "--loss", "margin"]
+            let model = quick ? tiny : []
+            try step(Train.self, [sample, "--out", "model.cvm", "--epochs", "\(epochs ?? (quick ? 1 : TrainDefaults.epochs))"]
                      + model + ["--patience", "0", "--seed", "\(seed)", "--plot", "curve.svg"])
 
             section("Neighbours of OOV words", "misspellings and new compounds, through the model")

@@ -108,30 +108,20 @@ extension CharVec {
         var injectFault: [String] = []
 
         func validate() throws {
-            if validationFraction < 0 || validationFraction >= 1 {
+            if !(validationFraction >= 0 && validationFraction < 1) {
                 throw ValidationError("--validation-fraction must be in [0, 1) (got \(validationFraction)).")
             }
+            if epochs < 1 { throw ValidationError("--epochs must be at least 1 (got \(epochs)); 0 would write an untrained model.") }
+            if patience < 0 { throw ValidationError("--patience must be ≥ 0 (got \(patience)).") }
+            if let buckets = ngramBuckets, buckets < 0 { throw ValidationError("--ngram-buckets must be ≥ 0 (got \(buckets)).") }
+            // Every hyper-parameter is checked before the table is loaded (the trainer re-checks).
+            let problems = makeConfiguration(trainingWords: 1000).problems()
+            if !problems.isEmpty { throw ValidationError(problems.joined(separator: "; ") + ".") }
         }
 
-        func run() throws {
-            let progress = ProgressBar(label: "loading", enabled: !json && Diagnostics.stderrIsTerminal)
-            progress.status(vectors)
-            let (table, _) = try reportingErrors { try EmbeddingReader.load(vectors, options: input.readOptions) }
-            progress.finish()
-            var heldOut: Set<String>?
-            if let validation {
-                do {
-                    let text = try String(contentsOfFile: validation, encoding: .utf8)
-                    heldOut = Set(text.split(whereSeparator: \.isNewline).compactMap { $0.split(separator: " ").first.map(String.init) })
-                } catch {
-                    Diagnostics.printLine("\(validation): error: cannot read the validation word list: \(error.localizedDescription)")
-                    throw ExitCode(1)
-                }
-            }
-            let data = TrainingData.prepare(table: table, validationFraction: validationFraction, validationWords: heldOut,
-                                            maxLength: maxLength, seed: seed)
-            reportExclusions(data)
-
+        /// The run's configuration from the options (the model's vocabulary and output size are set
+        /// by the trainer from the data).
+        func makeConfiguration(trainingWords: Int) -> TrainingConfiguration {
             var model = CharToVectorConfiguration(vocabularySize: 2)
             model.cell = cell
             model.layers = layers
@@ -140,7 +130,7 @@ extension CharVec {
             model.mlpHiddenSize = mlpHidden
             model.dropout = dropout
             model.initialization = initialization == .xavier ? nil : initialization
-            let buckets = ngramBuckets ?? TrainDefaults.buckets(trainingWords: data.trainCount)
+            let buckets = ngramBuckets ?? TrainDefaults.buckets(trainingWords: trainingWords)
             model.ngrams = buckets > 0 ? NgramConfiguration(buckets: buckets) : nil
             var configuration = TrainingConfiguration(model: model)
             configuration.loss = loss
@@ -163,6 +153,39 @@ extension CharVec {
             configuration.spikeFactor = spikeFactor
             configuration.collapseThreshold = collapseThreshold
             configuration.maxRecoveries = maxRecoveries
+            return configuration
+        }
+
+        func run() throws {
+            let checkpointPath = checkpoint ?? out + ".checkpoint"
+            try checkOutputPaths(checkpointPath: checkpointPath)
+            var saved: Checkpoint?
+            if let resume {
+                do { saved = try Checkpoint.read(resume) } catch let error as ModelFileError {
+                    Diagnostics.printError(error)
+                    throw ExitCode(1)
+                }
+            }
+            let progress = ProgressBar(label: "loading", enabled: !json && Diagnostics.stderrIsTerminal)
+            progress.status(vectors)
+            let (table, _) = try reportingErrors { try EmbeddingReader.load(vectors, options: input.readOptions) }
+            progress.finish()
+            var heldOut: Set<String>?
+            if let validation {
+                do {
+                    let text = try String(contentsOfFile: validation, encoding: .utf8)
+                    heldOut = Set(text.split(whereSeparator: \.isNewline).compactMap { $0.split(separator: " ").first.map(String.init) })
+                } catch {
+                    Diagnostics.printLine("\(validation): error: cannot read the validation word list: \(error.localizedDescription)")
+                    throw ExitCode(1)
+                }
+            }
+            // A resumed run splits and truncates as the original did.
+            let data = TrainingData.prepare(table: table, validationFraction: validationFraction, validationWords: heldOut,
+                                            maxLength: saved?.configuration.maxLength ?? maxLength,
+                                            seed: saved?.configuration.seed ?? seed)
+            reportExclusions(data)
+            var configuration = makeConfiguration(trainingWords: data.trainCount)
             for fault in injectFault {
                 let parts = fault.split(separator: "@")
                 guard parts.count == 2, let kind = InjectedFault(rawValue: String(parts[0])), let step = Int(parts[1]) else {
@@ -170,11 +193,13 @@ extension CharVec {
                 }
                 configuration.faults[step] = kind
             }
+            if let saved { try checkResumeOptions(requested: configuration, saved: saved.configuration) }
+            try checkMemory(saved?.configuration ?? configuration, data: data)
+            if warnAboutIdenticalTargets(data) { configuration.collapseThreshold = 1 }
 
             let trainer: Trainer
             do {
-                if let resume {
-                    let saved = try Checkpoint.read(resume)
+                if let resume, let saved {
                     trainer = try Trainer(resuming: saved, data: data, epochs: epochs)
                     Diagnostics.printLine("resuming \(resume) after epoch \(saved.epochsDone)")
                 } else {
@@ -199,9 +224,9 @@ extension CharVec {
                     + "unset it to let OpenBLAS choose (its AVX-512 GEMMs are about 1.5–1.8× faster)")
             }
 
-            let checkpointPath = checkpoint ?? out + ".checkpoint"
             let logFile = try log.map { try LogFile(path: $0) }
             let bar = ProgressBar(label: "", enabled: !json && Diagnostics.stderrIsTerminal)
+            var wroteCheckpoint = false
             do {
                 try trainer.run(onEvent: { event in
                     switch event {
@@ -223,12 +248,17 @@ extension CharVec {
                     }
                 }, onCheckpoint: { checkpoint in
                     try checkpoint.write(to: checkpointPath)
+                    wroteCheckpoint = true
                 })
             } catch let error as TrainingError {
                 bar.finish()
                 Diagnostics.printLine("\(vectors): error: \(error)")
                 Diagnostics.printNote(error.hint)
-                Diagnostics.printNote("the last checkpoint is \(checkpointPath)")
+                if wroteCheckpoint {
+                    Diagnostics.printNote("the checkpoint of the last completed epoch is \(checkpointPath)")
+                } else {
+                    Diagnostics.printNote("no epoch completed, so this run wrote no checkpoint")
+                }
                 throw ExitCode(1)
             }
             let best = trainer.bestModel(source: vectors)
@@ -242,7 +272,7 @@ extension CharVec {
             }
             let summary = best.metadata.validation.map {
                 String(format: "validation MRR %.4f, hit@10 %.4f, mean cosine %.4f", $0.meanReciprocalRank, $0.hitAt10, $0.meanCosine)
-            } ?? "no validation words"
+            } ?? "no validation words: the epoch with the lowest training loss"
             Diagnostics.printLine("saved the model of epoch \(best.metadata.bestEpoch) (\(summary)) to \(out)")
             printComparison(trainer, best: best)
         }
@@ -273,7 +303,8 @@ extension CharVec {
                 print(String(decoding: (try? JSONEncoder.lines.encode(r)) ?? Data(), as: UTF8.self))
                 return
             }
-            var line = String(format: "epoch %3d  loss %.5f  %7.0f words/s  lr %.2g", r.epoch, r.trainLoss, r.wordsPerSecond, r.learningRate)
+            let loss = r.trainLoss.isFinite ? String(format: "%.5f", r.trainLoss) : "n/a (every step was rolled back)"
+            var line = String(format: "epoch %3d  loss %@  %7.0f words/s  lr %.2g", r.epoch, loss, r.wordsPerSecond, r.learningRate)
             if let v = r.validation {
                 line += String(format: "  val cos %.4f  hit@1 %.4f  hit@10 %.4f  MRR %.4f  median rank %.0f",
                                v.meanCosine, v.hitAt1, v.hitAt10, v.meanReciprocalRank, v.medianRank)

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# `charvec train` with no model flags on ../shared/data/en-19k-384d.vec.gz (10 % of the words held
+# out, the split of split.py), against the PyTorch twin of the same model and loss
+# (hybrid_ref.py, same hyper-parameters and epochs) and the bag-of-n-grams baseline, in one run.
+# Prints the table of tools/bench-quality/summarize_default.py: validation metrics at charvec's
+# best epoch, each run's wall time and words/s, and PyTorch's MRR at the same epoch.
+#
+#   tools/bench-quality/default.sh                  # needs /tmp/torchenv (python3 -m venv /tmp/torchenv &&
+#                                                   #   /tmp/torchenv/bin/pip install torch numpy gensim)
+#   SEEDS="1 2 3" tools/bench-quality/default.sh    # more training seeds (same split)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+data=${DATA:-$root/../shared/data/en-19k-384d.vec.gz}
+OUT=${OUT:-/tmp/charvec-default}
+PY=${PY:-/tmp/torchenv/bin/python}
+SEEDS=${SEEDS:-1}
+mkdir -p "$OUT"
+swift build -c release --product charvec --package-path "$root" >/dev/null
+cv="$OUT/charvec"
+cp "$root/.build/release/charvec" "$cv"
+python3 "$here/split.py" "$data" "$OUT/split" >/dev/null
+lscpu | sed -n 's/^Model name: *//p' > "$OUT/cpu.txt"
+# The PyTorch twin with charvec's defaults (keep in step with TrainDefaults in Train+Summary.swift).
+epochs=$("$cv" train --help | sed -n 's/.*--epochs <epochs>.*(default: \([0-9]*\)).*/\1/p')
+defaults=$("$OUT/charvec" train --help >/dev/null; echo "")
+for seed in $SEEDS; do
+    if [ ! -s "$OUT/charvec-$seed.jsonl" ]; then
+        start=$(date +%s.%N)
+        "$cv" train "$data" --validation "$OUT/split/heldout-words.txt" --out "$OUT/charvec-$seed.cvm" \
+            --seed "$seed" --json > "$OUT/charvec-$seed.jsonl"
+        echo "{\"wall_s\": $(echo "$(date +%s.%N) - $start" | bc)}" >> "$OUT/charvec-$seed.jsonl"
+    fi
+    if [ ! -s "$OUT/pytorch-$seed.jsonl" ]; then
+        start=$(date +%s.%N)
+        "$PY" "$here/hybrid_ref.py" --train "$OUT/split/train.vec" --holdout-file "$OUT/split/heldout.vec" \
+            --epochs "${epochs:-20}" --seed "$seed" --threads 2 --typo-eval end $PYTORCH_FLAGS \
+            > "$OUT/pytorch-$seed.jsonl"
+        echo "{\"wall_s\": $(echo "$(date +%s.%N) - $start" | bc)}" >> "$OUT/pytorch-$seed.jsonl"
+    fi
+done
+[ -s "$OUT/ngram.jsonl" ] || "$PY" "$here/ngram_baseline.py" "$OUT/split/train.vec" "$OUT/split/heldout.vec" \
+    --epochs 20 --eval-epochs 5,10,20 > "$OUT/ngram.jsonl"
+python3 "$here/summarize_default.py" "$OUT"
