@@ -68,7 +68,7 @@ let package = Package(
         ]),
 
         // Neural-core throughput benchmark (tools/bench-neural/run.sh compares it with PyTorch).
-        .executableTarget(name: "neural-bench", dependencies: ["NeuralNet"], path: "tools/bench-neural/Sources"),
+        .executableTarget(name: "neural-bench", dependencies: ["NeuralNet", "Tensor"], path: "tools/bench-neural/Sources"),
 
         // Nearest-neighbour benchmark (run with tools/bench-search/run.sh, release only).
         .executableTarget(name: "search-bench", dependencies: ["NeighborSearch", "EmbeddingCore"],

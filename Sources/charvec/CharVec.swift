@@ -28,6 +28,7 @@ struct CharVec: ParsableCommand {
     /// An interrupted run (Ctrl-C, SIGTERM, SIGHUP) deletes the temporary file it was writing;
     /// the previous output under the final name is untouched either way.
     static func main() {
+        BLASKernels.ensure()  // may restart the process on wider OpenBLAS kernels
         charvec_remove_temporaries_on_interrupt()
         main(nil)
     }

@@ -28,7 +28,8 @@ final class DemoCLITests: XCTestCase {
         // Training excludes the bad rows and reports validation metrics per epoch.
         XCTAssertTrue(stderr.contains("excluded 1 all-zero row ('as')"), stderr)
         XCTAssertTrue(stderr.contains("excluded 2 rows with NaN or infinite values ('had', 'me')"), stderr)
-        XCTAssertTrue(stdout.contains("$ charvec train en-2k-384d.vec.gz --out model.cvm --epochs 1 --loss margin"), stdout)
+        XCTAssertTrue(stdout.contains("$ charvec train en-2k-384d.vec.gz --out model.cvm --epochs 1 --hidden 16"), stdout)
+        XCTAssertTrue(stdout.contains("bag of n-grams baseline"), stdout)
         let epochLines = stdout.split(separator: "\n").filter { $0.hasPrefix("epoch ") }
         XCTAssertEqual(epochLines.count, 2, stdout)  // the planted table's run and the sample's
         for line in epochLines {

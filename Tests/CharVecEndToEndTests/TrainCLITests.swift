@@ -57,21 +57,32 @@ final class TrainCLITests: XCTestCase {
         XCTAssertEqual(Array(big.vocabulary.words.suffix(2)), ["brandnewword", "anotherone"])
     }
 
-    /// The start line names OpenBLAS's kernels; pinning an AVX2 core on an AVX-512 CPU gets a note.
-    func testPinnedOpenBLASCoreIsReported() throws {
+    /// OpenBLAS's kernels follow the CPU's features: an older family pinned by OPENBLAS_CORETYPE (or
+    /// picked by OpenBLAS for a CPU it does not know) is replaced at start, and the start line says
+    /// why; CHARVEC_OPENBLAS_CORETYPE forces a family. `info --json` reports the same.
+    func testOpenBLASKernelsFollowTheCPUsFeatures() throws {
         let directory = try Fixtures.temporaryDirectory()
         let model = directory.appendingPathComponent("m.cvm").path
-        let arguments = ["train", sample, "--out", model, "--epochs", "1", "--json"] + small
-        let pinned = try CLITests.run(arguments, environment: ["OPENBLAS_CORETYPE": "Haswell"])
+        let arguments = ["train", sample, "--out", model, "--epochs", "1", "--json", "--limit", "200", "--no-baseline"] + small
+        let info = try CLITests.run(["info", sample, "--json"], environment: ["OPENBLAS_CORETYPE": "Prescott"])
+        XCTAssertEqual(info.status, 0, info.stderr)
+        let kernels = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(info.stdout.utf8)) as? [String: Any])?["kernels"] as? [String: Any])
+        let level = try XCTUnwrap(kernels["cpu_vector_level"] as? String)
+        guard level == "AVX-512" || level == "AVX2+FMA" else { return }  // nothing to choose on older CPUs
+        let expected = level == "AVX2+FMA" ? ["Haswell"] : ["Cooperlake", "SkylakeX"]
+        XCTAssertTrue(expected.contains(kernels["openblas_core"] as? String ?? ""), "\(kernels)")
+        XCTAssertTrue((kernels["openblas_reason"] as? String ?? "").contains("OpenBLAS had chosen Prescott with OPENBLAS_CORETYPE=Prescott"),
+                      "\(kernels)")
+        let pinned = try CLITests.run(arguments, environment: ["OPENBLAS_CORETYPE": "Prescott"])
         XCTAssertEqual(pinned.status, 0, pinned.stderr)
-        XCTAssertTrue(pinned.stderr.contains("parameters, 2 threads; OpenBLAS "), pinned.stderr)
-        if pinned.stderr.contains("OpenBLAS Haswell kernels, AVX-512 gate kernels") {
-            XCTAssertTrue(pinned.stderr.contains("note: OPENBLAS_CORETYPE=Haswell keeps OpenBLAS off this CPU's AVX-512 kernels"),
-                          pinned.stderr)
-        }
+        XCTAssertTrue(expected.contains { pinned.stderr.contains("OpenBLAS \($0) kernels") }, pinned.stderr)
+        XCTAssertTrue(pinned.stderr.contains("note: OpenBLAS kernels chosen from the CPU's features"), pinned.stderr)
+        let forced = try CLITests.run(arguments, environment: ["CHARVEC_OPENBLAS_CORETYPE": "Prescott"])
+        XCTAssertEqual(forced.status, 0, forced.stderr)
+        XCTAssertTrue(forced.stderr.contains("OpenBLAS Prescott kernels"), forced.stderr)
         let free = try CLITests.run(arguments, environment: ["OPENBLAS_CORETYPE": nil])
         XCTAssertEqual(free.status, 0, free.stderr)
-        XCTAssertFalse(free.stderr.contains("OPENBLAS_CORETYPE"), free.stderr)
+        XCTAssertTrue(expected.contains { free.stderr.contains("OpenBLAS \($0) kernels") }, free.stderr)
     }
 
     func testBadTableIsCleanedAndFaultsAreRecovered() throws {

@@ -15,6 +15,12 @@
 /// 1 when AVX-512 F/VL/DQ/BW, FMA and the OS's ZMM state are available; 0 otherwise.
 int cv_kernels_native(void);
 
+/// The widest usable vector level: 3 AVX-512 (F/DQ/BW/VL, ZMM state), 2 AVX2 + FMA (YMM state),
+/// 1 SSE3 or AVX without FMA, 0 older or not x86-64.
+int cv_cpu_vector_level(void);
+/// 1 when the CPU has AVX-512 BF16 (Cooper Lake, Sapphire Rapids, Zen 4 and later).
+int cv_cpu_has_avx512_bf16(void);
+
 /// LSTM forward for `rows` rows: gates (rows × 4H, [i f g o]) → activations in place;
 /// c = f⊙cPrev + i⊙g, tanhCell = tanh(c), h = o⊙tanh(c) (row stride `hStride`).
 void cv_lstm_forward(long rows, long H, float *gates, const float *cPrev, float *cell, float *tanhCell,

@@ -46,6 +46,7 @@ extension CharVec {
                 if let size = report.fileSize { object["file_bytes"] = size }
                 if let header = report.header { object["header_count"] = header.count }
                 if let newline = report.binaryRowsEndWithNewline { object["binary_rows_end_with_newline"] = newline }
+                object["kernels"] = BLASKernels.report
                 let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
                 print(String(decoding: data, as: UTF8.self))
                 return

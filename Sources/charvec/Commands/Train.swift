@@ -217,11 +217,9 @@ extension CharVec {
             Diagnostics.printLine("training on \(data.trainCount) words, validating on \(data.validationCount); "
                 + "\(trainer.characters.size) character ids, \(parameterCount) parameters, \(input.threads) thread\(input.threads == 1 ? "" : "s"); "
                 + "OpenBLAS \(BLAS.coreName) kernels" + (Kernels.usesNativeKernels ? ", AVX-512 gate kernels" : ""))
-            if let pinned = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"], Kernels.usesNativeKernels,
-               !["skylakex", "cooperlake", "sapphirerapids"].contains(BLAS.coreName.lowercased()) {
-                // Measured on the project's Zen machine: sgemm 1.5–1.8× faster with Cooperlake than Haswell kernels.
-                Diagnostics.printNote("OPENBLAS_CORETYPE=\(pinned) keeps OpenBLAS off this CPU's AVX-512 kernels; "
-                    + "unset it to let OpenBLAS choose (its AVX-512 GEMMs are about 1.5–1.8× faster)")
+            if let problem = BLASKernels.problem { Diagnostics.printNote(problem) }
+            if ProcessInfo.processInfo.environment[BLASKernels.marker] != nil {
+                Diagnostics.printNote("OpenBLAS kernels " + BLASKernels.explanation)
             }
 
             let logFile = try log.map { try LogFile(path: $0) }

@@ -5,6 +5,7 @@
 //                [--split] [--seconds 20] [--warmup 3] [--char-dim 20] [--mlp 100] [--out 384]
 import Foundation
 import NeuralNet
+import Tensor
 
 struct Options {
     var words = ""
@@ -46,6 +47,7 @@ func parse() -> Options {
 }
 
 func run() throws {
+    KernelChoice.restartOnBetterKernelsIfNeeded()  // as charvec does: kernels from the CPU's features
     let o = parse()
     let text = try String(contentsOfFile: o.words, encoding: .utf8)
     let words = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast(text.hasSuffix("\n") ? 1 : 0)
