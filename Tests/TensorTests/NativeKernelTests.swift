@@ -120,4 +120,22 @@ final class NativeKernelTests: XCTestCase {
         XCTAssertTrue(y[0].isNaN && y[2].isNaN, "NaN must reach the non-finite guard, not turn into ±1")
         XCTAssertEqual(y[1], Scalar(tanh(1.0)), accuracy: 1e-6)
     }
+
+    /// The softmax row: sum, maximum and every exponential within 1e-6 relative of expf, over
+    /// row tails, large negative spreads (underflow to 0) and a small temperature.
+    func testSoftmaxRowMatchesExpf() {
+        for (n, spread, scale) in [(1, Float(1), Float(1)), (17, 1, 20), (1000, 1, 20), (333, 100, 1000), (64, 0.5, 0.01)] {
+            let x = random(n, seed: UInt64(n), scale: spread)
+            let (portable, native) = both { () -> ([Scalar], Double, Scalar) in
+                var row = x
+                let (sum, maximum) = row.withUnsafeMutableBufferPointer { Kernels.softmaxRow($0.baseAddress!, count: n, scale: scale) }
+                return (row, sum, maximum)
+            }
+            XCTAssertEqual(native.2, portable.2, "maximum, n \(n)")
+            XCTAssertEqual(native.1, portable.1, accuracy: 1e-6 * portable.1, "sum, n \(n)")
+            for j in 0 ..< n {
+                XCTAssertEqual(native.0[j], portable.0[j], accuracy: 1e-6 * max(portable.0[j], 1e-30), "n \(n) j \(j)")
+            }
+        }
+    }
 }

@@ -50,6 +50,10 @@ void cv_adam_step(long n, float *p, const float *g, float *m, float *v, float st
 /// sums[j] += Σ_r x[r·ld + j] for j < columns.
 void cv_add_column_sums(long rows, long columns, long ld, const float *x, float *sums);
 
+/// One row of a softmax: m = max x, x[j] ← exp((x[j] − m)·scale) in place; returns Σ x[j]
+/// (in double) and stores m in `maximum`. AVX-512 only (scale > 0).
+double cv_softmax_row(long n, float *x, float scale, float *maximum);
+
 /// Floats needed to pack a K × N right operand (N rounded up to panels of 32 columns).
 long cv_packed_size(long K, long N);
 

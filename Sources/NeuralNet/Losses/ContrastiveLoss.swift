@@ -160,14 +160,7 @@ struct _ContrastiveWork: @unchecked Sendable {
                 let row = s.baseAddress! + i * n
                 let y = positives[rows.lowerBound + i]
                 let positive = row[y]
-                var maximum = -Scalar.infinity
-                for j in 0 ..< n { maximum = max(maximum, row[j]) }
-                var sum: Double = 0
-                for j in 0 ..< n {
-                    let e = expf((row[j] - maximum) * inverseT)
-                    row[j] = e
-                    sum += Double(e)
-                }
+                let (sum, maximum) = Kernels.softmaxRow(row, count: n, scale: inverseT)
                 let logSum = Double(maximum * inverseT) + _log(sum)
                 total += logSum - Double(positive * inverseT) + lambda * (1 - Double(positive))
                 let normaliser = Scalar(1 / sum) * scale
