@@ -136,13 +136,18 @@ public final class OutputFile {
     }
 
     /// Flushes, syncs and renames the temporary file into place.
-    public func commit() throws {
+    ///
+    /// With `durable: false` the data are not forced to the disk first: the rename is still atomic
+    /// for every process (no reader sees a partial file, an interruption leaves the previous one),
+    /// but a power loss may lose the new file. For files rewritten often and only needed to
+    /// continue a run (training checkpoints of hundreds of MB on a slow disk).
+    public func commit(durable: Bool = true) throws {
         try flush()
         if let deflater {
             try deflater.compress(UnsafeRawBufferPointer(start: nil, count: 0), finish: true) { try writeRaw($0) }
         }
         guard let temporaryPath else { committed = true; return }
-        guard fsync(fd) == 0 || errno == EINVAL else {
+        guard !durable || fsync(fd) == 0 || errno == EINVAL else {
             throw EmbeddingWriteError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
         }
         close(fd)

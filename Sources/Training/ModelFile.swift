@@ -66,6 +66,8 @@ enum Container {
 
     /// Serialises and writes atomically (temporary file + rename), streaming each array from its
     /// own storage (checkpoints of hybrid models hold hundreds of MB) with a running CRC.
+    /// Checkpoints are not forced to the disk (see ``OutputFile/commit(durable:)``): a run rewrites
+    /// one every epoch, hundreds of MB with an n-gram table; models are.
     static func write(kind: Kind, header: Data, arrays: [[Scalar]], to path: String) throws {
         var prefix: [UInt8] = magic
         func u32(_ v: UInt32, _ out: inout [UInt8]) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
@@ -101,7 +103,7 @@ enum Container {
         var trailer: [UInt8] = []
         u32(UInt32(crc), &trailer)
         try output.write(trailer)
-        try output.commit()
+        try output.commit(durable: kind == .model)
     }
 
     /// Reads and validates a container; returns the header JSON and the arrays.
