@@ -3,8 +3,8 @@
 
 // A GEMM for the recurrent step: C[M × N] (+)= A[M × K] · B, with B packed once per batch into
 // panels of 32 columns. OpenBLAS packs its operands on every call; at the step shapes
-// (M ≤ 256 rows, K = H, N = 4H, or K = 4H, N = H) that repacking of the same weight matrix took
-// about a third of each call (profiled: sgemm_itcopy/incopy vs sgemm_kernel). Here the weights
+// (M ≤ 256 rows, K = H, N = 4H, or K = 4H, N = H) that repacking of the same weight matrix takes
+// about a third of each call (sgemm_itcopy/incopy against sgemm_kernel). Here the weights
 // are packed once per batch and reused by every time step.
 //
 // Register block: 12 rows × 32 columns = 24 ZMM accumulators; per k, two loads of the panel
@@ -47,7 +47,7 @@ void cv_pack_b(long K, long N, const float *B, long ldb, int transposed, float *
         long kc, const float *A, long lda, const float *panel, float *C, long ldc,                 \
         int accumulate, __mmask16 m0, __mmask16 m1) {                                              \
         __m512 c0[MR], c1[MR];                                                                     \
-        /* Without the unroll pragmas c0/c1 stayed in memory: 90-105 instead of 237 GFLOP/s. */    \
+        /* The unroll pragmas keep c0/c1 in registers; without them they stay in memory. */        \
         _Pragma("GCC unroll 16") for (int r = 0; r < MR; r++) {                                    \
             c0[r] = _mm512_setzero_ps();                                                           \
             c1[r] = _mm512_setzero_ps();                                                           \

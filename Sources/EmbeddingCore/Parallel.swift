@@ -1,7 +1,7 @@
 import Dispatch
 
 /// Runs `body(0..<parts)` on up to `parts` threads and waits. Work must be split coarsely:
-/// waking a worker costs ~50 µs on this machine (PERFORMANCE-NOTES).
+/// waking a sleeping worker costs as much as a small region's work.
 public func parallelFor(_ parts: Int, _ body: (Int) -> Void) {
     if parts <= 1 { body(0); return }
     withoutActuallyEscaping(body) { escapable in

@@ -7,8 +7,8 @@ import Glibc
 
 /// Two-way fork–join with one persistent helper thread that spin-waits between jobs.
 ///
-/// `DispatchQueue.concurrentPerform` wakes a sleeping worker for every region, which costs
-/// 36–73 µs on this project's VM: as much as the work in a training step's small regions.
+/// `DispatchQueue.concurrentPerform` wakes a sleeping worker for every region, which costs as
+/// much as the work in a training step's small regions.
 /// The helper here spins for up to 0.5 ms after each job before it sleeps, so
 /// back-to-back regions start at once. Calls are serialised; a job must not call `run` again.
 public final class SpinTeam: @unchecked Sendable {

@@ -17,7 +17,7 @@ public struct ReadOptions: Sendable {
     public var lowercase: Bool
     /// What to do with words that are not valid UTF-8.
     public var unicodeErrors: UnicodeErrorPolicy
-    /// Threads used to parse text (1 or 2 is sensible on this machine).
+    /// Threads used to parse text.
     public var threads: Int
     /// Plain binary files at least this large are read through a memory map (tests lower it).
     var mapThreshold = 16 << 20
@@ -929,9 +929,9 @@ public final class EmbeddingRecordReader {
         // matrix then happen on both cores), flag non-finite rows and gather the words on the way.
         let box = _UncheckedSendable((records, UnsafeRawPointer(buffer), values, packedWords, partWordStart))
         let dim = dimensions
-        // Two parts go to two fixed threads: with `concurrentPerform` a late worker let the
-        // caller take both halves, and the fresh pages' faults (most of this loop's time) ran
-        // on one core (profiled: 52 % of the samples on the caller, 10 % on the worker).
+        // Two parts go to two fixed threads: with `concurrentPerform` a late worker can let the
+        // caller take both halves, and the fresh pages' faults (most of this loop's time) then
+        // run on one core.
         let split: ((Int) -> Void) -> Void = parts == 2 ? { SpinTeam.shared.run($0) } : { parallelFor(parts, $0) }
         split { part in
             let (records, buffer, values, words, partWordStart) = box.value
@@ -981,8 +981,8 @@ public final class EmbeddingRecordReader {
     }
 
     /// Rows are ~4·dim bytes apart, so the next words are cold in the cache: ask for one 8 rows
-    /// ahead (a hint only; nothing past the buffer). A scan of the 1M × 300 file ran in 38 ms
-    /// with 8 rows, 42 ms with 4, 56–67 ms with 16 and 68–90 ms without.
+    /// ahead (a hint only; nothing past the buffer). 8 rows was the fastest distance: 4 is a
+    /// little slower, 16 or no prefetch much slower.
     @inline(__always)
     static func prefetchAhead(_ buffer: UnsafeRawPointer, next: Int, rowStart: Int, end: Int) {
         let ahead = next + 8 * (next - rowStart)

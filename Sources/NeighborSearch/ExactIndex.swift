@@ -95,7 +95,7 @@ public struct ExactIndex: Sendable {
     @usableFromInline
     func _searchUnit(_ unit: [Scalar], k: Int, excluding: Set<Int>, rowLimit: Int?) -> [Neighbor] {
         let end = min(rowLimit ?? rows, rows), n = dimensions
-        // Two workers only pay off when each has well over the ~50 µs wake-up cost of work.
+        // Two workers only pay off when each has far more work than waking a thread costs.
         let workers = end * n >= 1 << 20 ? min(threads, 8) : 1
         var partial = [TopK](repeating: TopK(k: k), count: workers)
         normalizedMatrix.withUnsafeBufferPointer { m in

@@ -4,9 +4,9 @@ import CKernels
 /// of one batch, used by every time step (forward: `h·Wh`; backward: `dG·Whᵀ`).
 ///
 /// OpenBLAS repacks both operands on every call; at the step shapes (M ≤ batch, K = H,
-/// N = 4H or the transpose) that took about a third of each call here. The packed kernel
-/// (AVX-512, 12 × 32 register block) reuses one packing for the whole batch: 236–240 against
-/// OpenBLAS's 153–158 GFLOP/s at 64 × 256 × 1024 on one core. Only with ``Kernels/usesNativeKernels``.
+/// N = 4H or the transpose) that takes about a third of each call. The packed kernel
+/// (AVX-512, 12 × 32 register block) reuses one packing for the whole batch and is markedly
+/// faster than OpenBLAS at these shapes. Only with ``Kernels/usesNativeKernels``.
 public struct PackedOperand {
     /// Rows (the product's inner dimension) and columns of the operand as multiplied.
     public private(set) var k = 0, n = 0

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Peak memory of loading a ~2 GB word2vec text file, as a multiple of the float32 matrix it fills
-# (target: at most 1.15). See docs/memory.md for the figures.
+# Peak memory of loading a ~2 GB word2vec text file, as a multiple of the float32 matrix it fills.
+# See docs/memory.md for the figures.
 #
 #   tools/bench-io/memory-2gb.sh [DIR]        DIR defaults to /tmp/charvec-mem (files are kept for reruns)
 #

@@ -21,7 +21,7 @@ REF=${REF:-$SHARED/reference/mimick_ref.py}
 OUT=${OUT:-/tmp/charvec-bench-neural.jsonl}
 WORDS=/tmp/charvec-bench-words.txt
 # OpenBLAS picks its kernels from the CPU unless OPENBLAS_CORETYPE is set. Some shells pin it
-# (this machine's sets Haswell: AVX2 only), while PyTorch (MKL, oneDNN) uses AVX-512 regardless.
+# (e.g. to Haswell: AVX2 only), while PyTorch (MKL, oneDNN) uses AVX-512 regardless.
 # Clear it so both sides run the CPU's own kernels; KEEP_CORETYPE=1 keeps the caller's value.
 [ "${KEEP_CORETYPE:-0}" = 1 ] || unset OPENBLAS_CORETYPE
 

@@ -22,8 +22,8 @@ cp "$root/.build/release/charvec" "$cv"
 python3 "$here/split.py" "$data" "$OUT/split" >/dev/null
 lscpu | sed -n 's/^Model name: *//p' > "$OUT/cpu.txt"
 # The PyTorch twin with charvec's defaults (keep in step with TrainDefaults in Train+Summary.swift).
-epochs=$("$cv" train --help | sed -n 's/.*--epochs <epochs>.*(default: \([0-9]*\)).*/\1/p')
-defaults=$("$OUT/charvec" train --help >/dev/null; echo "")
+PYTORCH_FLAGS=${PYTORCH_FLAGS:-"--loss contrastive --cell lstm --hidden 256 --char-dim 32 --mlp-hidden 512 --buckets 106000"}
+epochs=${EPOCHS:-20}
 for seed in $SEEDS; do
     if [ ! -s "$OUT/charvec-$seed.jsonl" ]; then
         start=$(date +%s.%N)
@@ -34,7 +34,7 @@ for seed in $SEEDS; do
     if [ ! -s "$OUT/pytorch-$seed.jsonl" ]; then
         start=$(date +%s.%N)
         "$PY" "$here/hybrid_ref.py" --train "$OUT/split/train.vec" --holdout-file "$OUT/split/heldout.vec" \
-            --epochs "${epochs:-20}" --seed "$seed" --threads 2 --typo-eval end $PYTORCH_FLAGS \
+            --epochs "$epochs" --seed "$seed" --threads 2 --typo-eval end $PYTORCH_FLAGS \
             > "$OUT/pytorch-$seed.jsonl"
         echo "{\"wall_s\": $(echo "$(date +%s.%N) - $start" | bc)}" >> "$OUT/pytorch-$seed.jsonl"
     fi

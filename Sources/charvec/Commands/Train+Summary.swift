@@ -3,7 +3,7 @@ import NeuralNet
 import Training
 
 /// `charvec train`'s defaults: the best configuration measured on a 20k-word table within a few
-/// minutes on 2 cores (docs/training.md has the comparison).
+/// minutes on 2 cores (docs/training.md describes the model; docs/performance.md has the figures).
 enum TrainDefaults {
     static let cell: RecurrentCellKind = .lstm
     static let hidden = 256
