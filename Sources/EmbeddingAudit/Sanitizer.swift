@@ -68,6 +68,7 @@ public enum Sanitizer {
                                 read: ReadOptions = ReadOptions()) throws -> SanitizeResult {
         var read = read
         read.limit = nil
+        read.checksHeaderAgainstFileSize = false
         let reader = try EmbeddingRecordReader(path: path, options: read)
         let dim = reader.dimensions
         // A gzip header is checked against nothing: cap what it can make us reserve.
@@ -80,11 +81,8 @@ public enum Sanitizer {
         var inputRows = 0
         func location(_ record: RowRecord) -> SourceLocation { reader.location(ofPosition: record.position) }
         do {
-            var scratch: [Scalar] = []
-            while let batch = try reader.nextBatch(destination: { n in
-                if scratch.count < n * dim { scratch = [Scalar](repeating: 0, count: n * dim) }
-                return scratch.withUnsafeMutableBufferPointer { $0.baseAddress! }
-            }) {
+            let scratch = ScratchBuffer()
+            while let batch = try reader.nextBatch(destination: { n in scratch.pointer(count: n * dim) }) {
                 for i in 0 ..< batch.count {
                     inputRows += 1
                     let record = batch.rows[i]

@@ -45,8 +45,8 @@ extension CharVec {
         @OptionGroup var input: InputOptions
 
         func validate() throws {
-            guard top > 0 else { throw ValidationError("--top must be positive (got \(top)).") }
-            if let restrict, restrict <= 0 { throw ValidationError("--restrict must be positive (got \(restrict)).") }
+            try OptionValidation.positive(top, option: "--top")
+            if let restrict { try OptionValidation.positive(restrict, option: "--restrict") }
         }
 
         func run() throws {
@@ -62,7 +62,7 @@ extension CharVec {
             // Rows repeating A, B or C are excluded too: they would answer with the input itself.
             var repeats: [Int] = []
             for (row, first) in table.vocabulary.duplicates where [rowA, rowB, rowC].contains(first) { repeats.append(row) }
-            let found = index.analogy(positive: [rowB, rowC], negative: [rowA], k: top + repeats.count,
+            let found = index.analogy(positive: [rowB, rowC], negative: [rowA], k: min(top, table.count) + repeats.count,
                                       method: cosmul ? .cosMul : .cosAdd, rowLimit: restrict)
                 .filter { !repeats.contains($0.row) }.prefix(top)
             let method = cosmul ? "3CosMul" : "3CosAdd"
@@ -72,8 +72,9 @@ extension CharVec {
                 }))
                 return
             }
-            print("\(words[0]) : \(words[1]) :: \(words[2]) : ?   (\(method))")
-            let shown = found.map { table.vocabulary[$0.row] }
+            let typed = words.map(DisplayText.word)
+            print("\(typed[0]) : \(typed[1]) :: \(typed[2]) : ?   (\(method))")
+            let shown = found.map { DisplayText.word(table.vocabulary[$0.row]) }
             let width = shown.map(\.count).max() ?? 0
             for (rank, (answer, word)) in zip(found, shown).enumerated() {
                 print(String(format: "%4d  ", rank + 1) + word + String(repeating: " ", count: width - word.count)

@@ -56,9 +56,10 @@ extension CharVec {
         var json = false
 
         func validate() throws {
-            guard maxLocations >= 0 else { throw ValidationError("--max-locations must be ≥ 0 (got \(maxLocations)).") }
-            guard minSharedGroup >= 2 else { throw ValidationError("--min-shared-group must be ≥ 2 (got \(minSharedGroup)).") }
-            guard threads >= 1 && threads <= 64 else { throw ValidationError("--threads must be 1…64 (got \(threads)).") }
+            try OptionValidation.finite(nearZeroNorm, 0 ... Float.greatestFiniteMagnitude, option: "--near-zero-norm")
+            try OptionValidation.range(maxLocations, 0 ... Int.max, option: "--max-locations")
+            try OptionValidation.range(minSharedGroup, 2 ... Int.max, option: "--min-shared-group")
+            try OptionValidation.threads(threads)
         }
 
         func run() throws {
@@ -89,6 +90,12 @@ extension CharVec {
             if failing { throw ExitCode(1) }
         }
 
+        /// A finding's detail (which may quote words) escaped and cut to 240 characters.
+        static func shortened(_ detail: String) -> String {
+            let safe = DisplayText.escaped(detail)
+            return safe.count > 240 ? String(safe.prefix(239)) + "…" : safe
+        }
+
         func printText(_ report: AuditReport) {
             print("audit of \(report.path): \(report.format)\(report.isGzip ? ", gzip" : ""), \(report.rows) rows × \(report.dimensions)"
                   + (report.header.map { " (header says \($0.count) × \($0.dimensions))" } ?? ""))
@@ -101,9 +108,9 @@ extension CharVec {
                 print("\(group.kind.severity.rawValue): \(group.kind.title): \(group.count)")
                 for example in group.examples {
                     let rowText = example.row.map { "row \($0 + 1)" } ?? ""
-                    let wordText = example.word.map { " '\($0)'" } ?? ""
+                    let wordText = example.word.map { " '\(DisplayText.word($0))'" } ?? ""
                     let subject = rowText.isEmpty && wordText.isEmpty ? "" : "\(rowText)\(wordText): "
-                    print("  \(example.location): \(subject)\(example.detail)")
+                    print("  \(DisplayText.escaped("\(example.location)")): \(subject)\(Self.shortened(example.detail))")
                 }
                 if group.count > group.examples.count { print("  … and \(group.count - group.examples.count) more") }
                 print("  note: \(group.kind.hint)")

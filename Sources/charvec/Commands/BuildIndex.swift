@@ -39,10 +39,8 @@ extension CharVec {
         @OptionGroup var input: InputOptions
 
         func validate() throws {
-            guard maxConnections >= 2 && maxConnections <= 256 else {
-                throw ValidationError("--m must be 2…256 (got \(maxConnections)).")
-            }
-            guard efConstruction >= 1 else { throw ValidationError("--ef-construction must be positive (got \(efConstruction)).") }
+            try OptionValidation.range(maxConnections, 2 ... 256, option: "--m")
+            try OptionValidation.range(efConstruction, 1 ... 1_000_000, option: "--ef-construction")
         }
 
         func run() throws {

@@ -38,6 +38,10 @@ extension CharVec {
 
         enum OutputKind: String, ExpressibleByArgument, CaseIterable { case text, binary, json }
 
+        func validate() throws {
+            try OptionValidation.threads(threads)
+        }
+
         func run() throws {
             let trained = try reportingErrors { try TrainedModel.read(model) }
             var words = self.words

@@ -57,7 +57,7 @@ extension CharVec {
             guard !pairs.isEmpty || !analogies.isEmpty else {
                 throw ValidationError("give at least one --pairs or --analogies file (e.g. wordsim353.tsv, questions-words.txt).")
             }
-            guard restrict > 0 else { throw ValidationError("--restrict must be positive (got \(restrict)).") }
+            try OptionValidation.positive(restrict, option: "--restrict")
             guard delimiter.count == 1 else { throw ValidationError("--delimiter must be one character (got '\(delimiter)').") }
         }
 

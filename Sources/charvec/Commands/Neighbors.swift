@@ -55,8 +55,8 @@ extension CharVec {
         @OptionGroup var input: InputOptions
 
         func validate() throws {
-            guard top > 0 else { throw ValidationError("--top must be positive (got \(top)).") }
-            guard efSearch > 0 else { throw ValidationError("--ef-search must be positive (got \(efSearch)).") }
+            try OptionValidation.positive(top, option: "--top")
+            try OptionValidation.range(efSearch, 1 ... 1_000_000, option: "--ef-search")
             if file == "-" && words.isEmpty {
                 throw ValidationError("the table is read from standard input, so give the query words as arguments.")
             }
@@ -69,7 +69,7 @@ extension CharVec {
                 let words = text.split(whereSeparator: \.isWhitespace).map { input.lowercase ? $0.lowercased() : String($0) }
                 guard !words.isEmpty else { return }
                 asked += 1
-                let outcome = engine.neighbors(of: words, k: top)
+                let outcome = engine.neighbors(of: words, k: min(top, engine.vocabulary.count))
                 if case .answered = outcome { answered += 1 }
                 try report(query: words.joined(separator: " "), words: words, outcome, vocabulary: engine.vocabulary)
                 fflush(nil)  // answer interactive and piped queries at once
@@ -109,8 +109,8 @@ extension CharVec {
                     return
                 }
                 let note = predicted.isEmpty ? "" : "  (predicted by the model: \(predicted.joined(separator: ", ")))"
-                print(query + note)
-                let shown = neighbors.map { vocabulary[$0.row] }
+                print(DisplayText.word(query) + DisplayText.escaped(note))
+                let shown = neighbors.map { DisplayText.word(vocabulary[$0.row]) }
                 let width = shown.map(\.count).max() ?? 0
                 for (rank, (neighbor, word)) in zip(neighbors, shown).enumerated() {
                     let padding = String(repeating: " ", count: width - word.count)
@@ -201,7 +201,7 @@ struct NeighborEngine {
         if let indexPath {
             let index = try reportingErrors { try HNSWIndex.load(from: indexPath) }
             try reportingErrors { try Self.check(index, path: indexPath, belongsTo: table) }
-            searcher = .approximate(index, efSearch: efSearch)
+            searcher = .approximate(index, efSearch: min(efSearch, max(table.count, 1)))
             let matrix = table.matrix
             unitRow = { row in matrix.withRow(row) { L2.unitVector($0) } }
         } else {

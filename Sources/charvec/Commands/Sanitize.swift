@@ -62,6 +62,16 @@ extension CharVec {
         @Flag(help: "Print the summary as JSON.")
         var json = false
 
+        @Flag(help: "Write the copy even when it drops more than half of the rows.")
+        var force = false
+
+        func validate() throws {
+            // Checked before reading: a refused run must leave no trace.
+            if FileIdentity.same(input, output) {
+                throw ValidationError("OUT '\(output)' is the input file: sanitize never writes in place; choose another path.")
+            }
+        }
+
         func run() throws {
             var policy = SanitizePolicy()
             policy.zeroRows = zeroRows
@@ -74,6 +84,14 @@ extension CharVec {
                 try Sanitizer.sanitize(input, policy: policy, read: ReadOptions(format: format))
             }
             let outputFormat = to ?? result.format
+            if !force && result.inputRows > 0 && 2 * result.table.count < result.inputRows {
+                let example = result.changes.first { $0.action == .dropped }
+                    .map { "row \($0.row.map { String($0 + 1) } ?? "?") dropped: \($0.reason)" } ?? "most rows were dropped"
+                try reportingErrors {
+                    throw CommandError.mostRowsDropped(path: input, kept: result.table.count, read: result.inputRows,
+                                                       dimensions: result.table.dimensions, example: example)
+                }
+            }
             try reportingErrors {
                 try EmbeddingWriter.write(result.table, to: output, format: outputFormat, gzip: gzip)
                 if let log {
@@ -97,7 +115,8 @@ extension CharVec {
             Diagnostics.printLine(summary.isEmpty ? "no changes: the input was clean" : "changes: \(summary)")
             if log == nil {
                 for change in result.changes.prefix(20) {
-                    Diagnostics.printLine("  \(change.location): \(change.action.rawValue)\(change.word.isEmpty ? "" : " '\(change.word)'"): \(change.reason)")
+                    Diagnostics.printLine("  \(change.location): \(change.action.rawValue)"
+                        + (change.word.isEmpty ? "" : " '\(DisplayText.word(change.word))'") + ": \(Audit.shortened(change.reason))")
                 }
                 if result.changes.count > 20 { Diagnostics.printLine("  … \(result.changes.count - 20) more; --log FILE lists them all") }
             }
