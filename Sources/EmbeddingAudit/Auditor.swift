@@ -268,7 +268,7 @@ struct AuditState {
             add(Finding(kind: .whitespaceInWord, location: location(record), row: row, word: word,
                         detail: "contains \(badByte == 0x09 ? "a tab" : "control byte 0x\(String(badByte, radix: 16, uppercase: true))")"))
         } else if !ascii, record.invalidUTF8Offset < 0,
-                  let scalar = word.unicodeScalars.first(where: { $0.properties.isWhitespace || $0.properties.generalCategory == .control || $0.properties.generalCategory == .format && $0.value != 0x200D }) {
+                  let scalar = WordCharacterPolicy.firstDisallowed(in: word) {
             add(Finding(kind: .whitespaceInWord, location: location(record), row: row, word: word,
                         detail: String(format: "contains U+%04X (%@)", scalar.value, scalar.properties.name ?? "unnamed")))
         }

@@ -113,12 +113,10 @@ public enum Sanitizer {
                         changes.append(.init(action: .dropped, row: row, location: here, word: word, reason: "empty word"))
                         continue
                     }
-                    let cleaned = String(String.UnicodeScalarView(word.unicodeScalars.map { scalar -> Unicode.Scalar in
-                        scalar.properties.isWhitespace || scalar.properties.generalCategory == .control ? "_" : scalar
-                    }))
-                    if cleaned != word {
+                    let cleaned = WordCharacterPolicy.repaired(word)
+                    if !cleaned.utf8.elementsEqual(word.utf8) {
                         changes.append(.init(action: .renamed, row: row, location: here, word: word,
-                                             reason: "whitespace or control characters replaced with '_': '\(cleaned)'"))
+                                             reason: "whitespace, control or invisible format characters replaced with '_': '\(cleaned)'"))
                         word = cleaned
                     }
                     let values = batch.values(i)
