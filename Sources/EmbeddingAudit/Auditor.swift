@@ -355,11 +355,16 @@ struct AuditState {
                         detail: "the header says \(header.count) rows, the file has \(report.rows)"))
         }
         // Shared vectors.
+        // A later occurrence of a duplicated word is reported as a duplicate, not as a second word
+        // sharing its own vector.
+        let repeated = Set(vocabulary.duplicates.map(\.row))
         var groups: [[Int]] = []
         var positions: [Int: Int] = [:]
         for table in vectors {
             for (first, members) in table.groups where members.count + 1 >= options.minSharedGroup {
-                groups.append([first] + members)
+                let distinct = [first] + members.filter { !repeated.contains($0) }
+                guard distinct.count >= options.minSharedGroup else { continue }
+                groups.append(distinct)
                 positions[first] = table.positionOfFirst[first] ?? 0
             }
         }

@@ -48,4 +48,20 @@ final class AuditEdgeCaseTests: XCTestCase {
         let cased = try audit("2 2\nApple 1 2\napple 3 4\n")
         XCTAssertEqual(cased.groups[.normalizationCollision]?.examples.map(\.detail), ["'apple' and 'Apple' (row 1) both fold to 'apple'"])
     }
+
+    func testADuplicatedWordDoesNotShareAVectorWithItself() throws {
+        let report = try audit("4 2\ngood 1 2\ngood 1 2\nother 5 6\ntwin 5 6\n")
+        XCTAssertEqual(report.count(.duplicateWord), 1)
+        XCTAssertEqual(report.sharedVectorGroups.map { $0.map(\.word) }, [["other", "twin"]])
+        // A duplicated word and one other word sharing its vector: a group of two distinct words.
+        let mixed = try audit("3 2\ngood 1 2\ngood 1 2\nbest 1 2\n")
+        XCTAssertEqual(mixed.sharedVectorGroups.map { $0.map(\.word) }, [["good", "best"]])
+        XCTAssertEqual(mixed.groups[.sharedVector]?.examples.map(\.detail), ["2 words share one vector: good, best"])
+    }
+
+    func testJSONSaysHowRowsAreNumbered() throws {
+        let report = try audit("1 2\nzero 0 0\n")
+        let object = AuditJSON.object(report, exitStatus: 1)
+        XCTAssertEqual(object["row_numbering"] as? String, "0-based, header excluded (the text report counts from 1)")
+    }
 }

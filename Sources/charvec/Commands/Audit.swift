@@ -17,7 +17,8 @@ extension CharVec {
             groups of words sharing one vector, the norm distribution and the common mean direction.
 
             Exit status: 0 = nothing at or above --fail-on, 1 = findings at or above --fail-on, \
-            2 = the file could not be read at all. The --json schema is documented in docs/audit-json.md.
+            2 = the file could not be read at all. The --json schema is documented in docs/audit-json.md. \
+            Rows are numbered from 1 after the header in the text report, from 0 in --json ("row_numbering").
 
             Examples:
               charvec audit vectors.vec.gz
