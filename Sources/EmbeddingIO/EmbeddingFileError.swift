@@ -9,6 +9,10 @@ public enum EmbeddingFileError: Error, Equatable, Sendable {
     case emptyFile(path: String)
     /// The first line is not `count dim` (and the format was forced to word2vec).
     case malformedHeader(SourceLocation, found: String)
+    /// The file is UTF-16 text (a byte-order mark, or every other byte NUL); charvec reads UTF-8.
+    case utf16Text(path: String)
+    /// The file is a fastText `.bin` model (magic number 793712314), not a table of vectors.
+    case fastTextModel(path: String)
     /// The first line looks like a header (numbers only) but is not two non-negative integers,
     /// e.g. `2.0 3`, `-3 4`, `+2 3` or `2 3 4`; `rowDimensions` is what most of the following
     /// rows hold, when they agree.
@@ -41,7 +45,7 @@ public enum EmbeddingFileError: Error, Equatable, Sendable {
     /// Where in the user's file, when known.
     public var location: SourceLocation? {
         switch self {
-        case .cannotRead, .emptyFile, .truncatedGzip, .corruptGzip: return nil
+        case .cannotRead, .emptyFile, .truncatedGzip, .corruptGzip, .utf16Text, .fastTextModel: return nil
         case .malformedHeader(let l, _), .headerNotIntegers(let l, _, _), .binaryDimensionMismatch(let l, _, _),
              .implausibleHeader(let l, _, _, _), .wrongComponentCount(let l, _, _, _),
              .nonNumericComponent(let l, _, _), .fewerRowsThanHeader(let l, _, _), .moreRowsThanHeader(let l, _),
@@ -53,7 +57,8 @@ public enum EmbeddingFileError: Error, Equatable, Sendable {
     /// The file's path.
     public var path: String {
         switch self {
-        case .cannotRead(let p, _), .emptyFile(let p), .truncatedGzip(let p, _), .corruptGzip(let p, _, _): return p
+        case .cannotRead(let p, _), .emptyFile(let p), .truncatedGzip(let p, _), .corruptGzip(let p, _, _), .utf16Text(let p),
+             .fastTextModel(let p): return p
         default: return location?.path ?? ""
         }
     }
@@ -63,6 +68,8 @@ public enum EmbeddingFileError: Error, Equatable, Sendable {
         switch self {
         case .cannotRead(_, let reason): return "cannot read file: \(reason)"
         case .emptyFile: return "file is empty"
+        case .utf16Text: return "the file looks like UTF-16 text; embedding files are read as UTF-8"
+        case .fastTextModel: return "this is a fastText .bin model, not a table of word vectors"
         case .malformedHeader(_, let found):
             return "expected a header line 'count dim' (two non-negative integers), found '\(found)'"
         case .headerNotIntegers(_, let found, _):
@@ -98,6 +105,9 @@ public enum EmbeddingFileError: Error, Equatable, Sendable {
         switch self {
         case .cannotRead: return "check the path and its permissions"
         case .emptyFile: return "the file may have been cut off while it was written"
+        case .utf16Text: return "convert it first, e.g. 'iconv -f UTF-16 -t UTF-8 FILE > FILE.utf8.vec'"
+        case .fastTextModel:
+            return "use the .vec file fastText writes beside it, or export one with 'fasttext print-word-vectors MODEL.bin < WORDS'"
         case .malformedHeader: return "if the file has no header (GloVe), pass '--format glove'"
         case .headerNotIntegers(_, _, let rows?):
             return "the rows that follow have \(rows) value\(rows == 1 ? "" : "s") each: write the first line as 'ROWS \(rows)' "
@@ -116,6 +126,8 @@ public enum EmbeddingFileError: Error, Equatable, Sendable {
             return "a word containing spaces shifts the values into the word; 'charvec audit' lists every such row"
         case .fewerRowsThanHeader:
             return "the file may be truncated; 'charvec sanitize' rewrites it with a correct header"
+        case .moreRowsThanHeader(_, 0):
+            return "the header says the file is empty; 'charvec sanitize' writes a copy with the true count"
         case .moreRowsThanHeader(_, let expected):
             return "pass '--limit \(expected)' to read only the first \(expected) rows, or fix the header with 'charvec sanitize'"
         case .invalidUTF8:

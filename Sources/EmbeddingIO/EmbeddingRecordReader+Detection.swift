@@ -76,6 +76,18 @@ extension EmbeddingRecordReader {
         return full > 0
     }
 
+    /// Refuses inputs that are not embedding tables in a way a person can act on, instead of
+    /// reading their bytes as garbage rows: UTF-16 text and fastText `.bin` models.
+    func refuseUnsupportedEncodings() throws {
+        guard end >= 4 else { return }
+        let b = (0 ..< 4).map { buffer.load(fromByteOffset: $0, as: UInt8.self) }
+        if b[0...3] == [0xBA, 0x16, 0x4F, 0x2F] { throw EmbeddingFileError.fastTextModel(path: path) }
+        let bom = (b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF)
+        let littleEndianASCII = b[0] != 0 && b[1] == 0 && b[2] != 0 && b[3] == 0
+        let bigEndianASCII = b[0] == 0 && b[1] != 0 && b[2] == 0 && b[3] != 0
+        if bom || littleEndianASCII || bigEndianASCII { throw EmbeddingFileError.utf16Text(path: path) }
+    }
+
     // MARK: binary row stride
 
     /// How the first binary rows walk with a given number of values each.

@@ -229,6 +229,7 @@ public final class EmbeddingRecordReader {
         }
         try fill()
         if end == 0 { throw EmbeddingFileError.emptyFile(path: path) }
+        try refuseUnsupportedEncodings()
         if end >= 3, buffer.load(as: UInt8.self) == 0xEF, buffer.load(fromByteOffset: 1, as: UInt8.self) == 0xBB,
            buffer.load(fromByteOffset: 2, as: UInt8.self) == 0xBF {
             position = 3

@@ -61,6 +61,8 @@ extension CharVec {
             try OptionValidation.range(maxLocations, 0 ... Int.max, option: "--max-locations")
             try OptionValidation.range(minSharedGroup, 2 ... Int.max, option: "--min-shared-group")
             try OptionValidation.threads(threads)
+            // Checked before the (long) audit: a plot that cannot be written must not look like findings (exit 1).
+            if let plot { try InputPath.checkOutputDirectory(plot, option: "--plot") }
         }
 
         func run() throws {

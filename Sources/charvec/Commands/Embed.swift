@@ -43,11 +43,16 @@ extension CharVec {
         }
 
         func run() throws {
-            let trained = try reportingErrors { try TrainedModel.read(model) }
+            let trained = try reportingErrors {
+                try InputPath.check(model)
+                return try TrainedModel.read(model)
+            }
             var words = self.words
             if words.isEmpty {
                 while let line = readLine() {
-                    let word = line.trimmingCharacters(in: .whitespaces)
+                    // A byte-order mark opening standard input is not part of the first word.
+                    let text = words.isEmpty && line.hasPrefix("\u{FEFF}") ? String(line.dropFirst()) : line
+                    let word = text.trimmingCharacters(in: .whitespaces)
                     if !word.isEmpty { words.append(word) }
                 }
             }
@@ -100,13 +105,11 @@ extension CharVec {
         enum Scale: String, ExpressibleByArgument, CaseIterable { case meanNorm = "mean-norm", none }
 
         func run() throws {
+            // The word list and the model are checked before the (long) load of the table.
+            let list = try TableLoading.readText(words)
+            try reportingErrors { try InputPath.check(model) }
             var (table, report) = try reportingErrors { try EmbeddingReader.load(vectors, options: input.readOptions) }
             let predictor = try TableLoading.predictor(model, dimensions: table.dimensions, threads: input.threads)
-            let list: String
-            do { list = try String(contentsOfFile: words, encoding: .utf8) } catch {
-                Diagnostics.printLine("\(words): error: cannot read the word list: \(error.localizedDescription)")
-                throw ExitCode(1)
-            }
             var seen = Set<String>()
             let oov = list.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty && !table.vocabulary.contains($0) && seen.insert($0).inserted }

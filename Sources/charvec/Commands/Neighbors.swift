@@ -46,8 +46,8 @@ extension CharVec {
         @Option(help: "An HNSW index written by 'charvec index' for this table (approximate, faster on large tables).")
         var index: String?
 
-        @Option(help: "Candidate list size of HNSW searches (higher: better recall, slower); needs --index.")
-        var efSearch: Int = 128
+        @Option(help: "Candidate list size of HNSW searches (higher: better recall, slower; default 128); needs --index.")
+        var efSearch: Int?
 
         @Flag(help: "Print one JSON object per query (one per line) instead of text.")
         var json = false
@@ -56,16 +56,23 @@ extension CharVec {
 
         func validate() throws {
             try OptionValidation.positive(top, option: "--top")
-            try OptionValidation.range(efSearch, 1 ... 1_000_000, option: "--ef-search")
+            if let efSearch {
+                try OptionValidation.range(efSearch, 1 ... 1_000_000, option: "--ef-search")
+                guard index != nil else {
+                    throw ValidationError("--ef-search applies to approximate searches only: add --index INDEX, or drop --ef-search.")
+                }
+            }
             if file == "-" && words.isEmpty {
                 throw ValidationError("the table is read from standard input, so give the query words as arguments.")
             }
         }
 
         func run() throws {
-            let engine = try NeighborEngine(file: file, input: input, modelPath: model, indexPath: index, efSearch: efSearch)
+            let engine = try NeighborEngine(file: file, input: input, modelPath: model, indexPath: index, efSearch: efSearch ?? 128)
             var asked = 0, answered = 0
             func answer(_ text: String) throws {
+                // A byte-order mark opening piped input is not part of the first query.
+                let text = asked == 0 && text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
                 let words = text.split(whereSeparator: \.isWhitespace).map { input.lowercase ? $0.lowercased() : String($0) }
                 guard !words.isEmpty else { return }
                 asked += 1
@@ -199,7 +206,10 @@ struct NeighborEngine {
         for (row, first) in table.vocabulary.duplicates { duplicates[first, default: []].append(row) }
         duplicatesOfFirstRow = duplicates
         if let indexPath {
-            let index = try reportingErrors { try HNSWIndex.load(from: indexPath) }
+            let index = try reportingErrors {
+                try InputPath.check(indexPath)
+                return try HNSWIndex.load(from: indexPath)
+            }
             try reportingErrors { try Self.check(index, path: indexPath, belongsTo: table) }
             searcher = .approximate(index, efSearch: min(efSearch, max(table.count, 1)))
             let matrix = table.matrix
