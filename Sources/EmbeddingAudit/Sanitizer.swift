@@ -157,10 +157,12 @@ public enum Sanitizer {
                 }
             }
             let meanVector = mean.map { Scalar($0 / Double(max(n, 1))) }
+            // With no good row to average, the "mean" is the zero vector: say so.
+            let replacement = n == 0 ? "replaced with zeros (no good row to average)" : "replaced with the mean of \(pluralized(n, "row"))"
             for (index, reason) in needsMean {
                 for d in 0 ..< dim { matrix[index, d] = meanVector[d] }
                 changes.append(.init(action: .replacedWithMean, row: sources[index].row, location: sources[index].location,
-                                     word: words[index], reason: "\(reason); replaced with the mean of \(n) rows"))
+                                     word: words[index], reason: "\(reason); \(replacement)"))
             }
         }
 
@@ -223,11 +225,11 @@ public enum Sanitizer {
         }
         if policy.normalize {
             changes.append(.init(action: .normalized, row: nil, location: SourceLocation(path: path, line: 1), word: "",
-                                 reason: "\(normalized) rows scaled to unit L2 norm"))
+                                 reason: "\(pluralized(normalized, "row")) scaled to unit L2 norm"))
         }
         if let header = reader.header, header.count != inputRows {
             changes.append(.init(action: .headerFixed, row: nil, location: SourceLocation(path: path, line: 1), word: "",
-                                 reason: "header said \(header.count) rows, the file has \(inputRows); the output header says \(table.count)"))
+                                 reason: "header said \(pluralized(header.count, "row")), the file has \(inputRows); the output header says \(table.count)"))
         }
         changes.sort { ($0.row ?? -1, $0.action.rawValue) < ($1.row ?? -1, $1.action.rawValue) }
         return SanitizeResult(table: table, format: reader.format, inputRows: inputRows, changes: changes)

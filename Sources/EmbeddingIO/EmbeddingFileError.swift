@@ -115,7 +115,7 @@ public enum EmbeddingFileError: Error, Equatable, Sendable {
         case .headerNotIntegers(_, _, nil):
             return "write the first line as two plain integers 'ROWS DIM', or delete it if the file has no header (GloVe)"
         case .binaryDimensionMismatch(_, _, let rows):
-            return "the header's dimension is wrong: write it as 'COUNT \(rows)' (the rows are consistent with \(rows) values)"
+            return "the header's dimension is wrong: write it as 'COUNT \(rows)' (the rows are consistent with \(pluralized(rows, "value")))"
         case .implausibleHeader: return "the header may be damaged; 'charvec audit' shows what the rows hold"
         case .wrongComponentCount(_, _, let expected, let found):
             if found > expected {

@@ -29,6 +29,14 @@ struct CharVec: ParsableCommand {
     /// the previous output under the final name is untouched either way.
     static func main() {
         charvec_remove_temporaries_on_interrupt()
+        // 'charvec help NOSUCH' would print the general help and exit 0: refuse it like any unknown command.
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.count >= 2, arguments[0] == "help", !arguments[1].hasPrefix("-") {
+            let names = configuration.subcommands.map { $0._commandName } + ["help"]
+            if !names.contains(arguments[1]) {
+                exit(withError: ValidationError("unknown subcommand '\(arguments[1])'; 'charvec --help' lists them."))
+            }
+        }
         main(nil)
     }
 }

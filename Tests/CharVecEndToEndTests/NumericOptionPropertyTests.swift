@@ -41,6 +41,7 @@ final class NumericOptionPropertyTests: XCTestCase {
         add(["audit", table], ["--threads", "--max-locations", "--min-shared-group", "--near-zero-norm"],
             accepts: ["--max-locations": [Self.zero, Self.huge], "--min-shared-group": hugeOnly, "--near-zero-norm": [Self.zero, Self.huge, Self.overflow]])
         add(["embed", "missing-model.cvm", "word"], ["--threads"])
+        add(["sanitize", table, out + "-s.vec"], ["--threads"])
         add(["extend", table, "missing-model.cvm", words, "--out", out + "-x.vec"], reader, accepts: ["--limit": hugeOnly])
         add(["neighbors", table, "a"], reader + ["--top", "--ef-search"], accepts: ["--limit": hugeOnly, "--top": hugeOnly])
         add(["analogy", table, "a", "b", "c"], reader + ["--top", "--restrict"],

@@ -24,7 +24,7 @@ final class RobustnessCLITests: XCTestCase {
         let commands: [[String]] = [["embed", "model.cvm", "word"], ["info", table], ["audit", table], ["neighbors", table, "a"],
                                     ["analogy", table, "a", "b", "c"], ["eval", table, "--pairs", "p.tsv"],
                                     ["index", table, "--out", "x.hnsw"], ["extend", table, "m.cvm", "w.txt", "--out", "o.vec"],
-                                    ["convert", table, "o.vec"]]
+                                    ["convert", table, "o.vec"], ["sanitize", table, "o.vec"]]
         for command in commands {
             for value in ["0", "1000", "-1"] {
                 let result = try run(command + ["--threads=\(value)"])

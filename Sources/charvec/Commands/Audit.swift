@@ -80,7 +80,7 @@ extension CharVec {
             if let plot {
                 let output = try reportingErrors { try OutputFile(path: plot) }
                 try reportingErrors {
-                    try output.write(report.norms.svgHistogram(title: "L2 norms of \(file) (\(report.norms.count) rows)"))
+                    try output.write(report.norms.svgHistogram(title: "L2 norms of \(file) (\(pluralized(report.norms.count, "row")))"))
                     try output.commit()
                 }
             }
@@ -100,7 +100,7 @@ extension CharVec {
         }
 
         func printText(_ report: AuditReport) {
-            print("audit of \(report.path): \(report.format)\(report.isGzip ? ", gzip" : ""), \(report.rows) rows × \(report.dimensions)"
+            print("audit of \(report.path): \(report.format)\(report.isGzip ? ", gzip" : ""), \(pluralized(report.rows, "row")) × \(report.dimensions)"
                   + (report.header.map { " (header says \($0.count) × \($0.dimensions))" } ?? ""))
             if report.skippedByteOrderMark { print("note: a UTF-8 byte-order mark was skipped") }
             if report.blankLines > 0 { print("note: \(report.blankLines) blank lines were skipped") }

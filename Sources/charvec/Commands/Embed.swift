@@ -27,8 +27,11 @@ extension CharVec {
         @Option(help: "Output: text (word2vec text), binary (word2vec binary) or json.")
         var to: OutputKind = .text
 
-        @Option(help: "Write here instead of standard output (atomically).")
+        @Option(name: [.customLong("out"), .customLong("output")], help: "Write here instead of standard output (atomically).")
         var output: String = "-"
+
+        @Flag(help: "Same as '--to json' (as in the other commands).")
+        var json = false
 
         @Flag(help: "Scale each vector to unit L2 norm.")
         var normalize = false
@@ -40,7 +43,11 @@ extension CharVec {
 
         func validate() throws {
             try OptionValidation.threads(threads)
+            if json && to == .binary { throw ValidationError("--json and --to binary disagree; give one of them.") }
         }
+
+        /// The output kind, --json included.
+        var kind: OutputKind { json ? .json : to }
 
         func run() throws {
             let trained = try reportingErrors {
@@ -59,7 +66,7 @@ extension CharVec {
             guard !words.isEmpty else { throw ValidationError("no words to embed (pass them as arguments or on standard input)") }
             var vectors = trained.makePredictor(threads: threads).predict(words)
             if normalize { L2.normalizeRows(&vectors) }
-            if to == .json {
+            if kind == .json {
                 for (i, word) in words.enumerated() {
                     let object: [String: Any] = ["word": word, "vector": vectors.row(i).map(Double.init)]
                     let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
@@ -70,7 +77,7 @@ extension CharVec {
             var table = EmbeddingTable(dimensions: vectors.columns)
             for (i, word) in words.enumerated() { vectors.withRow(i) { table.append(word, $0) } }
             try reportingErrors {
-                try EmbeddingWriter.write(table, to: output, format: to == .binary ? .word2vecBinary : .word2vecText)
+                try EmbeddingWriter.write(table, to: output, format: kind == .binary ? .word2vecBinary : .word2vecText)
             }
         }
     }

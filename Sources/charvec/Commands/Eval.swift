@@ -42,8 +42,8 @@ extension CharVec {
         @Flag(help: "Compare words exactly instead of in uppercase.")
         var caseSensitive = false
 
-        @Option(help: "The field separator of --pairs files.")
-        var delimiter: String = "\t"
+        @Option(help: ArgumentHelp("The field separator of --pairs files (default: tab).", valueName: "character"))
+        var delimiter: String?
 
         @Option(help: "A model written by 'charvec train': pairs with unknown words are scored with predicted vectors too.")
         var model: String?
@@ -58,8 +58,13 @@ extension CharVec {
                 throw ValidationError("give at least one --pairs or --analogies file (e.g. wordsim353.tsv, questions-words.txt).")
             }
             try OptionValidation.positive(restrict, option: "--restrict")
-            guard delimiter.count == 1 else { throw ValidationError("--delimiter must be one character (got '\(delimiter)').") }
+            if let delimiter, delimiter.count != 1 {
+                throw ValidationError("--delimiter must be one character (got '\(DisplayText.escaped(delimiter))').")
+            }
         }
+
+        /// The --pairs field separator: --delimiter, or a tab.
+        var separator: Character { delimiter?.first ?? "\t" }
 
         func run() throws {
             // Read the evaluation files first: a wrong path should fail before a long load.
@@ -72,10 +77,10 @@ extension CharVec {
                                   caseInsensitive: !caseSensitive, model: model, pairs: [], analogies: [])
 
             for (path, text) in zip(pairs, pairTexts) {
-                let (parsed, skipped) = WordPair.parseListingSkips(text, delimiter: delimiter.first!)
+                let (parsed, skipped) = WordPair.parseListingSkips(text, delimiter: separator)
                 warnAbout(skipped, in: path)
                 if parsed.isEmpty {
-                    try reportingErrors { throw EvalFileError.noPairsRead(path: path, delimiter: delimiter.first!, skipped: skipped,
+                    try reportingErrors { throw EvalFileError.noPairsRead(path: path, delimiter: separator, skipped: skipped,
                                                                           spaceSeparated: Self.looksSpaceSeparated(text)) }
                 }
                 var entry = EvalJSON.Pairs(file: path, pairs: parsed.count, skippedLines: skipped.map(\.line))
@@ -138,25 +143,25 @@ extension CharVec {
         }
 
         func printText(_ report: EvalJSON) {
-            print("table: \(report.vectors), \(report.rows) rows × \(report.dimensions); first \(min(report.restrict, report.rows)) rows used, "
+            print("table: \(report.vectors), \(pluralized(report.rows, "row")) × \(report.dimensions); first \(pluralized(min(report.restrict, report.rows), "row")) used, "
                   + (report.caseInsensitive ? "case-insensitive" : "case-sensitive"))
             func number(_ x: Double?) -> String { x.map { String(format: "%.4f", $0) } ?? "n/a" }
             for entry in report.pairs {
                 print("")
-                print("word pairs: \(entry.file) (\(entry.pairs) pairs"
-                      + (entry.skippedLines.isEmpty ? ")" : ", \(entry.skippedLines.count) malformed lines skipped)"))
+                print("word pairs: \(entry.file) (\(pluralized(entry.pairs, "pair"))"
+                      + (entry.skippedLines.isEmpty ? ")" : ", \(pluralized(entry.skippedLines.count, "malformed line")) skipped)"))
                 print("  Spearman ρ \(number(entry.spearman))   Pearson r \(number(entry.pearson))   "
-                      + "\(entry.scored ?? 0) pairs scored, \(entry.oovPairs ?? 0) with unknown words skipped ("
+                      + "\(pluralized(entry.scored ?? 0, "pair")) scored, \(entry.oovPairs ?? 0) with unknown words skipped ("
                       + String(format: "%.2f%%", entry.oovRatio ?? 0) + " OOV)")
                 if let model = entry.model {
                     print("  with the model: Spearman ρ \(number(model.spearman))   Pearson r \(number(model.pearson))   "
-                          + "\(model.scored) pairs scored, \(model.embeddedPairs) embedded by the model "
+                          + "\(pluralized(model.scored, "pair")) scored, \(model.embeddedPairs) embedded by the model "
                           + "(\(model.predictedWords) word\(model.predictedWords == 1 ? "" : "s") predicted)")
                 }
             }
             for entry in report.analogies {
                 print("")
-                print("analogies: \(entry.file) (\(entry.questions) questions, \(entry.answered) answered, "
+                print("analogies: \(entry.file) (\(pluralized(entry.questions, "question")), \(entry.answered) answered, "
                       + String(format: "%.2f%% OOV", entry.oovRatio) + ")")
                 let rows = [entry.total, entry.semantic, entry.syntactic] + entry.sections
                 let width = rows.map(\.name.count).max() ?? 0

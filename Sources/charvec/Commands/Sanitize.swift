@@ -65,7 +65,11 @@ extension CharVec {
         @Flag(help: "Write the copy even when it drops more than half of the rows.")
         var force = false
 
+        @Option(help: "Threads for parsing text.")
+        var threads: Int = 2
+
         func validate() throws {
+            try OptionValidation.threads(threads)
             // Checked before reading: a refused run must leave no trace.
             if FileIdentity.same(input, output) {
                 throw ValidationError("OUT '\(output)' is the input file: sanitize never writes in place; choose another path.")
@@ -81,7 +85,7 @@ extension CharVec {
             policy.normalize = normalize
             policy.invalidUTF8 = invalidUtf8
             let result = try reportingErrors(exitCode: 2) {
-                try Sanitizer.sanitize(input, policy: policy, read: ReadOptions(format: format))
+                try Sanitizer.sanitize(input, policy: policy, read: ReadOptions(format: format, threads: threads))
             }
             let outputFormat = to ?? result.format
             if !force && result.inputRows > 0 && 2 * result.table.count < result.inputRows {
@@ -111,7 +115,7 @@ extension CharVec {
             }
             let summary = counts.keys.map(\SanitizeChange.Action.rawValue).sorted()
                 .map { "\($0): \(counts[SanitizeChange.Action(rawValue: $0)!]!)" }.joined(separator: ", ")
-            Diagnostics.printLine("read \(result.inputRows) rows, wrote \(result.table.count) × \(result.table.dimensions) as \(outputFormat)\(gzip ? ", gzip" : "") to \(output)")
+            Diagnostics.printLine("read \(pluralized(result.inputRows, "row")), wrote \(result.table.count) × \(result.table.dimensions) as \(outputFormat)\(gzip ? ", gzip" : "") to \(output)")
             Diagnostics.printLine(summary.isEmpty ? "no changes: the input was clean" : "changes: \(summary)")
             if log == nil {
                 for change in result.changes.prefix(20) {

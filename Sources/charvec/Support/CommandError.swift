@@ -1,3 +1,4 @@
+import EmbeddingCore
 import NeighborSearch
 import Training
 
@@ -50,7 +51,7 @@ enum CommandError: Error, Equatable, DiagnosableError {
         case .cannotWriteFolder(let path, let reason):
             return "\(path): error: cannot write: \(reason)"
         case .mostRowsDropped(let path, let kept, let read, let dimensions, let example):
-            return "\(path): error: the repaired copy would keep only \(kept) of \(read) rows "
+            return "\(path): error: the repaired copy would keep only \(kept) of \(pluralized(read, "row")) "
                 + "(\(dimensions) value\(dimensions == 1 ? "" : "s") each; \(example)); nothing was written"
         }
     }
