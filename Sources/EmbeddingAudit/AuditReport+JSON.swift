@@ -36,6 +36,7 @@ public enum AuditJSON {
         }
         var object: [String: Any] = [
             "schema": "charvec-audit/1",
+            "row_numbering": "0-based, header excluded (the text report counts from 1)",
             "path": report.path, "format": report.format.rawValue, "gzip": report.isGzip,
             "rows": report.rows, "dimensions": report.dimensions, "bytes_read": report.bytesRead,
             "findings": findings, "norms": norms,

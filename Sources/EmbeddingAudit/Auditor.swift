@@ -4,73 +4,6 @@ import EmbeddingCore
 import EmbeddingIO
 import Foundation
 
-/// Settings of an audit.
-public struct AuditOptions: Sendable {
-    /// Rows whose L2 norm is above 0 and below this are reported as near-zero.
-    public var nearZeroNorm: Float = 1e-4
-    /// How many example locations to keep per kind of finding.
-    public var maxExamples = 10
-    /// Report groups of at least this many words sharing one vector.
-    public var minSharedGroup = 2
-    /// Compare words after NFKC normalisation and case folding.
-    public var checkNormalization = true
-    /// Reader options (format, threads). `limit`, `lowercase` and `unicodeErrors` are ignored:
-    /// the audit reads every row as it is.
-    public var read = ReadOptions()
-
-    public init() {}
-}
-
-/// Norm distribution and the common direction of a table.
-public struct NormStatistics: Sendable {
-    /// Rows that entered the statistics (finite, right length).
-    public var count = 0
-    public var minimum: Double = 0
-    public var maximum: Double = 0
-    public var mean: Double = 0
-    /// (percentile 0…100, norm) for 1, 5, 25, 50, 75, 95, 99.
-    public var percentiles: [(Double, Double)] = []
-    /// Histogram over [minimum, maximum] in equal-width bins: counts.
-    public var histogram: [Int] = []
-    /// ‖mean of the rows‖.
-    public var meanVectorNorm: Double = 0
-    /// ‖mean of the rows‖ / mean ‖row‖: near 0 for isotropic tables, near 1 when all rows share a direction.
-    public var meanVectorRatio: Double { mean > 0 ? meanVectorNorm / mean : 0 }
-}
-
-/// What an audit found.
-public struct AuditReport: Sendable {
-    public var path: String
-    public var format: EmbeddingFormat
-    public var isGzip: Bool
-    public var header: FileHeader?
-    /// Rows read (including bad ones).
-    public var rows = 0
-    public var dimensions: Int
-    public var bytesRead = 0
-    public var groups: [FindingKind: FindingGroup] = [:]
-    public var norms = NormStatistics()
-    /// The largest groups of words sharing one vector (rows, words), largest first (at most `maxExamples`).
-    public var sharedVectorGroups: [[(row: Int, word: String)]] = []
-    public var skippedByteOrderMark = false
-    public var blankLines = 0
-
-    /// Number of findings of `kind`.
-    public func count(_ kind: FindingKind) -> Int { groups[kind]?.count ?? 0 }
-
-    /// The highest severity present, or nil when clean.
-    public var worstSeverity: Severity? {
-        groups.values.filter { $0.count > 0 }.map(\.kind.severity).max()
-    }
-
-    /// Groups in a stable order (by severity, then kind).
-    public var orderedGroups: [FindingGroup] {
-        let present = FindingKind.allCases.compactMap { groups[$0] }.filter { $0.count > 0 }
-        // Stable sort: severity first, then the order of FindingKind.
-        return Severity.allCases.reversed().flatMap { severity in present.filter { $0.kind.severity == severity } }
-    }
-}
-
 /// Streams an embedding file once and reports everything wrong with it.
 ///
 /// Memory: one chunk, the words (for duplicate detection), a 16-byte fingerprint per distinct
@@ -84,15 +17,15 @@ public enum Auditor {
                              progress: ((Int, Int?) -> Void)? = nil) throws -> AuditReport {
         var read = options.read
         read.limit = nil
+        read.checksHeaderAgainstFileSize = false
         let reader = try EmbeddingRecordReader(path: path, options: read)
         var state = AuditState(reader: reader, options: options)
-        var scratch: [Scalar] = []
+        let scratch = ScratchBuffer()
         do {
             while true {
                 // Binary rows stay in the reader's buffer: the audit reads each value once.
                 guard let batch = try reader.nextBatchInPlace(destination: { n in
-                    if scratch.count < n * reader.dimensions { scratch = [Scalar](repeating: 0, count: n * reader.dimensions) }
-                    return scratch.withUnsafeMutableBufferPointer { $0.baseAddress! }
+                    scratch.pointer(count: n * reader.dimensions)
                 }) else { break }
                 state.process(batch)
                 progress?(reader.bytesConsumed, reader.isGzip ? nil : reader.fileSize)
@@ -335,7 +268,7 @@ struct AuditState {
             add(Finding(kind: .whitespaceInWord, location: location(record), row: row, word: word,
                         detail: "contains \(badByte == 0x09 ? "a tab" : "control byte 0x\(String(badByte, radix: 16, uppercase: true))")"))
         } else if !ascii, record.invalidUTF8Offset < 0,
-                  let scalar = word.unicodeScalars.first(where: { $0.properties.isWhitespace || $0.properties.generalCategory == .control || $0.properties.generalCategory == .format && $0.value != 0x200D }) {
+                  let scalar = WordCharacterPolicy.firstDisallowed(in: word) {
             add(Finding(kind: .whitespaceInWord, location: location(record), row: row, word: word,
                         detail: String(format: "contains U+%04X (%@)", scalar.value, scalar.properties.name ?? "unnamed")))
         }
@@ -393,42 +326,6 @@ struct AuditState {
         reader.location(ofPosition: positions[row], column: column)
     }
 
-    /// Duplicate words and NFKC/case collisions, in row order.
-    mutating func findWordCollisions() {
-        vocabulary = Vocabulary(concatenatedBytes: wordBytes, offsets: wordOffsets)
-        var collisions: [(row: Int, detail: String)] = []
-        // A folded key's first row: an exact word equal to the key, or the first word folding to it.
-        var folded: [String: Int] = [:]
-        for row in foldCandidates {
-            let word = vocabulary[row]
-            let key = word.unicodeScalars.allSatisfy(\.isASCII) ? word.lowercased()
-                                                                  : word.precomposedStringWithCompatibilityMapping.lowercased()
-            guard key != word else { continue }
-            let exact = vocabulary.index(of: key)
-            let earlier = [folded[key], exact].compactMap { $0 }.min()
-            if let earlier, earlier < row, vocabulary.bytes(at: earlier) != vocabulary.bytes(at: row) {
-                collisions.append((row, "'\(word)' and '\(vocabulary[earlier])' (row \(earlier + 1)) both fold to '\(key)'"))
-            } else if let exact, exact > row {
-                collisions.append((exact, "'\(key)' and '\(word)' (row \(row + 1)) both fold to '\(key)'"))
-            }
-            if folded[key] == nil { folded[key] = row }
-        }
-        var pending = collisions.sorted { $0.row < $1.row }[...]
-        for duplicate in vocabulary.duplicates {
-            while let next = pending.first, next.row < duplicate.row {
-                add(Finding(kind: .normalizationCollision, location: location(ofRow: next.row), row: next.row,
-                            word: vocabulary[next.row], detail: next.detail))
-                pending = pending.dropFirst()
-            }
-            add(Finding(kind: .duplicateWord, location: location(ofRow: duplicate.row), row: duplicate.row,
-                        word: vocabulary[duplicate.row], detail: "first seen at row \(duplicate.firstRow + 1)"))
-        }
-        for next in pending {
-            add(Finding(kind: .normalizationCollision, location: location(ofRow: next.row), row: next.row,
-                        word: vocabulary[next.row], detail: next.detail))
-        }
-    }
-
     /// Sorts non-negative finite floats by their bit patterns (which order the same way) with a
     /// two-pass LSD radix sort: O(n), ~10× faster than a comparison sort for a million norms.
     static func sortedNonNegative(_ values: [Float]) -> [Float] {
@@ -458,11 +355,16 @@ struct AuditState {
                         detail: "the header says \(header.count) rows, the file has \(report.rows)"))
         }
         // Shared vectors.
+        // A later occurrence of a duplicated word is reported as a duplicate, not as a second word
+        // sharing its own vector.
+        let repeated = Set(vocabulary.duplicates.map(\.row))
         var groups: [[Int]] = []
         var positions: [Int: Int] = [:]
         for table in vectors {
             for (first, members) in table.groups where members.count + 1 >= options.minSharedGroup {
-                groups.append([first] + members)
+                let distinct = [first] + members.filter { !repeated.contains($0) }
+                guard distinct.count >= options.minSharedGroup else { continue }
+                groups.append(distinct)
                 positions[first] = table.positionOfFirst[first] ?? 0
             }
         }
@@ -505,107 +407,4 @@ struct AuditState {
         }
         return report
     }
-}
-
-/// Open-addressing set of 128-bit vector fingerprints with the first row (and its position) of
-/// each; rows whose fingerprint was already present are collected per first row. One slot is
-/// one 32-byte struct, so a probe touches one cache line.
-struct FingerprintTable {
-    struct Slot {
-        var a: UInt64 = 0
-        var b: UInt64 = 0
-        var position = 0
-        /// `row + 1` of the first row with the fingerprint (0 = empty slot).
-        var firstRow: Int32 = 0
-    }
-
-    var slots = [Slot](repeating: Slot(), count: 1 << 16)
-    var count = 0
-    /// First row → later rows with the same vector.
-    var groups: [Int: [Int]] = [:]
-    var positionOfFirst: [Int: Int] = [:]
-
-    mutating func insert(_ fingerprint: (UInt64, UInt64), row: Int, position: Int) {
-        if (count + 1) * 2 > slots.count { grow() }
-        let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: fingerprint.0) & mask
-        while slots[slot].firstRow != 0 {
-            if slots[slot].a == fingerprint.0 && slots[slot].b == fingerprint.1 {
-                let first = Int(slots[slot].firstRow) - 1
-                groups[first, default: []].append(row)
-                positionOfFirst[first] = slots[slot].position
-                return
-            }
-            slot = (slot + 1) & mask
-        }
-        slots[slot] = Slot(a: fingerprint.0, b: fingerprint.1, position: position, firstRow: Int32(truncatingIfNeeded: row + 1))
-        count += 1
-    }
-
-    /// Inserts (fingerprint, row, position) entries in order. The table is far larger than the
-    /// cache, so the slot of the entry a few places ahead is requested early.
-    mutating func insert(_ entries: [((UInt64, UInt64), Int, Int)]) {
-        while (count + entries.count) * 2 > slots.count { grow() }
-        let mask = slots.count - 1
-        let lookahead = 8
-        for k in entries.indices {
-            if k + lookahead < entries.count {
-                let slot = Int(truncatingIfNeeded: entries[k + lookahead].0.0) & mask
-                slots.withUnsafeBufferPointer { charvec_prefetch($0.baseAddress! + slot) }
-            }
-            insert(entries[k].0, row: entries[k].1, position: entries[k].2)
-        }
-    }
-
-    private mutating func grow() {
-        let old = slots
-        slots = [Slot](repeating: Slot(), count: old.count * 2)
-        let mask = slots.count - 1
-        for entry in old where entry.firstRow != 0 {
-            var slot = Int(truncatingIfNeeded: entry.a) & mask
-            while slots[slot].firstRow != 0 { slot = (slot + 1) & mask }
-            slots[slot] = entry
-        }
-    }
-}
-
-/// A 128-bit fingerprint of a vector's bytes: four independent multiply–rotate lanes over
-/// 8-byte words (so the multiplies overlap), mixed two ways at the end. Two different vectors
-/// share it with probability ~2⁻⁶⁴.
-struct VectorHash {
-    var lanes: (UInt64, UInt64, UInt64, UInt64) = (0x243F_6A88_85A3_08D3, 0x1319_8A2E_0370_7344,
-                                                   0xA409_3822_299F_31D0, 0x082E_FA98_EC4E_6C89)
-    var extra: UInt64 = 0x4528_21E6_38D0_1377
-    static let k1: UInt64 = 0x9E37_79B9_7F4A_7C15, k2: UInt64 = 0xC2B2_AE3D_27D4_EB4F
-
-    @inline(__always) mutating func absorb(_ words: SIMD4<UInt64>) {
-        lanes.0 = ((lanes.0 ^ words[0]) &* Self.k1).rotated(31)
-        lanes.1 = ((lanes.1 ^ words[1]) &* Self.k1).rotated(31)
-        lanes.2 = ((lanes.2 ^ words[2]) &* Self.k1).rotated(31)
-        lanes.3 = ((lanes.3 ^ words[3]) &* Self.k1).rotated(31)
-    }
-
-    /// A value after the last whole 8-value block.
-    @inline(__always) mutating func absorb(_ word: UInt32) {
-        extra = ((extra ^ UInt64(word)) &* Self.k2).rotated(27)
-    }
-
-    func finish(byteCount: Int) -> (UInt64, UInt64) {
-        func mix(_ x: UInt64) -> UInt64 {
-            var x = x ^ (x >> 33)
-            x = x &* 0xFF51_AFD7_ED55_8CCD
-            x ^= x >> 33
-            x = x &* 0xC4CE_B9FE_1A85_EC53
-            return x ^ (x >> 33)
-        }
-        let n = UInt64(truncatingIfNeeded: byteCount)
-        let a = mix(lanes.0 &* 3 ^ lanes.1 &* 5 ^ lanes.2 &* 7 ^ lanes.3 &* 11 ^ extra ^ n)
-        let b = mix(lanes.0.rotated(17) &+ lanes.1.rotated(29) &* 13 &+ lanes.2.rotated(41) &* 17
-                    &+ lanes.3.rotated(53) &* 19 &+ extra.rotated(7) &+ n)
-        return (a, b)
-    }
-}
-
-extension UInt64 {
-    @inline(__always) func rotated(_ k: UInt64) -> UInt64 { (self << k) | (self >> (64 - k)) }
 }

@@ -68,6 +68,7 @@ public enum Sanitizer {
                                 read: ReadOptions = ReadOptions()) throws -> SanitizeResult {
         var read = read
         read.limit = nil
+        read.checksHeaderAgainstFileSize = false
         let reader = try EmbeddingRecordReader(path: path, options: read)
         let dim = reader.dimensions
         // A gzip header is checked against nothing: cap what it can make us reserve.
@@ -80,11 +81,8 @@ public enum Sanitizer {
         var inputRows = 0
         func location(_ record: RowRecord) -> SourceLocation { reader.location(ofPosition: record.position) }
         do {
-            var scratch: [Scalar] = []
-            while let batch = try reader.nextBatch(destination: { n in
-                if scratch.count < n * dim { scratch = [Scalar](repeating: 0, count: n * dim) }
-                return scratch.withUnsafeMutableBufferPointer { $0.baseAddress! }
-            }) {
+            let scratch = ScratchBuffer()
+            while let batch = try reader.nextBatch(destination: { n in scratch.pointer(count: n * dim) }) {
                 for i in 0 ..< batch.count {
                     inputRows += 1
                     let record = batch.rows[i]
@@ -115,12 +113,10 @@ public enum Sanitizer {
                         changes.append(.init(action: .dropped, row: row, location: here, word: word, reason: "empty word"))
                         continue
                     }
-                    let cleaned = String(String.UnicodeScalarView(word.unicodeScalars.map { scalar -> Unicode.Scalar in
-                        scalar.properties.isWhitespace || scalar.properties.generalCategory == .control ? "_" : scalar
-                    }))
-                    if cleaned != word {
+                    let cleaned = WordCharacterPolicy.repaired(word)
+                    if !cleaned.utf8.elementsEqual(word.utf8) {
                         changes.append(.init(action: .renamed, row: row, location: here, word: word,
-                                             reason: "whitespace or control characters replaced with '_': '\(cleaned)'"))
+                                             reason: "whitespace, control or invisible format characters replaced with '_': '\(cleaned)'"))
                         word = cleaned
                     }
                     let values = batch.values(i)
@@ -161,10 +157,12 @@ public enum Sanitizer {
                 }
             }
             let meanVector = mean.map { Scalar($0 / Double(max(n, 1))) }
+            // With no good row to average, the "mean" is the zero vector: say so.
+            let replacement = n == 0 ? "replaced with zeros (no good row to average)" : "replaced with the mean of \(pluralized(n, "row"))"
             for (index, reason) in needsMean {
                 for d in 0 ..< dim { matrix[index, d] = meanVector[d] }
                 changes.append(.init(action: .replacedWithMean, row: sources[index].row, location: sources[index].location,
-                                     word: words[index], reason: "\(reason); replaced with the mean of \(n) rows"))
+                                     word: words[index], reason: "\(reason); \(replacement)"))
             }
         }
 
@@ -227,11 +225,11 @@ public enum Sanitizer {
         }
         if policy.normalize {
             changes.append(.init(action: .normalized, row: nil, location: SourceLocation(path: path, line: 1), word: "",
-                                 reason: "\(normalized) rows scaled to unit L2 norm"))
+                                 reason: "\(pluralized(normalized, "row")) scaled to unit L2 norm"))
         }
         if let header = reader.header, header.count != inputRows {
             changes.append(.init(action: .headerFixed, row: nil, location: SourceLocation(path: path, line: 1), word: "",
-                                 reason: "header said \(header.count) rows, the file has \(inputRows); the output header says \(table.count)"))
+                                 reason: "header said \(pluralized(header.count, "row")), the file has \(inputRows); the output header says \(table.count)"))
         }
         changes.sort { ($0.row ?? -1, $0.action.rawValue) < ($1.row ?? -1, $1.action.rawValue) }
         return SanitizeResult(table: table, format: reader.format, inputRows: inputRows, changes: changes)

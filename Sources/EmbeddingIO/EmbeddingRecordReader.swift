@@ -19,6 +19,9 @@ public struct ReadOptions: Sendable {
     public var unicodeErrors: UnicodeErrorPolicy
     /// Threads used to parse text.
     public var threads: Int
+    /// Refuse a header whose row count cannot fit in the file's size (loaders). The auditor and
+    /// the sanitizer turn this off: a file cut right after its header is what they are for.
+    public var checksHeaderAgainstFileSize = true
     /// Plain binary files at least this large are read through a memory map (tests lower it).
     var mapThreshold = 16 << 20
     /// Bytes mapped at a time, a multiple of the page size (tests lower it to cross windows).
@@ -173,6 +176,7 @@ public final class EmbeddingRecordReader {
 
     let source: ByteSource
     let threads: Int
+    let checksHeaderAgainstFileSize: Bool
     var buffer: UnsafeMutableRawPointer
     var capacity: Int
     /// Valid bytes are `position ..< end` of `buffer`.
@@ -212,6 +216,7 @@ public final class EmbeddingRecordReader {
         self.isGzip = input.isGzip
         self.fileSize = input.fileSize
         self.threads = options.threads
+        self.checksHeaderAgainstFileSize = options.checksHeaderAgainstFileSize
         capacity = Self.chunkSize
         buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity + 64, alignment: 64)
         recordCapacity = 4096
@@ -224,6 +229,7 @@ public final class EmbeddingRecordReader {
         }
         try fill()
         if end == 0 { throw EmbeddingFileError.emptyFile(path: path) }
+        try refuseUnsupportedEncodings()
         if end >= 3, buffer.load(as: UInt8.self) == 0xEF, buffer.load(fromByteOffset: 1, as: UInt8.self) == 0xBB,
            buffer.load(fromByteOffset: 2, as: UInt8.self) == 0xBF {
             position = 3
@@ -364,12 +370,14 @@ public final class EmbeddingRecordReader {
     /// Largest up-front reservation, in bytes, for an input whose size is unknown.
     static let maxUnsizedReservation = 64 << 20
 
-    /// Caps a consumer's up-front reservation of `rows` rows of `bytesPerRow` bytes each. A
-    /// header's row count is checked against the file size when there is one; a gzip stream or
+    /// Caps a consumer's up-front reservation of `rows` rows of `bytesPerRow` bytes each. For a
+    /// plain file, at the rows its size can hold (the auditor does not refuse a header that
+    /// lies, so its count is not trusted); a gzip stream or
     /// a pipe has none, so its header may claim 10¹² rows: the reservation is then capped at
     /// 64 MiB and the consumer's storage grows as rows actually arrive.
     public func reservableRows(_ rows: Int, bytesPerRow: Int) -> Int {
-        guard fileSize == nil || isGzip else { return rows }
+        // Every row needs at least one byte per value plus a word and a separator.
+        if let size = fileSize, !isGzip { return min(rows, size / (dimensions + 2) + 1) }
         return min(rows, max(1, Self.maxUnsizedReservation / max(1, bytesPerRow)))
     }
 
@@ -456,7 +464,14 @@ public final class EmbeddingRecordReader {
             guard fields.count >= 2 else {
                 throw EmbeddingFileError.malformedHeader(location(atLine: 1), found: text(position, contentEnd))
             }
-            let dimensions = fields.count - 1
+            // The dimension most of the first rows agree on: the first row may be cut off,
+            // or be a damaged header (`2.0 3`), which is refused rather than read as a row.
+            let majority = Self.majorityDimension(leadingTokenCounts(from: position))
+            if forced == nil, fields.count <= 3, majority != fields.count - 1, isAllNumeric(fields) {
+                throw EmbeddingFileError.headerNotIntegers(location(atLine: 1), found: text(position, contentEnd),
+                                                           rowDimensions: majority)
+            }
+            let dimensions = majority ?? fields.count - 1
             try checkDimensions(count: nil, dimensions: dimensions)
             return (.glove, nil, dimensions)
         }
@@ -466,8 +481,12 @@ public final class EmbeddingRecordReader {
         try checkDimensions(count: header.count, dimensions: header.dimensions)
         position = next
         nextLine = 2
-        if let forced { return (forced, header, header.dimensions) }
-        return (try looksBinary(dimensions: header.dimensions) ? .word2vecBinary : .word2vecText, header, header.dimensions)
+        var format = forced ?? .word2vecText
+        if forced == nil, try looksBinary(dimensions: header.dimensions), !leadingLinesParseAsText(dimensions: header.dimensions) {
+            format = .word2vecBinary
+        }
+        if format == .word2vecBinary { try checkBinaryStride(header: header) }
+        return (format, header, header.dimensions)
     }
 
     private func checkDimensions(count: Int?, dimensions: Int) throws {
@@ -479,7 +498,7 @@ public final class EmbeddingRecordReader {
             throw EmbeddingFileError.implausibleHeader(location, count: count ?? 0, dimensions: dimensions,
                                                        reason: "more than \(Self.maxDimensions) values per row")
         }
-        if let count, let size = fileSize, !isGzip, count > 0 {
+        if checksHeaderAgainstFileSize, let count, let size = fileSize, !isGzip, count > 0 {
             // Every row needs at least one byte per value plus a word and a separator.
             let (minimum, overflow) = count.multipliedReportingOverflow(by: dimensions + 2)
             if overflow || minimum > size {

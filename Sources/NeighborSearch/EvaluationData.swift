@@ -20,18 +20,57 @@ public struct WordPair: Hashable, Sendable {
     /// - Complexity: O(text length).
     public static func parse(_ text: String, delimiter: Character = "\t")
         -> (pairs: [WordPair], skippedLines: [Int]) {
-        var pairs: [WordPair] = [], skipped: [Int] = []
+        let (pairs, skipped) = parseListingSkips(text, delimiter: delimiter)
+        return (pairs, skipped.map(\.line))
+    }
+
+    /// ``parse(_:delimiter:)`` with the reason each skipped line was skipped. Unlike gensim, a
+    /// score that is not finite (`nan`, `inf`, `-1e400`) is skipped too: it would make every
+    /// correlation NaN.
+    public static func parseListingSkips(_ text: String, delimiter: Character = "\t")
+        -> (pairs: [WordPair], skipped: [SkippedLine]) {
+        var pairs: [WordPair] = [], skipped: [SkippedLine] = []
         for (number, line) in _lines(text) {
             if line.hasPrefix("#") { continue }
             let fields = line.split(separator: delimiter, omittingEmptySubsequences: false)
-            guard fields.count == 3,
-                  let score = Double(fields[2].trimmingWhitespace()) else {
-                skipped.append(number)
+            guard fields.count == 3 else {
+                skipped.append(SkippedLine(line: number, reason: "expected 3 fields separated by \(SkippedLine.name(of: delimiter)), found \(fields.count)"))
+                continue
+            }
+            let token = fields[2].trimmingWhitespace()
+            guard let score = Double(token) else {
+                skipped.append(SkippedLine(line: number, reason: "the score '\(token.prefix(40))' is not a number"))
+                continue
+            }
+            guard score.isFinite else {
+                skipped.append(SkippedLine(line: number, reason: "the score '\(token.prefix(40))' is not a finite number"))
                 continue
             }
             pairs.append(WordPair(first: String(fields[0]), second: String(fields[1]), score: score, line: number))
         }
         return (pairs, skipped)
+    }
+}
+
+/// A line of an evaluation file that was not used, and why.
+public struct SkippedLine: Equatable, Sendable {
+    /// 1-based line number.
+    public var line: Int
+    /// Lowercase: what was expected and what was found.
+    public var reason: String
+
+    public init(line: Int, reason: String) {
+        self.line = line
+        self.reason = reason
+    }
+
+    /// How a delimiter is named in messages: `tab`, `space`, or the character quoted.
+    public static func name(of delimiter: Character) -> String {
+        switch delimiter {
+        case "\t": return "tab"
+        case " ": return "space"
+        default: return "'\(delimiter)'"
+        }
     }
 }
 
@@ -65,18 +104,25 @@ public struct AnalogySection: Hashable, Sendable {
     /// - Throws: ``EvaluationError/questionBeforeSection(line:)`` if a question line comes
     ///   before the first section header.
     public static func parse(_ text: String) throws -> (sections: [AnalogySection], skippedLines: [Int]) {
-        var sections: [AnalogySection] = [], skipped: [Int] = []
+        let (sections, skipped) = try parseListingSkips(text)
+        return (sections, skipped.map(\.line))
+    }
+
+    /// ``parse(_:)`` with the reason each skipped line was skipped. A section header without a
+    /// name is named after its line (`(unnamed, line 7)`) so its score can still be told apart.
+    public static func parseListingSkips(_ text: String) throws -> (sections: [AnalogySection], skipped: [SkippedLine]) {
+        var sections: [AnalogySection] = [], skipped: [SkippedLine] = []
         for (number, line) in _lines(text) {
-            if line.hasPrefix(": ") {
+            if line.hasPrefix(": ") || line == ":" {
                 // gensim: line.lstrip(': ').strip()
                 let name = line.drop { $0 == ":" || $0 == " " }.trimmingWhitespace()
-                sections.append(AnalogySection(name: String(name)))
+                sections.append(AnalogySection(name: name.isEmpty ? "(unnamed, line \(number))" : String(name)))
                 continue
             }
             guard !sections.isEmpty else { throw EvaluationError.questionBeforeSection(line: number) }
             let words = line.split(whereSeparator: { $0.isWhitespace })
             guard words.count == 4 else {
-                skipped.append(number)
+                skipped.append(SkippedLine(line: number, reason: "expected 4 words separated by spaces, found \(words.count)"))
                 continue
             }
             sections[sections.count - 1].questions.append(
@@ -100,7 +146,7 @@ public enum EvaluationError: Error, Equatable, CustomStringConvertible {
         case .questionBeforeSection(let line):
             return "line \(line): analogy question before the first ': section' header; add a header line"
         case .noPairsInVocabulary(let pairs):
-            return "none of the \(pairs) word pairs has both words in the vocabulary; check the file or raise restrictVocab"
+            return "none of the \(pairs) word pairs has both words in the vocabulary"
         case .noQuestionsInVocabulary(let questions):
             return "none of the \(questions) analogy questions has all four words in the vocabulary"
         }

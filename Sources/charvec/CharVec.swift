@@ -30,6 +30,14 @@ struct CharVec: ParsableCommand {
     static func main() {
         BLASKernels.ensure()  // may restart the process on wider OpenBLAS kernels
         charvec_remove_temporaries_on_interrupt()
+        // 'charvec help NOSUCH' would print the general help and exit 0: refuse it like any unknown command.
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.count >= 2, arguments[0] == "help", !arguments[1].hasPrefix("-") {
+            let names = configuration.subcommands.map { $0._commandName } + ["help"]
+            if !names.contains(arguments[1]) {
+                exit(withError: ValidationError("unknown subcommand '\(arguments[1])'; 'charvec --help' lists them."))
+            }
+        }
         main(nil)
     }
 }

@@ -5,7 +5,11 @@ import XCTest
 
 /// Runs the built `charvec` binary and checks stdout, stderr and the exit status.
 final class CLITests: XCTestCase {
-    struct Result { var status: Int32; var stdout: String; var stderr: String; var stdoutData: Data }
+    struct Result {
+        var status: Int32; var stdout: String; var stderr: String; var stdoutData: Data
+        /// The process died of a signal (`status` is then the signal number).
+        var signaled = false
+    }
 
     /// The `charvec` executable next to the test bundle.
     static var executable: URL {
@@ -40,7 +44,8 @@ final class CLITests: XCTestCase {
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self), stdoutData: outData)
+                      stderr: String(decoding: errData, as: UTF8.self), stdoutData: outData,
+                      signaled: process.terminationReason == .uncaughtSignal)
     }
 
     var sample: String { Fixtures.bundledData.appendingPathComponent("en-2k-384d.vec.gz").path }

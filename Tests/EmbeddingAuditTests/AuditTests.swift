@@ -155,8 +155,8 @@ final class AuditTests: XCTestCase {
     func loadTolerantly(_ path: String) throws -> ([String: [Float]], Int) {
         let reader = try EmbeddingRecordReader(path: path)
         var result: [String: [Float]] = [:]
-        var scratch = [Float](repeating: 0, count: 4096)
-        while let batch = try reader.nextBatch(destination: { _ in scratch.withUnsafeMutableBufferPointer { $0.baseAddress! } }) {
+        let scratch = ScratchBuffer()
+        while let batch = try reader.nextBatch(destination: { n in scratch.pointer(count: n * reader.dimensions) }) {
             for i in 0 ..< batch.count where batch.rows[i].status == .ok {
                 let word = batch.word(i)
                 if result[word] == nil { result[word] = Array(batch.values(i)) }

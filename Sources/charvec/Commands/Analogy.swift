@@ -45,8 +45,8 @@ extension CharVec {
         @OptionGroup var input: InputOptions
 
         func validate() throws {
-            guard top > 0 else { throw ValidationError("--top must be positive (got \(top)).") }
-            if let restrict, restrict <= 0 { throw ValidationError("--restrict must be positive (got \(restrict)).") }
+            try OptionValidation.positive(top, option: "--top")
+            if let restrict { try OptionValidation.positive(restrict, option: "--restrict") }
         }
 
         func run() throws {
@@ -54,26 +54,35 @@ extension CharVec {
             let words = [a, b, c].map { input.lowercase ? $0.lowercased() : $0 }
             let rows = words.map { table.vocabulary.index(of: $0) }
             let unknown = zip(words, rows).filter { $0.1 == nil }.map(\.0)
-            guard unknown.isEmpty else { return try reportingErrors { throw CommandError.unknownWords(unknown) } }
+            let method = cosmul ? "3CosMul" : "3CosAdd"
+            /// The failure as JSON on stdout too (scripts read one object either way), then on stderr.
+            func fail(_ error: CommandError, kind: String, words failing: [String]) throws {
+                if json {
+                    try printJSON(AnalogyJSON(a: words[0], b: words[1], c: words[2], method: method, answers: nil,
+                                              error: kind, unknown: failing))
+                }
+                try reportingErrors { throw error }
+            }
+            guard unknown.isEmpty else { return try fail(.unknownWords(unknown), kind: "unknown word", words: unknown) }
             let index = ExactIndex(matrix: table.matrix, threads: input.threads)
             let zero = zip(words, rows).filter { !index.isSearchable($0.1!) }.map(\.0)
-            guard zero.isEmpty else { return try reportingErrors { throw CommandError.zeroVectors(zero) } }
+            guard zero.isEmpty else { return try fail(.zeroVectors(zero), kind: "zero vector", words: zero) }
             let (rowA, rowB, rowC) = (rows[0]!, rows[1]!, rows[2]!)
             // Rows repeating A, B or C are excluded too: they would answer with the input itself.
             var repeats: [Int] = []
             for (row, first) in table.vocabulary.duplicates where [rowA, rowB, rowC].contains(first) { repeats.append(row) }
-            let found = index.analogy(positive: [rowB, rowC], negative: [rowA], k: top + repeats.count,
+            let found = index.analogy(positive: [rowB, rowC], negative: [rowA], k: min(top, table.count) + repeats.count,
                                       method: cosmul ? .cosMul : .cosAdd, rowLimit: restrict)
                 .filter { !repeats.contains($0.row) }.prefix(top)
-            let method = cosmul ? "3CosMul" : "3CosAdd"
             if json {
                 try printJSON(AnalogyJSON(a: words[0], b: words[1], c: words[2], method: method, answers: found.enumerated().map {
                     .init(rank: $0.offset + 1, word: table.vocabulary[$0.element.row], row: $0.element.row, score: $0.element.score)
-                }))
+                }, error: nil, unknown: nil))
                 return
             }
-            print("\(words[0]) : \(words[1]) :: \(words[2]) : ?   (\(method))")
-            let shown = found.map { table.vocabulary[$0.row] }
+            let typed = words.map(DisplayText.word)
+            print("\(typed[0]) : \(typed[1]) :: \(typed[2]) : ?   (\(method))")
+            let shown = found.map { DisplayText.word(table.vocabulary[$0.row]) }
             let width = shown.map(\.count).max() ?? 0
             for (rank, (answer, word)) in zip(found, shown).enumerated() {
                 print(String(format: "%4d  ", rank + 1) + word + String(repeating: " ", count: width - word.count)
@@ -94,5 +103,10 @@ struct AnalogyJSON: Encodable {
     }
     var a: String, b: String, c: String
     var method: String
-    var answers: [Answer]
+    /// Absent when the question could not be asked (then `error` and `unknown` say why).
+    var answers: [Answer]?
+    /// "unknown word" or "zero vector".
+    var error: String?
+    /// The words that caused `error`.
+    var unknown: [String]?
 }

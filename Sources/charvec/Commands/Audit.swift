@@ -17,7 +17,8 @@ extension CharVec {
             groups of words sharing one vector, the norm distribution and the common mean direction.
 
             Exit status: 0 = nothing at or above --fail-on, 1 = findings at or above --fail-on, \
-            2 = the file could not be read at all. The --json schema is documented in docs/audit-json.md.
+            2 = the file could not be read at all. The --json schema is documented in docs/audit-json.md. \
+            Rows are numbered from 1 after the header in the text report, from 0 in --json ("row_numbering").
 
             Examples:
               charvec audit vectors.vec.gz
@@ -56,9 +57,12 @@ extension CharVec {
         var json = false
 
         func validate() throws {
-            guard maxLocations >= 0 else { throw ValidationError("--max-locations must be ≥ 0 (got \(maxLocations)).") }
-            guard minSharedGroup >= 2 else { throw ValidationError("--min-shared-group must be ≥ 2 (got \(minSharedGroup)).") }
-            guard threads >= 1 && threads <= 64 else { throw ValidationError("--threads must be 1…64 (got \(threads)).") }
+            try OptionValidation.finite(nearZeroNorm, 0 ... Float.greatestFiniteMagnitude, option: "--near-zero-norm")
+            try OptionValidation.range(maxLocations, 0 ... Int.max, option: "--max-locations")
+            try OptionValidation.range(minSharedGroup, 2 ... Int.max, option: "--min-shared-group")
+            try OptionValidation.threads(threads)
+            // Checked before the (long) audit: a plot that cannot be written must not look like findings (exit 1).
+            if let plot { try InputPath.checkOutputDirectory(plot, option: "--plot") }
         }
 
         func run() throws {
@@ -76,7 +80,7 @@ extension CharVec {
             if let plot {
                 let output = try reportingErrors { try OutputFile(path: plot) }
                 try reportingErrors {
-                    try output.write(report.norms.svgHistogram(title: "L2 norms of \(file) (\(report.norms.count) rows)"))
+                    try output.write(report.norms.svgHistogram(title: "L2 norms of \(file) (\(pluralized(report.norms.count, "row")))"))
                     try output.commit()
                 }
             }
@@ -89,8 +93,14 @@ extension CharVec {
             if failing { throw ExitCode(1) }
         }
 
+        /// A finding's detail (which may quote words) escaped and cut to 240 characters.
+        static func shortened(_ detail: String) -> String {
+            let safe = DisplayText.escaped(detail)
+            return safe.count > 240 ? String(safe.prefix(239)) + "…" : safe
+        }
+
         func printText(_ report: AuditReport) {
-            print("audit of \(report.path): \(report.format)\(report.isGzip ? ", gzip" : ""), \(report.rows) rows × \(report.dimensions)"
+            print("audit of \(report.path): \(report.format)\(report.isGzip ? ", gzip" : ""), \(pluralized(report.rows, "row")) × \(report.dimensions)"
                   + (report.header.map { " (header says \($0.count) × \($0.dimensions))" } ?? ""))
             if report.skippedByteOrderMark { print("note: a UTF-8 byte-order mark was skipped") }
             if report.blankLines > 0 { print("note: \(report.blankLines) blank lines were skipped") }
@@ -101,9 +111,9 @@ extension CharVec {
                 print("\(group.kind.severity.rawValue): \(group.kind.title): \(group.count)")
                 for example in group.examples {
                     let rowText = example.row.map { "row \($0 + 1)" } ?? ""
-                    let wordText = example.word.map { " '\($0)'" } ?? ""
+                    let wordText = example.word.map { " '\(DisplayText.word($0))'" } ?? ""
                     let subject = rowText.isEmpty && wordText.isEmpty ? "" : "\(rowText)\(wordText): "
-                    print("  \(example.location): \(subject)\(example.detail)")
+                    print("  \(DisplayText.escaped("\(example.location)")): \(subject)\(Self.shortened(example.detail))")
                 }
                 if group.count > group.examples.count { print("  … and \(group.count - group.examples.count) more") }
                 print("  note: \(group.kind.hint)")

@@ -39,10 +39,8 @@ extension CharVec {
         @OptionGroup var input: InputOptions
 
         func validate() throws {
-            guard maxConnections >= 2 && maxConnections <= 256 else {
-                throw ValidationError("--m must be 2…256 (got \(maxConnections)).")
-            }
-            guard efConstruction >= 1 else { throw ValidationError("--ef-construction must be positive (got \(efConstruction)).") }
+            try OptionValidation.range(maxConnections, 2 ... 256, option: "--m")
+            try OptionValidation.range(efConstruction, 1 ... 1_000_000, option: "--ef-construction")
         }
 
         func run() throws {
@@ -57,7 +55,7 @@ extension CharVec {
             try reportingErrors { try index.save(to: out) }
             let leftOut = (0 ..< table.count).filter { !index.contains(row: $0) }.count
             let bytes = (try? FileManager.default.attributesOfItem(atPath: out)[.size] as? Int) ?? nil
-            print("indexed \(table.count) rows × \(table.dimensions) (M = \(maxConnections), efConstruction = \(efConstruction))"
+            print("indexed \(pluralized(table.count, "row")) × \(table.dimensions) (M = \(maxConnections), efConstruction = \(efConstruction))"
                   + String(format: " in %.2f s", seconds))
             if leftOut > 0 { print("left out \(leftOut) row\(leftOut == 1 ? "" : "s") with a zero or non-finite vector") }
             print("wrote \(out)" + (bytes.map { " (\(formatBytes($0)))" } ?? ""))

@@ -27,8 +27,11 @@ extension CharVec {
         @Option(help: "Output: text (word2vec text), binary (word2vec binary) or json.")
         var to: OutputKind = .text
 
-        @Option(help: "Write here instead of standard output (atomically).")
+        @Option(name: [.customLong("out"), .customLong("output")], help: "Write here instead of standard output (atomically).")
         var output: String = "-"
+
+        @Flag(help: "Same as '--to json' (as in the other commands).")
+        var json = false
 
         @Flag(help: "Scale each vector to unit L2 norm.")
         var normalize = false
@@ -38,19 +41,32 @@ extension CharVec {
 
         enum OutputKind: String, ExpressibleByArgument, CaseIterable { case text, binary, json }
 
+        func validate() throws {
+            try OptionValidation.threads(threads)
+            if json && to == .binary { throw ValidationError("--json and --to binary disagree; give one of them.") }
+        }
+
+        /// The output kind, --json included.
+        var kind: OutputKind { json ? .json : to }
+
         func run() throws {
-            let trained = try reportingErrors { try TrainedModel.read(model) }
+            let trained = try reportingErrors {
+                try InputPath.check(model)
+                return try TrainedModel.read(model)
+            }
             var words = self.words
             if words.isEmpty {
                 while let line = readLine() {
-                    let word = line.trimmingCharacters(in: .whitespaces)
+                    // A byte-order mark opening standard input is not part of the first word.
+                    let text = words.isEmpty && line.hasPrefix("\u{FEFF}") ? String(line.dropFirst()) : line
+                    let word = text.trimmingCharacters(in: .whitespaces)
                     if !word.isEmpty { words.append(word) }
                 }
             }
             guard !words.isEmpty else { throw ValidationError("no words to embed (pass them as arguments or on standard input)") }
             var vectors = trained.makePredictor(threads: threads).predict(words)
             if normalize { L2.normalizeRows(&vectors) }
-            if to == .json {
+            if kind == .json {
                 for (i, word) in words.enumerated() {
                     let object: [String: Any] = ["word": word, "vector": vectors.row(i).map(Double.init)]
                     let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
@@ -61,7 +77,7 @@ extension CharVec {
             var table = EmbeddingTable(dimensions: vectors.columns)
             for (i, word) in words.enumerated() { vectors.withRow(i) { table.append(word, $0) } }
             try reportingErrors {
-                try EmbeddingWriter.write(table, to: output, format: to == .binary ? .word2vecBinary : .word2vecText)
+                try EmbeddingWriter.write(table, to: output, format: kind == .binary ? .word2vecBinary : .word2vecText)
             }
         }
     }
@@ -96,13 +112,11 @@ extension CharVec {
         enum Scale: String, ExpressibleByArgument, CaseIterable { case meanNorm = "mean-norm", none }
 
         func run() throws {
+            // The word list and the model are checked before the (long) load of the table.
+            let list = try TableLoading.readText(words)
+            try reportingErrors { try InputPath.check(model) }
             var (table, report) = try reportingErrors { try EmbeddingReader.load(vectors, options: input.readOptions) }
             let predictor = try TableLoading.predictor(model, dimensions: table.dimensions, threads: input.threads)
-            let list: String
-            do { list = try String(contentsOfFile: words, encoding: .utf8) } catch {
-                Diagnostics.printLine("\(words): error: cannot read the word list: \(error.localizedDescription)")
-                throw ExitCode(1)
-            }
             var seen = Set<String>()
             let oov = list.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty && !table.vocabulary.contains($0) && seen.insert($0).inserted }

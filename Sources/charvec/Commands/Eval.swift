@@ -48,8 +48,8 @@ extension CharVec {
         @Flag(help: "Compare words exactly instead of in uppercase.")
         var caseSensitive = false
 
-        @Option(help: "The field separator of --pairs files.")
-        var delimiter: String = "\t"
+        @Option(help: ArgumentHelp("The field separator of --pairs files (default: tab).", valueName: "character"))
+        var delimiter: String?
 
         @Option(help: "A model written by 'charvec train': pairs with unknown words are scored with predicted vectors too.")
         var model: String?
@@ -71,9 +71,14 @@ extension CharVec {
             }
             guard typos >= 0 && typos <= 10_000_000 else { throw ValidationError("--typos must be in 0...10000000 (got \(typos)).") }
             guard typos == 0 || model != nil else { throw ValidationError("--typos needs --model (the model predicts the misspelled words).") }
-            guard restrict > 0 else { throw ValidationError("--restrict must be positive (got \(restrict)).") }
-            guard delimiter.count == 1 else { throw ValidationError("--delimiter must be one character (got '\(delimiter)').") }
+            try OptionValidation.positive(restrict, option: "--restrict")
+            if let delimiter, delimiter.count != 1 {
+                throw ValidationError("--delimiter must be one character (got '\(DisplayText.escaped(delimiter))').")
+            }
         }
+
+        /// The --pairs field separator: --delimiter, or a tab.
+        var separator: Character { delimiter?.first ?? "\t" }
 
         func run() throws {
             // Read the evaluation files first: a wrong path should fail before a long load.
@@ -86,8 +91,13 @@ extension CharVec {
                                   caseInsensitive: !caseSensitive, model: model, pairs: [], analogies: [])
 
             for (path, text) in zip(pairs, pairTexts) {
-                let (parsed, skipped) = WordPair.parse(text, delimiter: delimiter.first!)
-                var entry = EvalJSON.Pairs(file: path, pairs: parsed.count, skippedLines: skipped)
+                let (parsed, skipped) = WordPair.parseListingSkips(text, delimiter: separator)
+                warnAbout(skipped, in: path)
+                if parsed.isEmpty {
+                    try reportingErrors { throw EvalFileError.noPairsRead(path: path, delimiter: separator, skipped: skipped,
+                                                                          spaceSeparated: Self.looksSpaceSeparated(text)) }
+                }
+                var entry = EvalJSON.Pairs(file: path, pairs: parsed.count, skippedLines: skipped.map(\.line))
                 do {
                     let result = try evaluator.evaluateWordPairs(parsed, restrictVocab: restrict, caseInsensitive: !caseSensitive)
                     entry.scored = result.pairCount
@@ -95,7 +105,12 @@ extension CharVec {
                     entry.oovRatio = finite(result.oovRatio)
                     entry.pearson = finite(result.pearson)
                     entry.spearman = finite(result.spearman)
-                } catch EvaluationError.noPairsInVocabulary where predictor != nil {
+                } catch EvaluationError.noPairsInVocabulary {
+                    guard predictor != nil else {
+                        return try reportingErrors {
+                            throw EvalFileError.noPairsInVocabulary(path: path, pairs: parsed.count, restrict: min(restrict, table.count))
+                        }
+                    }
                     Diagnostics.printNote("\(path): no pair has both words in the vocabulary; only the model score is given")
                     entry.scored = 0
                     entry.oovPairs = parsed.count
@@ -106,18 +121,21 @@ extension CharVec {
                         try ModelPairScorer(evaluator: evaluator, restrict: restrict, caseInsensitive: !caseSensitive)
                             .score(parsed, predictor: predictor)
                     }
-                } else if entry.scored == nil {
-                    // Only reached without a model, when no pair was in the vocabulary.
-                    _ = try reportingErrors {
-                        try evaluator.evaluateWordPairs(parsed, restrictVocab: restrict, caseInsensitive: !caseSensitive)
-                    }
                 }
                 report.pairs.append(entry)
             }
             for (path, text) in zip(analogies, analogyTexts) {
-                let (sections, skipped) = try reportingErrors { try AnalogySection.parse(text) }
+                let (sections, skipped) = try reportingErrors {
+                    do { return try AnalogySection.parseListingSkips(text) } catch EvaluationError.questionBeforeSection(let line) {
+                        throw EvalFileError.questionBeforeSection(path: path, line: line)
+                    }
+                }
+                warnAbout(skipped, in: path)
+                guard sections.contains(where: { !$0.questions.isEmpty }) else {
+                    return try reportingErrors { throw EvalFileError.noQuestionsRead(path: path, skipped: skipped) }
+                }
                 let result = evaluator.evaluateWordAnalogies(sections, restrictVocab: restrict, caseInsensitive: !caseSensitive)
-                report.analogies.append(EvalJSON.Analogies(file: path, result: result, skippedLines: skipped))
+                report.analogies.append(EvalJSON.Analogies(file: path, result: result, skippedLines: skipped.map(\.line)))
             }
             if typos > 0, let predictor {
                 report.typos = typoReport(table: table, evaluator: evaluator, predictor: predictor)
@@ -138,20 +156,36 @@ extension CharVec {
             return EvalJSON.Typos(words: metrics.count, hitAt10: metrics.hitAt10, hitAt1: metrics.hitAt1)
         }
 
+        /// Lists skipped lines on stderr as warnings at their position (the first 10).
+        func warnAbout(_ skipped: [SkippedLine], in path: String) {
+            for line in skipped.prefix(10) { Diagnostics.printLine("\(path):\(line.line):1: warning: line skipped: \(line.reason)") }
+            if skipped.count > 10 { Diagnostics.printLine("\(path): warning: \(skipped.count - 10) more malformed lines skipped") }
+        }
+
+        /// Whether most lines would be `word word score` if split at spaces (a wrong --delimiter).
+        static func looksSpaceSeparated(_ text: String) -> Bool {
+            let lines = text.split(whereSeparator: \.isNewline).filter { !$0.hasPrefix("#") }.prefix(20)
+            let fitting = lines.filter { line in
+                let fields = line.split(whereSeparator: \.isWhitespace)
+                return fields.count == 3 && Double(fields[2]) != nil
+            }
+            return !lines.isEmpty && 2 * fitting.count > lines.count
+        }
+
         func printText(_ report: EvalJSON) {
-            print("table: \(report.vectors), \(report.rows) rows × \(report.dimensions); first \(min(report.restrict, report.rows)) rows used, "
+            print("table: \(report.vectors), \(pluralized(report.rows, "row")) × \(report.dimensions); first \(pluralized(min(report.restrict, report.rows), "row")) used, "
                   + (report.caseInsensitive ? "case-insensitive" : "case-sensitive"))
             func number(_ x: Double?) -> String { x.map { String(format: "%.4f", $0) } ?? "n/a" }
             for entry in report.pairs {
                 print("")
-                print("word pairs: \(entry.file) (\(entry.pairs) pairs"
-                      + (entry.skippedLines.isEmpty ? ")" : ", \(entry.skippedLines.count) malformed lines skipped)"))
+                print("word pairs: \(entry.file) (\(pluralized(entry.pairs, "pair"))"
+                      + (entry.skippedLines.isEmpty ? ")" : ", \(pluralized(entry.skippedLines.count, "malformed line")) skipped)"))
                 print("  Spearman ρ \(number(entry.spearman))   Pearson r \(number(entry.pearson))   "
-                      + "\(entry.scored ?? 0) pairs scored, \(entry.oovPairs ?? 0) with unknown words skipped ("
+                      + "\(pluralized(entry.scored ?? 0, "pair")) scored, \(entry.oovPairs ?? 0) with unknown words skipped ("
                       + String(format: "%.2f%%", entry.oovRatio ?? 0) + " OOV)")
                 if let model = entry.model {
                     print("  with the model: Spearman ρ \(number(model.spearman))   Pearson r \(number(model.pearson))   "
-                          + "\(model.scored) pairs scored, \(model.embeddedPairs) embedded by the model "
+                          + "\(pluralized(model.scored, "pair")) scored, \(model.embeddedPairs) embedded by the model "
                           + "(\(model.predictedWords) word\(model.predictedWords == 1 ? "" : "s") predicted)")
                 }
             }
@@ -162,182 +196,18 @@ extension CharVec {
             }
             for entry in report.analogies {
                 print("")
-                print("analogies: \(entry.file) (\(entry.questions) questions, \(entry.answered) answered, "
+                print("analogies: \(entry.file) (\(pluralized(entry.questions, "question")), \(entry.answered) answered, "
                       + String(format: "%.2f%% OOV", entry.oovRatio) + ")")
                 let rows = [entry.total, entry.semantic, entry.syntactic] + entry.sections
                 let width = rows.map(\.name.count).max() ?? 0
                 for (i, score) in rows.enumerated() {
                     if i == 3 { print("") }
+                    let accuracy = score.accuracy.map { String(format: "%6.2f%%", $0 * 100) } ?? "    n/a"
                     print("  " + score.name + String(repeating: " ", count: width - score.name.count)
-                          + String(format: "  %6.2f%%  %d / %d", score.accuracy * 100, score.correct, score.total))
+                          + "  \(accuracy)  \(score.correct) / \(score.total)")
                 }
             }
         }
     }
 }
 
-/// `x`, or nil when it is NaN or infinite (JSON has no NaN; printed as null).
-func finite(_ x: Double) -> Double? { x.isFinite ? x : nil }
-
-/// Scores word pairs where words outside the restricted vocabulary get predicted vectors.
-///
-/// Matches ``EmbeddingEvaluator/evaluateWordPairs(_:restrictVocab:caseInsensitive:)`` on pairs
-/// whose words are known (same word → first-row map, same float32 cosines), so the only
-/// difference is that no pair is skipped.
-struct ModelPairScorer {
-    let evaluator: EmbeddingEvaluator
-    let restrict: Int
-    let caseInsensitive: Bool
-
-    func score(_ pairs: [WordPair], predictor: Predictor) throws -> EvalJSON.ModelPairs {
-        let fold: (String) -> String = caseInsensitive ? { $0.uppercased() } : { $0 }
-        var known: [String: Int] = [:]
-        for row in 0 ..< min(restrict, evaluator.vocabulary.count) {
-            let word = fold(evaluator.vocabulary[row])
-            if known[word] == nil { known[word] = row }
-        }
-        // Unknown words, once each (by folded form); lowercase is what most tables hold.
-        var predictedIndex: [String: Int] = [:], forms: [String] = []
-        for pair in pairs {
-            for word in [pair.first, pair.second] where known[fold(word)] == nil && predictedIndex[fold(word)] == nil {
-                predictedIndex[fold(word)] = forms.count
-                forms.append(caseInsensitive ? word.lowercased() : word)
-            }
-        }
-        let predicted = predictor.predict(forms)
-        let units: [[Scalar]] = (0 ..< forms.count).map { i in
-            predicted.withRow(i) { L2.unitVector($0) } ?? [Scalar](repeating: 0, count: evaluator.index.dimensions)
-        }
-        func vector(_ word: String) -> (row: Int?, unit: [Scalar]?) {
-            if let row = known[fold(word)] { return (row, nil) }
-            return (nil, units[predictedIndex[fold(word)]!])
-        }
-        var gold: [Double] = [], cosines: [Double] = [], embedded = 0
-        for pair in pairs {
-            let a = vector(pair.first), b = vector(pair.second)
-            gold.append(pair.score)
-            if let ra = a.row, let rb = b.row {
-                cosines.append(Double(evaluator.similarity(ra, rb)))
-                continue
-            }
-            embedded += 1
-            let x = a.unit ?? evaluator.index.normalizedMatrix.row(a.row!)
-            let y = b.unit ?? evaluator.index.normalizedMatrix.row(b.row!)
-            var dot: Scalar = 0
-            for j in 0 ..< x.count { dot += x[j] * y[j] }
-            cosines.append(Double(dot))
-        }
-        guard !gold.isEmpty else { throw EvaluationError.noPairsInVocabulary(pairs: 0) }
-        return EvalJSON.ModelPairs(scored: gold.count, embeddedPairs: embedded, predictedWords: forms.count,
-                                   pearson: finite(Correlation.pearson(gold, cosines)),
-                                   spearman: finite(Correlation.spearman(gold, cosines)))
-    }
-}
-
-/// The object printed by `eval --json` (keys in snake_case).
-struct EvalJSON: Encodable {
-    struct Pairs: Encodable {
-        var file: String
-        /// Pairs parsed from the file.
-        var pairs: Int
-        var skippedLines: [Int]
-        var scored: Int?
-        var oovPairs: Int?
-        /// Percentage of pairs skipped for unknown words (gensim's oov ratio).
-        var oovRatio: Double?
-        var pearson: Double?
-        var spearman: Double?
-        var model: ModelPairs?
-
-        init(file: String, pairs: Int, skippedLines: [Int]) {
-            self.file = file
-            self.pairs = pairs
-            self.skippedLines = skippedLines
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case file, pairs, scored, pearson, spearman, model
-            case skippedLines = "skipped_lines", oovPairs = "oov_pairs", oovRatio = "oov_ratio"
-        }
-    }
-
-    struct ModelPairs: Encodable {
-        var scored: Int
-        /// Pairs with at least one word predicted by the model.
-        var embeddedPairs: Int
-        var predictedWords: Int
-        var pearson: Double?
-        var spearman: Double?
-
-        enum CodingKeys: String, CodingKey {
-            case scored, pearson, spearman, embeddedPairs = "embedded_pairs", predictedWords = "predicted_words"
-        }
-    }
-
-    struct Score: Encodable {
-        var name: String
-        var correct: Int
-        var total: Int
-        var accuracy: Double
-
-        init(_ score: AnalogyScore) {
-            name = score.name
-            correct = score.correct
-            total = score.total
-            accuracy = score.accuracy
-        }
-    }
-
-    struct Analogies: Encodable {
-        var file: String
-        var questions: Int
-        var answered: Int
-        var oovRatio: Double
-        var total: Score
-        var semantic: Score
-        var syntactic: Score
-        var sections: [Score]
-        var skippedLines: [Int]
-
-        init(file: String, result: AnalogyEvaluation, skippedLines: [Int]) {
-            self.file = file
-            questions = result.questionCount
-            answered = result.total.total
-            oovRatio = result.oovRatio
-            total = Score(result.total)
-            semantic = Score(result.semantic)
-            syntactic = Score(result.syntactic)
-            sections = result.sections.map(Score.init)
-            self.skippedLines = skippedLines
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case file, questions, answered, total, semantic, syntactic, sections
-            case oovRatio = "oov_ratio", skippedLines = "skipped_lines"
-        }
-    }
-
-    var vectors: String
-    var rows: Int
-    var dimensions: Int
-    var restrict: Int
-    var caseInsensitive: Bool
-    var model: String?
-    var pairs: [Pairs]
-    var analogies: [Analogies]
-    var typos: Typos?
-
-    struct Typos: Encodable {
-        /// Misspelled words ranked.
-        var words: Int
-        var hitAt10: Double
-        var hitAt1: Double
-
-        enum CodingKeys: String, CodingKey { case words, hitAt10 = "hit_at_10", hitAt1 = "hit_at_1" }
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case vectors, rows, dimensions, restrict, model, pairs, analogies, typos
-        case caseInsensitive = "case_insensitive"
-    }
-}

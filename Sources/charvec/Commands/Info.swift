@@ -29,6 +29,10 @@ extension CharVec {
         @Flag(help: "Print one JSON object instead of text.")
         var json = false
 
+        func validate() throws {
+            try OptionValidation.range(show, 0 ... Int.max, option: "--show")
+        }
+
         func run() throws {
             let start = DispatchTime.now()
             let (table, report) = try reportingErrors { try EmbeddingReader.load(file, options: input.readOptions) }
@@ -61,10 +65,10 @@ extension CharVec {
                 print("bytes:       \(report.bytesRead) read")
             }
             print("matrix:      \(formatBytes(table.count * table.dimensions * 4)) of float32")
-            print("first words: \(first.joined(separator: " "))")
+            print("first words: \(first.map(DisplayText.word).joined(separator: " "))")
             print(String(format: "load time:   %.3f s (%.0f MB/s)", seconds,
                          Double(report.bytesRead) / 1e6 / max(seconds, 1e-9)))
-            for note in report.notes { print("note:        \(note)") }
+            for note in report.notes { print("note:        \(DisplayText.escaped(note))") }
         }
     }
 }

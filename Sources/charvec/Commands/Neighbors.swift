@@ -46,8 +46,8 @@ extension CharVec {
         @Option(help: "An HNSW index written by 'charvec index' for this table (approximate, faster on large tables).")
         var index: String?
 
-        @Option(help: "Candidate list size of HNSW searches (higher: better recall, slower); needs --index.")
-        var efSearch: Int = 128
+        @Option(help: "Candidate list size of HNSW searches (higher: better recall, slower; default 128); needs --index.")
+        var efSearch: Int?
 
         @Flag(help: "Print one JSON object per query (one per line) instead of text.")
         var json = false
@@ -55,21 +55,28 @@ extension CharVec {
         @OptionGroup var input: InputOptions
 
         func validate() throws {
-            guard top > 0 else { throw ValidationError("--top must be positive (got \(top)).") }
-            guard efSearch > 0 else { throw ValidationError("--ef-search must be positive (got \(efSearch)).") }
+            try OptionValidation.positive(top, option: "--top")
+            if let efSearch {
+                try OptionValidation.range(efSearch, 1 ... 1_000_000, option: "--ef-search")
+                guard index != nil else {
+                    throw ValidationError("--ef-search applies to approximate searches only: add --index INDEX, or drop --ef-search.")
+                }
+            }
             if file == "-" && words.isEmpty {
                 throw ValidationError("the table is read from standard input, so give the query words as arguments.")
             }
         }
 
         func run() throws {
-            let engine = try NeighborEngine(file: file, input: input, modelPath: model, indexPath: index, efSearch: efSearch)
+            let engine = try NeighborEngine(file: file, input: input, modelPath: model, indexPath: index, efSearch: efSearch ?? 128)
             var asked = 0, answered = 0
             func answer(_ text: String) throws {
+                // A byte-order mark opening piped input is not part of the first query.
+                let text = asked == 0 && text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
                 let words = text.split(whereSeparator: \.isWhitespace).map { input.lowercase ? $0.lowercased() : String($0) }
                 guard !words.isEmpty else { return }
                 asked += 1
-                let outcome = engine.neighbors(of: words, k: top)
+                let outcome = engine.neighbors(of: words, k: min(top, engine.vocabulary.count))
                 if case .answered = outcome { answered += 1 }
                 try report(query: words.joined(separator: " "), words: words, outcome, vocabulary: engine.vocabulary)
                 fflush(nil)  // answer interactive and piped queries at once
@@ -109,8 +116,8 @@ extension CharVec {
                     return
                 }
                 let note = predicted.isEmpty ? "" : "  (predicted by the model: \(predicted.joined(separator: ", ")))"
-                print(query + note)
-                let shown = neighbors.map { vocabulary[$0.row] }
+                print(DisplayText.word(query) + DisplayText.escaped(note))
+                let shown = neighbors.map { DisplayText.word(vocabulary[$0.row]) }
                 let width = shown.map(\.count).max() ?? 0
                 for (rank, (neighbor, word)) in zip(neighbors, shown).enumerated() {
                     let padding = String(repeating: " ", count: width - word.count)
@@ -199,9 +206,12 @@ struct NeighborEngine {
         for (row, first) in table.vocabulary.duplicates { duplicates[first, default: []].append(row) }
         duplicatesOfFirstRow = duplicates
         if let indexPath {
-            let index = try reportingErrors { try HNSWIndex.load(from: indexPath) }
+            let index = try reportingErrors {
+                try InputPath.check(indexPath)
+                return try HNSWIndex.load(from: indexPath)
+            }
             try reportingErrors { try Self.check(index, path: indexPath, belongsTo: table) }
-            searcher = .approximate(index, efSearch: efSearch)
+            searcher = .approximate(index, efSearch: min(efSearch, max(table.count, 1)))
             let matrix = table.matrix
             unitRow = { row in matrix.withRow(row) { L2.unitVector($0) } }
         } else {

@@ -62,6 +62,20 @@ extension CharVec {
         @Flag(help: "Print the summary as JSON.")
         var json = false
 
+        @Flag(help: "Write the copy even when it drops more than half of the rows.")
+        var force = false
+
+        @Option(help: "Threads for parsing text.")
+        var threads: Int = 2
+
+        func validate() throws {
+            try OptionValidation.threads(threads)
+            // Checked before reading: a refused run must leave no trace.
+            if FileIdentity.same(input, output) {
+                throw ValidationError("OUT '\(output)' is the input file: sanitize never writes in place; choose another path.")
+            }
+        }
+
         func run() throws {
             var policy = SanitizePolicy()
             policy.zeroRows = zeroRows
@@ -71,9 +85,17 @@ extension CharVec {
             policy.normalize = normalize
             policy.invalidUTF8 = invalidUtf8
             let result = try reportingErrors(exitCode: 2) {
-                try Sanitizer.sanitize(input, policy: policy, read: ReadOptions(format: format))
+                try Sanitizer.sanitize(input, policy: policy, read: ReadOptions(format: format, threads: threads))
             }
             let outputFormat = to ?? result.format
+            if !force && result.inputRows > 0 && 2 * result.table.count < result.inputRows {
+                let example = result.changes.first { $0.action == .dropped }
+                    .map { "row \($0.row.map { String($0 + 1) } ?? "?") dropped: \($0.reason)" } ?? "most rows were dropped"
+                try reportingErrors {
+                    throw CommandError.mostRowsDropped(path: input, kept: result.table.count, read: result.inputRows,
+                                                       dimensions: result.table.dimensions, example: example)
+                }
+            }
             try reportingErrors {
                 try EmbeddingWriter.write(result.table, to: output, format: outputFormat, gzip: gzip)
                 if let log {
@@ -93,11 +115,12 @@ extension CharVec {
             }
             let summary = counts.keys.map(\SanitizeChange.Action.rawValue).sorted()
                 .map { "\($0): \(counts[SanitizeChange.Action(rawValue: $0)!]!)" }.joined(separator: ", ")
-            Diagnostics.printLine("read \(result.inputRows) rows, wrote \(result.table.count) × \(result.table.dimensions) as \(outputFormat)\(gzip ? ", gzip" : "") to \(output)")
+            Diagnostics.printLine("read \(pluralized(result.inputRows, "row")), wrote \(result.table.count) × \(result.table.dimensions) as \(outputFormat)\(gzip ? ", gzip" : "") to \(output)")
             Diagnostics.printLine(summary.isEmpty ? "no changes: the input was clean" : "changes: \(summary)")
             if log == nil {
                 for change in result.changes.prefix(20) {
-                    Diagnostics.printLine("  \(change.location): \(change.action.rawValue)\(change.word.isEmpty ? "" : " '\(change.word)'"): \(change.reason)")
+                    Diagnostics.printLine("  \(change.location): \(change.action.rawValue)"
+                        + (change.word.isEmpty ? "" : " '\(DisplayText.word(change.word))'") + ": \(Audit.shortened(change.reason))")
                 }
                 if result.changes.count > 20 { Diagnostics.printLine("  … \(result.changes.count - 20) more; --log FILE lists them all") }
             }

@@ -22,8 +22,8 @@ struct InputOptions: ParsableArguments {
     var threads: Int = 2
 
     func validate() throws {
-        if let limit, limit <= 0 { throw ValidationError("--limit must be positive (got \(limit)).") }
-        guard threads >= 1 && threads <= 64 else { throw ValidationError("--threads must be 1…64 (got \(threads)).") }
+        if let limit { try OptionValidation.positive(limit, option: "--limit") }
+        try OptionValidation.threads(threads)
     }
 
     var readOptions: ReadOptions {

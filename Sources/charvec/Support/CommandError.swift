@@ -1,3 +1,4 @@
+import EmbeddingCore
 import NeighborSearch
 import Training
 
@@ -25,6 +26,8 @@ enum CommandError: Error, Equatable, DiagnosableError {
     case zeroVectors([String])
     /// `demo` found the bundled sample in none of these folders.
     case missingBundledData(looked: [String])
+    /// `sanitize` would drop most rows: the header, the format or the dimension is likely misread.
+    case mostRowsDropped(path: String, kept: Int, read: Int, dimensions: Int, example: String)
     /// `demo` could not create or write its output folder.
     case cannotWriteFolder(path: String, reason: String)
 
@@ -47,6 +50,9 @@ enum CommandError: Error, Equatable, DiagnosableError {
                 + looked.joined(separator: " and ")
         case .cannotWriteFolder(let path, let reason):
             return "\(path): error: cannot write: \(reason)"
+        case .mostRowsDropped(let path, let kept, let read, let dimensions, let example):
+            return "\(path): error: the repaired copy would keep only \(kept) of \(pluralized(read, "row")) "
+                + "(\(dimensions) value\(dimensions == 1 ? "" : "s") each; \(example)); nothing was written"
         }
     }
 
@@ -66,6 +72,8 @@ enum CommandError: Error, Equatable, DiagnosableError {
             return "build with 'swift build -c release --product charvec'; a copied binary needs charvec_BundledData.resources beside it"
         case .cannotWriteFolder:
             return "choose another folder with --out"
+        case .mostRowsDropped:
+            return "check the header and the format ('charvec audit' shows what the rows hold, --format forces one); --force writes the copy anyway"
         }
     }
 }

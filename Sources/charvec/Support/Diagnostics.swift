@@ -25,8 +25,9 @@ enum Diagnostics {
     static func printNote(_ text: String) { printLine("note: \(text)") }
     static func printWarning(_ path: String, _ text: String) { printLine("\(path): warning: \(text)") }
 
+    /// Prints `text` on stderr; control characters from the user's data (ANSI escapes, NUL) are escaped.
     static func printLine(_ text: String) {
-        var line = text + "\n"
+        var line = DisplayText.escaped(text, keepingNewlines: true) + "\n"
         line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
     }
 

@@ -19,7 +19,10 @@ enum TableLoading {
 
     /// Reads a model written by `charvec train` and checks that it predicts `dimensions`-dimensional vectors.
     static func predictor(_ path: String, dimensions: Int, threads: Int) throws -> Predictor {
-        let model = try reportingErrors { try TrainedModel.read(path) }
+        let model = try reportingErrors {
+            try InputPath.check(path)
+            return try TrainedModel.read(path)
+        }
         let predicts = model.configuration.outputDimensions
         guard predicts == dimensions else {
             return try reportingErrors {
@@ -29,14 +32,15 @@ enum TableLoading {
         return model.makePredictor(threads: threads)
     }
 
-    /// Reads a whole text file (UTF-8; invalid bytes become U+FFFD).
+    /// Reads a whole text file (UTF-8; invalid bytes become U+FFFD; a leading byte-order mark is dropped).
     static func readText(_ path: String) throws -> String {
         try reportingErrors {
+            try InputPath.check(path)
             guard let data = FileManager.default.contents(atPath: path) else {
-                let reason = FileManager.default.fileExists(atPath: path) ? "permission denied or not a file" : "no such file"
-                throw CommandError.cannotRead(path: path, reason: reason)
+                throw CommandError.cannotRead(path: path, reason: "permission denied or not a file")
             }
-            return String(decoding: data, as: UTF8.self)
+            let text = String(decoding: data, as: UTF8.self)
+            return text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
         }
     }
 }

@@ -1,0 +1,242 @@
+import EmbeddingCore
+import NeighborSearch
+import Training
+
+/// `x`, or nil when it is NaN or infinite (JSON has no NaN; printed as null).
+func finite(_ x: Double) -> Double? { x.isFinite ? x : nil }
+
+/// Scores word pairs where words outside the restricted vocabulary get predicted vectors.
+///
+/// Matches ``EmbeddingEvaluator/evaluateWordPairs(_:restrictVocab:caseInsensitive:)`` on pairs
+/// whose words are known (same word → first-row map, same float32 cosines), so the only
+/// difference is that no pair is skipped.
+struct ModelPairScorer {
+    let evaluator: EmbeddingEvaluator
+    let restrict: Int
+    let caseInsensitive: Bool
+
+    func score(_ pairs: [WordPair], predictor: Predictor) throws -> EvalJSON.ModelPairs {
+        let fold: (String) -> String = caseInsensitive ? { $0.uppercased() } : { $0 }
+        var known: [String: Int] = [:]
+        for row in 0 ..< min(restrict, evaluator.vocabulary.count) {
+            let word = fold(evaluator.vocabulary[row])
+            if known[word] == nil { known[word] = row }
+        }
+        // Unknown words, once each (by folded form); lowercase is what most tables hold.
+        var predictedIndex: [String: Int] = [:], forms: [String] = []
+        for pair in pairs {
+            for word in [pair.first, pair.second] where known[fold(word)] == nil && predictedIndex[fold(word)] == nil {
+                predictedIndex[fold(word)] = forms.count
+                forms.append(caseInsensitive ? word.lowercased() : word)
+            }
+        }
+        let predicted = predictor.predict(forms)
+        let units: [[Scalar]] = (0 ..< forms.count).map { i in
+            predicted.withRow(i) { L2.unitVector($0) } ?? [Scalar](repeating: 0, count: evaluator.index.dimensions)
+        }
+        func vector(_ word: String) -> (row: Int?, unit: [Scalar]?) {
+            if let row = known[fold(word)] { return (row, nil) }
+            return (nil, units[predictedIndex[fold(word)]!])
+        }
+        var gold: [Double] = [], cosines: [Double] = [], embedded = 0
+        for pair in pairs {
+            let a = vector(pair.first), b = vector(pair.second)
+            gold.append(pair.score)
+            if let ra = a.row, let rb = b.row {
+                cosines.append(Double(evaluator.similarity(ra, rb)))
+                continue
+            }
+            embedded += 1
+            let x = a.unit ?? evaluator.index.normalizedMatrix.row(a.row!)
+            let y = b.unit ?? evaluator.index.normalizedMatrix.row(b.row!)
+            var dot: Scalar = 0
+            for j in 0 ..< x.count { dot += x[j] * y[j] }
+            cosines.append(Double(dot))
+        }
+        guard !gold.isEmpty else { throw EvaluationError.noPairsInVocabulary(pairs: 0) }
+        return EvalJSON.ModelPairs(scored: gold.count, embeddedPairs: embedded, predictedWords: forms.count,
+                                   pearson: finite(Correlation.pearson(gold, cosines)),
+                                   spearman: finite(Correlation.spearman(gold, cosines)))
+    }
+}
+
+/// The object printed by `eval --json` (keys in snake_case).
+struct EvalJSON: Encodable {
+    struct Pairs: Encodable {
+        var file: String
+        /// Pairs parsed from the file.
+        var pairs: Int
+        var skippedLines: [Int]
+        var scored: Int?
+        var oovPairs: Int?
+        /// Percentage of pairs skipped for unknown words (gensim's oov ratio).
+        var oovRatio: Double?
+        var pearson: Double?
+        var spearman: Double?
+        var model: ModelPairs?
+
+        init(file: String, pairs: Int, skippedLines: [Int]) {
+            self.file = file
+            self.pairs = pairs
+            self.skippedLines = skippedLines
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case file, pairs, scored, pearson, spearman, model
+            case skippedLines = "skipped_lines", oovPairs = "oov_pairs", oovRatio = "oov_ratio"
+        }
+
+        /// Correlations that cannot be computed (one pair, constant scores) are `null`, not left out.
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(file, forKey: .file)
+            try container.encode(pairs, forKey: .pairs)
+            try container.encode(skippedLines, forKey: .skippedLines)
+            try container.encode(scored, forKey: .scored)
+            try container.encode(oovPairs, forKey: .oovPairs)
+            try container.encode(oovRatio, forKey: .oovRatio)
+            try container.encode(pearson, forKey: .pearson)
+            try container.encode(spearman, forKey: .spearman)
+            try container.encodeIfPresent(model, forKey: .model)
+        }
+    }
+
+    struct ModelPairs: Encodable {
+        var scored: Int
+        /// Pairs with at least one word predicted by the model.
+        var embeddedPairs: Int
+        var predictedWords: Int
+        var pearson: Double?
+        var spearman: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case scored, pearson, spearman, embeddedPairs = "embedded_pairs", predictedWords = "predicted_words"
+        }
+
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(scored, forKey: .scored)
+            try container.encode(embeddedPairs, forKey: .embeddedPairs)
+            try container.encode(predictedWords, forKey: .predictedWords)
+            try container.encode(pearson, forKey: .pearson)
+            try container.encode(spearman, forKey: .spearman)
+        }
+    }
+
+    struct Score: Encodable {
+        var name: String
+        var correct: Int
+        var total: Int
+        /// nil (JSON null, printed n/a) when no question of the group was answered.
+        var accuracy: Double?
+
+        init(_ score: AnalogyScore) {
+            name = score.name
+            correct = score.correct
+            total = score.total
+            accuracy = score.total == 0 ? nil : score.accuracy
+        }
+
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(name, forKey: .name)
+            try container.encode(correct, forKey: .correct)
+            try container.encode(total, forKey: .total)
+            try container.encode(accuracy, forKey: .accuracy)
+        }
+
+        enum CodingKeys: String, CodingKey { case name, correct, total, accuracy }
+    }
+
+    struct Analogies: Encodable {
+        var file: String
+        var questions: Int
+        var answered: Int
+        var oovRatio: Double
+        var total: Score
+        var semantic: Score
+        var syntactic: Score
+        var sections: [Score]
+        var skippedLines: [Int]
+
+        init(file: String, result: AnalogyEvaluation, skippedLines: [Int]) {
+            self.file = file
+            questions = result.questionCount
+            answered = result.total.total
+            oovRatio = result.oovRatio
+            total = Score(result.total)
+            semantic = Score(result.semantic)
+            syntactic = Score(result.syntactic)
+            sections = result.sections.map(Score.init)
+            self.skippedLines = skippedLines
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case file, questions, answered, total, semantic, syntactic, sections
+            case oovRatio = "oov_ratio", skippedLines = "skipped_lines"
+        }
+    }
+
+    var vectors: String
+    var rows: Int
+    var dimensions: Int
+    var restrict: Int
+    var caseInsensitive: Bool
+    var model: String?
+    var pairs: [Pairs]
+    var analogies: [Analogies]
+    var typos: Typos?
+
+    struct Typos: Encodable {
+        /// Misspelled words ranked.
+        var words: Int
+        var hitAt10: Double
+        var hitAt1: Double
+
+        enum CodingKeys: String, CodingKey { case words, hitAt10 = "hit_at_10", hitAt1 = "hit_at_1" }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case vectors, rows, dimensions, restrict, model, pairs, analogies, typos
+        case caseInsensitive = "case_insensitive"
+    }
+}
+
+/// Evaluation files that cannot be used, named with their path.
+enum EvalFileError: Error, DiagnosableError {
+    /// No line of a word-pair file parsed.
+    case noPairsRead(path: String, delimiter: Character, skipped: [SkippedLine], spaceSeparated: Bool)
+    /// No pair has both words among the first `restrict` rows.
+    case noPairsInVocabulary(path: String, pairs: Int, restrict: Int)
+    /// No line of an analogy file is a question.
+    case noQuestionsRead(path: String, skipped: [SkippedLine])
+    /// A question line before the first `: section` line.
+    case questionBeforeSection(path: String, line: Int)
+
+    var diagnostic: String {
+        switch self {
+        case .noPairsRead(let path, _, let skipped, _):
+            let first = skipped.first.map { " (line \($0.line): \($0.reason))" } ?? ""
+            return "\(path): error: no word pair could be read: \(skipped.isEmpty ? "the file has no pair lines" : "all \(skipped.count) lines are malformed")\(first)"
+        case .noPairsInVocabulary(let path, let pairs, let restrict):
+            return "\(path): error: none of the \(pairs) word pair\(pairs == 1 ? "" : "s") has both words among the first \(restrict) rows of the table"
+        case .noQuestionsRead(let path, let skipped):
+            let first = skipped.first.map { " (line \($0.line): \($0.reason))" } ?? ""
+            return "\(path): error: no analogy question could be read\(first)"
+        case .questionBeforeSection(let path, let line):
+            return "\(path):\(line):1: error: analogy question before the first ': section' line"
+        }
+    }
+
+    var note: String? {
+        switch self {
+        case .noPairsRead(_, let delimiter, _, let spaceSeparated):
+            if spaceSeparated && delimiter != " " { return "the lines look separated by spaces: pass --delimiter ' '" }
+            return "expected 'word1<\(SkippedLine.name(of: delimiter))>word2<\(SkippedLine.name(of: delimiter))>score' lines; --delimiter sets the separator"
+        case .noPairsInVocabulary:
+            return "check that the file matches the table's language and case (--case-sensitive is off by default); raise --restrict, or pass --model to embed unknown words"
+        case .noQuestionsRead, .questionBeforeSection:
+            return "questions-words.txt format: ': section-name' lines, then 'a b c d' lines"
+        }
+    }
+}
