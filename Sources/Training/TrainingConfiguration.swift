@@ -37,7 +37,7 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
     public var negatives = 10
     public var margin: Scalar = 0.5
     /// Softmax temperature τ of the contrastive loss.
-    public var temperature: Scalar = 0.05
+    public var temperature: Scalar = 0.03
     /// λ, weight of `1 − cos(p, target)` added to the contrastive loss.
     public var cosineWeight: Scalar = 0.5
     /// Above this many training words the contrastive loss ranks against the batch's targets plus
@@ -45,7 +45,7 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
     public var fullTableLimit = 200_000
     public var sampledCandidates = 16_384
     /// Adam learning rate of the sparse n-gram table (hybrid models).
-    public var ngramLearningRate: Scalar = 5e-3
+    public var ngramLearningRate: Scalar = 1e-3
     public var augmentation: Augmentation = .none
     /// Share of the training words that get a misspelled copy each epoch (with `.typos`).
     public var typoRate: Double = 0.5

@@ -16,9 +16,9 @@ enum TrainDefaults {
     static func buckets(trainingWords: Int) -> Int {
         min(max(trainingWords * bucketsPerWord / 1000 * 1000, minimumBuckets), maximumBuckets)
     }
-    static let ngramLearningRate: Float = 5e-3
+    static let ngramLearningRate: Float = 1e-3
     static let loss: LossKind = .contrastive
-    static let temperature: Float = 0.05
+    static let temperature: Float = 0.03
     static let cosineWeight: Float = 0.5
     static let augmentation: Augmentation = .none
     static let typoRate = 0.5
