@@ -26,6 +26,8 @@ public struct LoadReport: Sendable {
     public var duplicateRows = 0
     /// Whether `--limit` stopped the read before the end of the file.
     public var stoppedAtLimit = false
+    /// Set for the array and model formats (.npy, safetensors, fastText), which ``format`` cannot name.
+    public var tableFormat: TableFileFormat? = nil
 
     /// Human-readable notes about what was tolerated (nothing is dropped silently).
     public var notes: [String] {
@@ -63,6 +65,7 @@ public enum EmbeddingReader {
     /// - Complexity: O(file size).
     public static func load(_ path: String, options: ReadOptions = ReadOptions(),
                             progress: ((Int, Int?) -> Void)? = nil) throws -> (EmbeddingTable, LoadReport) {
+        if let loaded = try TableFile.loadForeign(path, options: options) { return loaded }
         let reader = try EmbeddingRecordReader(path: path, options: options)
         return try load(from: reader, options: options, progress: progress)
     }

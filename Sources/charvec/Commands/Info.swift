@@ -36,7 +36,7 @@ extension CharVec {
             let first = (0 ..< min(show, table.count)).map { table.vocabulary[$0] }
             if json {
                 var object: [String: Any] = [
-                    "path": file, "format": report.format.rawValue, "gzip": report.isGzip,
+                    "path": file, "format": report.fileFormat.rawValue, "gzip": report.isGzip,
                     "count": table.count, "dimensions": table.dimensions,
                     "bytes_read": report.bytesRead, "load_seconds": seconds,
                     "first_words": first, "notes": report.notes,
@@ -51,7 +51,7 @@ extension CharVec {
                 return
             }
             print("file:        \(file)")
-            print("format:      \(report.format)\(report.isGzip ? ", gzip" : "")")
+            print("format:      \(report.fileFormat)\(report.isGzip ? ", gzip" : "")")
             print("rows:        \(table.count)")
             print("dimensions:  \(table.dimensions)")
             if let size = report.fileSize {
