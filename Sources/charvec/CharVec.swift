@@ -21,7 +21,7 @@ struct CharVec: ParsableCommand {
         tools/completions.sh writes all three to a folder.
         """,
         version: "0.1.0",
-        subcommands: [Info.self, Convert.self, Audit.self, Sanitize.self, Train.self, Embed.self, Extend.self,
+        subcommands: [Info.self, Convert.self, Select.self, Audit.self, Sanitize.self, Train.self, Embed.self, Extend.self,
                       Neighbors.self, Analogy.self, Eval.self, BuildIndex.self, Demo.self]
     )
 

@@ -29,6 +29,7 @@ extension CharVec {
               charvec neighbors vectors.vec "new york"
               charvec neighbors vectors.vec --model model.cvm goverment kingdomz
               charvec neighbors vectors.vec --index vectors.hnsw king
+              echo "0.1 -0.3 0.7 …" | charvec neighbors vectors.vec --vector
             """)
 
         @Argument(help: "The embedding file ('-' for standard input; then queries must be arguments).")
@@ -52,6 +53,9 @@ extension CharVec {
         @Flag(help: "Print one JSON object per query (one per line) instead of text.")
         var json = false
 
+        @Flag(help: "Read query vectors from standard input (one per line, numbers separated by spaces or commas) instead of words.")
+        var vector = false
+
         @OptionGroup var input: InputOptions
 
         func validate() throws {
@@ -60,11 +64,19 @@ extension CharVec {
             if file == "-" && words.isEmpty {
                 throw ValidationError("the table is read from standard input, so give the query words as arguments.")
             }
+            if vector && (file == "-" || !words.isEmpty) {
+                throw ValidationError("--vector reads the queries from standard input: give the table as a file and no words.")
+            }
         }
 
         func run() throws {
             let engine = try NeighborEngine(file: file, input: input, modelPath: model, indexPath: index, efSearch: efSearch)
             var asked = 0, answered = 0
+            if vector {
+                (asked, answered) = try answerVectors(engine)
+                if asked > 0 && answered == 0 { throw ExitCode.failure }
+                return
+            }
             func answer(_ text: String) throws {
                 let words = text.split(whereSeparator: \.isWhitespace).map { input.lowercase ? $0.lowercased() : String($0) }
                 guard !words.isEmpty else { return }
@@ -97,7 +109,7 @@ extension CharVec {
             text.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
         }
 
-        private func report(query: String, words: [String], _ outcome: NeighborEngine.Outcome, vocabulary: Vocabulary) throws {
+        func report(query: String, words: [String], _ outcome: NeighborEngine.Outcome, vocabulary: Vocabulary) throws {
             switch outcome {
             case .answered(let neighbors, let predicted):
                 if json {

@@ -65,8 +65,9 @@ struct OutputOptions: ParsableArguments {
             if r.meanCosine.isNaN {
                 Diagnostics.printLine("float16 reconstruction cosine: no row with a direction to compare")
             } else {
-                Diagnostics.printLine(String(format: "float16 reconstruction cosine: mean %.6f, minimum %.6f (row %d, '%@')",
-                                             r.meanCosine, r.minimumCosine, r.minimumRow + 1, table.vocabulary[r.minimumRow]))
+                Diagnostics.printLine(String(format: "float16 reconstruction cosine: mean %.8f, minimum %.8f (row %d, '%@'); 1 - cosine at most %.2g",
+                                             r.meanCosine, r.minimumCosine, r.minimumRow + 1, table.vocabulary[r.minimumRow],
+                                             1 - r.minimumCosine))
             }
             if r.skippedRows > 0 { Diagnostics.printNote("\(r.skippedRows) zero or non-finite rows left out of the cosines") }
             if r.overflowedValues > 0 {
