@@ -61,7 +61,8 @@ public enum EmbeddingReader {
     /// input is compressed (no copy on Linux for large blocks).
     /// - Parameter progress: called after each batch with (bytes read, file size if known;
     ///   nil for gzip and pipes).
-    /// - Throws: ``EmbeddingFileError`` for the first problem that makes the table wrong.
+    /// - Throws: ``EmbeddingFileError`` for the first problem that makes the table wrong
+    ///   (``TensorFileError`` for .npy, safetensors and fastText files, see ``TableFile``).
     /// - Complexity: O(file size).
     public static func load(_ path: String, options: ReadOptions = ReadOptions(),
                             progress: ((Int, Int?) -> Void)? = nil) throws -> (EmbeddingTable, LoadReport) {
