@@ -8,7 +8,7 @@ import XCTest
 /// loads or throws a typed error: no trap, no unbounded allocation (a deterministic companion of
 /// the `array` fuzz target, tools/fuzz/Sources/FuzzArray).
 final class ArrayFormatMutationTests: XCTestCase {
-    func check(_ fixture: String, headerBytes: Int, file: StaticString = #filePath, line: UInt = #line) throws {
+    func check(_ fixture: String, headerBytes: Int, prefixStride: Int = 1, file: StaticString = #filePath, line: UInt = #line) throws {
         let directory = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let corpus = ArrayFormatRoundTripTests.corpus
@@ -25,7 +25,10 @@ final class ArrayFormatMutationTests: XCTestCase {
                 }
             }
         }
-        for length in 0 ..< original.count { try attempt(Array(original.prefix(length)), "first \(length) bytes") }
+        // Every prefix through the header, then every `prefixStride`-th.
+        for length in 0 ..< original.count where length <= headerBytes || length % prefixStride == 0 || length == original.count - 1 {
+            try attempt(Array(original.prefix(length)), "first \(length) bytes")
+        }
         for index in 0 ..< min(headerBytes, original.count) {
             for value: UInt8 in [0x00, 0xFF, original[index] ^ 0x01, UInt8(ascii: "9"), UInt8(ascii: "\"")] where value != original[index] {
                 var changed = original
@@ -43,5 +46,12 @@ final class ArrayFormatMutationTests: XCTestCase {
     func testSafeTensorsMutations() throws {
         try check("small.safetensors", headerBytes: 176)
         try check("ascii-vocab.safetensors", headerBytes: 192)
+    }
+}
+
+extension ArrayFormatMutationTests {
+    func testFastTextMutations() throws {
+        // Arguments, the dictionary header and the first entries; prefixes through the matrices.
+        try check("tiny-supervised.bin", headerBytes: 160, prefixStride: 97)
     }
 }
