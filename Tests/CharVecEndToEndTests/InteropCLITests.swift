@@ -101,3 +101,39 @@ final class InteropCLITests: XCTestCase {
         XCTAssertNotEqual(try run(["neighbors", sample, "--vector", "king"]).status, 0)
     }
 }
+
+extension InteropCLITests {
+    func testFastTextModelsThroughInfoConvertNeighborsAndEmbed() throws {
+        let model = Fixtures.packageRoot.appendingPathComponent("Tests/Corpus/formats/tiny.bin").path
+        let info = try run(["info", model])
+        XCTAssertEqual(info.status, 0, info.stderr)
+        XCTAssertTrue(info.stdout.contains("format:      fastText model"), info.stdout)
+        XCTAssertTrue(info.stdout.contains("model:       skipgram, character n-grams of 2–4 in 500 buckets"), info.stdout)
+
+        let converted = try run(["convert", model, path("tiny.vec")])
+        XCTAssertEqual(converted.status, 0, converted.stderr)
+        let expected = try JSONSerialization.jsonObject(with: Data(contentsOf: Fixtures.packageRoot
+            .appendingPathComponent("Tests/Corpus/formats/tiny.vectors.json"))) as! [String: Any]
+        let words = expected["words"] as! [String: [Double]], oov = expected["oov"] as! [String: [Double]]
+        let table = try EmbeddingReader.load(path("tiny.vec")).0
+        XCTAssertEqual(table.vocabulary.words, expected["order"] as! [String])
+        for (word, vector) in words {
+            XCTAssertTrue(zip(table.vector(for: word)!, vector).allSatisfy { abs(Double($0) - $1) <= 1e-6 }, word)
+        }
+
+        // Out-of-vocabulary queries get vectors from the model's n-grams, as fastText's `nn` does.
+        let neighbors = try run(["neighbors", model, "kingdoms", "--top", "2"])
+        XCTAssertEqual(neighbors.status, 0, neighbors.stderr)
+        XCTAssertTrue(neighbors.stdout.hasPrefix("kingdoms  (predicted by the model: kingdoms)\n   1  </s>      0.9690\n   2  mountain  0.7526\n"),
+                      neighbors.stdout)
+
+        let embedded = try run(["embed", model, "kingdoms", "--to", "json"])
+        XCTAssertEqual(embedded.status, 0, embedded.stderr)
+        let object = try JSONSerialization.jsonObject(with: Data(embedded.stdout.utf8)) as! [String: Any]
+        XCTAssertTrue(zip(object["vector"] as! [Double], oov["kingdoms"]!).allSatisfy { abs($0 - $1) <= 1e-6 })
+
+        let quantized = try run(["info", Fixtures.packageRoot.appendingPathComponent("Tests/Corpus/formats/tiny.ftz").path])
+        XCTAssertEqual(quantized.status, 1)
+        XCTAssertTrue(quantized.stderr.contains("tiny.ftz:byte 823: error: quantized fastText models (.ftz) are not supported"), quantized.stderr)
+    }
+}

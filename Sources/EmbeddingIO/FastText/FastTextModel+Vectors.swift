@@ -96,3 +96,12 @@ extension FastTextModel {
         return matrix
     }
 }
+
+extension FastTextModel {
+    /// The vectors of `words` (in or out of the vocabulary), one row each, as ``wordVector(_:)``.
+    public func wordVectors(of words: [String]) -> RowMatrix {
+        var matrix = RowMatrix(columns: arguments.dimensions, reservingRows: words.count)
+        for word in words { matrix.appendRow(wordVector(word)) }
+        return matrix
+    }
+}

@@ -46,6 +46,7 @@ extension CharVec {
                 if let size = report.fileSize { object["file_bytes"] = size }
                 if let header = report.header { object["header_count"] = header.count }
                 if let newline = report.binaryRowsEndWithNewline { object["binary_rows_end_with_newline"] = newline }
+                if let model = fastTextSummary(report) { object["fasttext_model"] = model }
                 let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
                 print(String(decoding: data, as: UTF8.self))
                 return
@@ -54,6 +55,7 @@ extension CharVec {
             print("format:      \(report.fileFormat)\(report.isGzip ? ", gzip" : "")")
             print("rows:        \(table.count)")
             print("dimensions:  \(table.dimensions)")
+            if let model = fastTextSummary(report) { print("model:       \(model)") }
             if let size = report.fileSize {
                 print("bytes:       \(size) on disk\(report.isGzip ? ", \(report.bytesRead) decompressed" : "")")
             } else {
@@ -74,4 +76,14 @@ func formatBytes(_ bytes: Int) -> String {
     var unit = 0
     while value >= 1024 && unit < units.count - 1 { value /= 1024; unit += 1 }
     return unit == 0 ? "\(bytes) B" : String(format: "%.1f %@", value, units[unit])
+}
+
+/// "skipgram, n-grams of 3–6 characters in 2000000 buckets, 2 labels" for a fastText model.
+func fastTextSummary(_ report: LoadReport) -> String? {
+    guard report.fileFormat == .fastText, let model = try? FastTextModel(path: report.path) else { return nil }
+    let a = model.arguments
+    let ngrams = a.maximumNgramLength > 0 && a.buckets > 0
+        ? "character n-grams of \(a.minimumNgramLength)–\(a.maximumNgramLength) in \(a.buckets) buckets (vectors for any word)"
+        : "no character n-grams"
+    return "\(a.modelName), \(ngrams)\(model.labelCount > 0 ? ", \(model.labelCount) labels" : "")"
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import EmbeddingCore
+import EmbeddingIO
 import Foundation
 import NeighborSearch
 import Training
@@ -18,7 +19,8 @@ extension CharVec {
             an interactive prompt that ends at EOF or an empty line. The query words themselves (all \
             their rows) are never listed, nor are rows with a zero or non-finite vector.
 
-            Words not in the table are predicted by --model when given, otherwise reported as unknown. \
+            Words not in the table are predicted by --model when given (for a fastText .bin table, by its \
+            character n-grams, as fastText does), otherwise reported as unknown. \
             With --index, an HNSW index written by 'charvec index' answers instead of an exact scan.
 
             Exit status: 0 when at least one query was answered (or none was asked), 1 when every \
@@ -197,6 +199,8 @@ struct NeighborEngine {
     let dimensions: Int
     let searcher: Searcher
     let predictor: Predictor?
+    /// For a fastText model read as the table: out-of-vocabulary words get vectors from its n-gram buckets.
+    let subwordModel: FastTextModel?
     /// The unit vector of a row, or nil for a zero or non-finite row.
     let unitRow: (Int) -> [Scalar]?
     /// Later rows carrying the same word as a first row (so a query excludes all of them).
@@ -207,6 +211,8 @@ struct NeighborEngine {
         vocabulary = table.vocabulary
         dimensions = table.dimensions
         predictor = try modelPath.map { try TableLoading.predictor($0, dimensions: table.dimensions, threads: input.threads) }
+        let isFastText = modelPath == nil && TableFile.detectForeignFormat(file) == .fastText
+        subwordModel = isFastText ? try reportingErrors { try FastTextModel(path: file) } : nil
         var duplicates: [Int: [Int]] = [:]
         for (row, first) in table.vocabulary.duplicates { duplicates[first, default: []].append(row) }
         duplicatesOfFirstRow = duplicates
@@ -256,7 +262,7 @@ struct NeighborEngine {
                 excluded.insert(row)
                 for duplicate in duplicatesOfFirstRow[row] ?? [] { excluded.insert(duplicate) }
                 if let unit = unitRow(row) { vectors.append(unit) } else { zero.append(word) }
-            } else if predictor != nil {
+            } else if predictor != nil || subwordModel != nil {
                 toPredict.append(word)
             } else {
                 unknown.append(word)
@@ -267,6 +273,11 @@ struct NeighborEngine {
             let predicted = predictor.predict(toPredict)
             for (i, word) in toPredict.enumerated() {
                 if let unit = predicted.withRow(i, { L2.unitVector($0) }) { vectors.append(unit) } else { zero.append(word) }
+            }
+        }
+        if let subwordModel {
+            for word in toPredict {
+                if let unit = L2.unitVector(subwordModel.wordVector(word)) { vectors.append(unit) } else { zero.append(word) }
             }
         }
         if !zero.isEmpty { return .failed(.zeroVectors(zero), words: words) }
