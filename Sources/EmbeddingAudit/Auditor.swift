@@ -84,6 +84,7 @@ public enum Auditor {
                              progress: ((Int, Int?) -> Void)? = nil) throws -> AuditReport {
         var read = options.read
         read.limit = nil
+        if read.format == nil { try TableFile.refuseForeignFormat(path, operation: "audit") }
         let reader = try EmbeddingRecordReader(path: path, options: read)
         var state = AuditState(reader: reader, options: options)
         var scratch: [Scalar] = []

@@ -68,6 +68,7 @@ public enum Sanitizer {
                                 read: ReadOptions = ReadOptions()) throws -> SanitizeResult {
         var read = read
         read.limit = nil
+        if read.format == nil { try TableFile.refuseForeignFormat(path, operation: "sanitize") }
         let reader = try EmbeddingRecordReader(path: path, options: read)
         let dim = reader.dimensions
         // A gzip header is checked against nothing: cap what it can make us reserve.

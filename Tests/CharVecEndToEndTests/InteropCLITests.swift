@@ -37,6 +37,12 @@ final class InteropCLITests: XCTestCase {
         let refused = try run(["convert", small, path("d.npy"), "--gzip"])
         XCTAssertNotEqual(refused.status, 0)
         XCTAssertTrue(refused.stderr.contains("npy output cannot be gzipped"), refused.stderr)
+        for command in ["audit", "sanitize"] {
+            let streamed = try run([command, path("a.npy")] + (command == "sanitize" ? [path("s.vec")] : []))
+            XCTAssertEqual(streamed.status, 2, command)
+            XCTAssertTrue(streamed.stderr.contains("a.npy:byte 0: error: this is a NumPy .npy + vocabulary list file; \(command) reads word2vec and GloVe files"),
+                          streamed.stderr)
+        }
         let f16text = try run(["convert", small, path("e.vec"), "--precision", "f16"])
         XCTAssertNotEqual(f16text.status, 0)
         XCTAssertTrue(f16text.stderr.contains("--precision f16 applies to npy and safetensors output"), f16text.stderr)

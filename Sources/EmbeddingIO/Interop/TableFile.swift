@@ -34,6 +34,14 @@ public enum TableFile {
         }
     }
 
+    /// Throws ``TensorFileError/notStreamable(_:format:operation:)`` when `path` is an array or model
+    /// file, for operations that stream word2vec/GloVe rows (`operation`: "audit", "sanitize").
+    public static func refuseForeignFormat(_ path: String, operation: String) throws {
+        if let format = detectForeignFormat(path) {
+            throw TensorFileError.notStreamable(SourceLocation(path: path, byteOffset: 0), format: format.description, operation: operation)
+        }
+    }
+
     /// Writes `table` to `path` in any writable format.
     ///
     /// - Parameters:

@@ -32,6 +32,8 @@ public enum TensorFileError: Error, Equatable, Sendable, CustomStringConvertible
     case missingTensor(SourceLocation, names: [String])
     /// A feature of the file that charvec does not read (e.g. a quantized fastText model).
     case unsupportedModel(SourceLocation, reason: String)
+    /// An operation that streams word2vec/GloVe rows (audit, sanitize) was given an array or model file.
+    case notStreamable(SourceLocation, format: String, operation: String)
 
     /// Where in the user's file.
     public var location: SourceLocation {
@@ -39,7 +41,8 @@ public enum TensorFileError: Error, Equatable, Sendable, CustomStringConvertible
         case .badMagic(let l, _, _, _), .unsupportedVersion(let l, _, _, _), .malformedHeader(let l, _),
              .unsupportedDataType(let l, _, _), .fortranOrder(let l), .wrongShape(let l, _),
              .truncatedData(let l, _, _), .trailingBytes(let l, _), .vocabularyCountMismatch(let l, _, _),
-             .emptyWord(let l), .invalidUTF8Word(let l, _), .missingTensor(let l, _), .unsupportedModel(let l, _):
+             .emptyWord(let l), .invalidUTF8Word(let l, _), .missingTensor(let l, _), .unsupportedModel(let l, _),
+             .notStreamable(let l, _, _):
             return l
         case .missingVocabulary(let path, _): return SourceLocation(path: path, byteOffset: 0)
         }
@@ -69,6 +72,8 @@ public enum TensorFileError: Error, Equatable, Sendable, CustomStringConvertible
         case .missingTensor(_, let names):
             return "no 2-D tensor named 'vectors' (tensors: \(names.isEmpty ? "none" : names.joined(separator: ", ")))"
         case .unsupportedModel(_, let reason): return reason
+        case .notStreamable(_, let format, let operation):
+            return "this is a \(format) file; \(operation) reads word2vec and GloVe files"
         }
     }
 
@@ -89,6 +94,8 @@ public enum TensorFileError: Error, Equatable, Sendable, CustomStringConvertible
         case .invalidUTF8Word: return "pass '--unicode-errors replace' to keep the raw bytes"
         case .missingTensor: return "name the [rows, dimensions] tensor 'vectors'"
         case .unsupportedModel: return "export the vectors with fastText first ('fasttext print-word-vectors' or the .vec file)"
+        case .notStreamable(let location, _, _):
+            return "convert it first, e.g. 'charvec convert \(location.path) vectors.bin', or pass '--format' if it really is a word2vec or GloVe file"
         }
     }
 

@@ -16,7 +16,7 @@ public func fuzzText(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     }
     var audit = AuditOptions()
     audit.read = ReadOptions(threads: 1)
-    do { _ = try Auditor.audit(path, options: audit) } catch is EmbeddingFileError {} catch {
+    do { _ = try Auditor.audit(path, options: audit) } catch is EmbeddingFileError {} catch is TensorFileError {} catch {
         fatalError("untyped error from the auditor: \(error)")
     }
     return 0
