@@ -8,7 +8,8 @@ struct CharVec: ParsableCommand {
         abstract: "Read, audit and repair word-embedding files; give out-of-vocabulary words vectors.",
         discussion: """
         Formats: word2vec text (header 'count dim'), GloVe text (no header), word2vec binary, \
-        each optionally gzipped (detected from the bytes, not the name). '-' reads standard input. \
+        each optionally gzipped (detected from the bytes, not the name); NumPy .npy (+ NAME.vocab.txt), \
+        safetensors and fastText .bin models (see docs/formats.md). '-' reads standard input. \
         'charvec demo' runs the main job on the bundled sample and prints each command it uses.
 
         Examples:

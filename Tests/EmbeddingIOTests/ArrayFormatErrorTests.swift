@@ -87,6 +87,22 @@ final class ArrayFormatErrorTests: XCTestCase {
         }
     }
 
+    func testNumPyShapesThatOverflowOrHaveNoColumns() throws {
+        let npy = try corpus("small.npy")
+        for (shape, expectHuge) in [("(2, 4611686018427387904)", true), ("(4611686018427387904, 4)", true), ("(6, 0)", false)] {
+            var header = String(decoding: npy[10 ..< 128], as: UTF8.self).replacingOccurrences(of: "(6, 4)", with: shape)
+            let extra = header.utf8.count - 118
+            header = String(header.dropLast(extra + 1)) + "\n"
+            expect(try load(Array(npy[..<10]) + Array(header.utf8) + Array(npy[128...]))) { error in
+                if expectHuge {
+                    guard case .truncatedData = error else { return XCTFail("\(shape): \(error)") }
+                } else {
+                    guard case .wrongShape(_, [6, 0]) = error else { return XCTFail("\(shape): \(error)") }
+                }
+            }
+        }
+    }
+
     func testNumPyTruncatedTrailingBadMagicVersionAndHeader() throws {
         let npy = try corpus("small.npy")
         expect(try load(Array(npy.dropLast(5)))) { error in

@@ -16,9 +16,10 @@ final class ArrayFormatMutationTests: XCTestCase {
         let name = "m" + fixture[fixture.lastIndex(of: ".")!...]
         try Data(contentsOf: corpus.appendingPathComponent("small.vocab.txt"))
             .write(to: directory.appendingPathComponent("m.vocab.txt"))
-        func attempt(_ bytes: [UInt8], _ what: String) throws {
+        func attempt(_ bytes: [UInt8], _ what: String, bothOptionSets: Bool = true) throws {
             let path = try Fixtures.write(bytes, named: name, in: directory)
-            for options in [ReadOptions(threads: 1), ReadOptions(limit: 2, lowercase: true, unicodeErrors: .replace, threads: 1)] {
+            let optionSets = [ReadOptions(threads: 1), ReadOptions(limit: 2, lowercase: true, unicodeErrors: .replace, threads: 1)]
+            for options in optionSets.prefix(bothOptionSets ? 2 : 1) {
                 do { _ = try EmbeddingReader.load(path, options: options) }
                 catch is TensorFileError {} catch is EmbeddingFileError {} catch {
                     XCTFail("\(fixture), \(what): untyped error \(error)", file: file, line: line)
@@ -27,7 +28,7 @@ final class ArrayFormatMutationTests: XCTestCase {
         }
         // Every prefix through the header, then every `prefixStride`-th.
         for length in 0 ..< original.count where length <= headerBytes || length % prefixStride == 0 || length == original.count - 1 {
-            try attempt(Array(original.prefix(length)), "first \(length) bytes")
+            try attempt(Array(original.prefix(length)), "first \(length) bytes", bothOptionSets: false)
         }
         for index in 0 ..< min(headerBytes, original.count) {
             for value: UInt8 in [0x00, 0xFF, original[index] ^ 0x01, UInt8(ascii: "9"), UInt8(ascii: "\"")] where value != original[index] {

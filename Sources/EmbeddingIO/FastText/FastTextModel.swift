@@ -167,7 +167,7 @@ public final class FastTextModel: @unchecked Sendable {
         // The output matrix is not used, but a file cut inside it is reported.
         if try c.uint8() == 0 {
             let outputRows = Int(try c.int64()), outputColumns = Int(try c.int64())
-            guard outputRows >= 0, outputColumns == arguments.dimensions else {
+            guard outputRows >= 0, outputRows <= c.remaining, outputColumns == arguments.dimensions else {
                 throw TensorFileError.malformedHeader(SourceLocation(path: path, byteOffset: c.offset - 16),
                                                       reason: "the output matrix is \(outputRows) × \(outputColumns)")
             }

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import EmbeddingCore
 
 /// Reads and writes tables in every ``TableFileFormat``; the streamed formats go through
@@ -8,7 +13,10 @@ public enum TableFile {
     /// fastText's magic number 793712314, a safetensors header), or by a `.npy` / `.safetensors`
     /// name; nil for everything else (word2vec and GloVe files, gzip, standard input).
     public static func detectForeignFormat(_ path: String) -> TableFileFormat? {
-        guard path != "-", let file = try? RandomAccessFile(path: path) else { return nil }
+        // Only regular files: opening a FIFO without a writer would block, and reading a pipe would consume it.
+        var info = stat()
+        guard path != "-", stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG,
+              let file = try? RandomAccessFile(path: path) else { return nil }
         let head = (try? file.bytes(at: 0, count: 9)) ?? []
         if head.starts(with: NumPyFormat.magic) { return .numpy }
         if head.count >= 4, head.littleEndianInteger(at: 0, as: UInt32.self) == FastTextModel.magic { return .fastText }

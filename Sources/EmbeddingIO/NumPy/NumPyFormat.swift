@@ -104,7 +104,9 @@ struct NumPyHeader {
         if fortran && shape.count == 2 && shape[0] > 1 && shape[1] > 1 {
             throw TensorFileError.fortranOrder(SourceLocation(path: path, byteOffset: orderOffset))
         }
-        guard shape.count == 2 else { throw TensorFileError.wrongShape(SourceLocation(path: path, byteOffset: shapeOffset), shape: shape) }
+        guard shape.count == 2, shape[1] > 0 else {
+            throw TensorFileError.wrongShape(SourceLocation(path: path, byteOffset: shapeOffset), shape: shape)
+        }
         return NumPyHeader(type: type, bigEndian: order == ">", fortranOrder: fortran, shape: shape, dataOffset: start + length)
     }
 }

@@ -12,7 +12,9 @@ enum NumPyReader {
         let file = try RandomAccessFile(path: path)
         let header = try NumPyHeader.read(file)
         let (rows, columns) = (header.shape[0], header.shape[1])
-        let (expected, overflow) = rows.multipliedReportingOverflow(by: columns * header.type.byteWidth)
+        let (rowBytes, rowOverflow) = columns.multipliedReportingOverflow(by: header.type.byteWidth)
+        let (product, productOverflow) = rows.multipliedReportingOverflow(by: rowBytes)
+        let (expected, overflow) = (product, rowOverflow || productOverflow)
         let available = file.size - header.dataOffset
         if overflow || available < expected {
             throw TensorFileError.truncatedData(SourceLocation(path: path, byteOffset: file.size),

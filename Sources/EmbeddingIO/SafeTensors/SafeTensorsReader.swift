@@ -35,24 +35,26 @@ enum SafeTensorsReader {
             ?? (twoDimensional.count == 1 ? twoDimensional[0] : nil) else {
             throw TensorFileError.missingTensor(at(8), names: tensors.map(\.key))
         }
-        let where_ = at(8 + (Self.offset(of: name, in: text) ?? 0))
-        guard let dtype = info["dtype"]?.string else { throw TensorFileError.malformedHeader(where_, reason: "tensor '\(name)' has no dtype") }
+        let tensorLocation = at(8 + (Self.offset(of: name, in: text) ?? 0))
+        guard let dtype = info["dtype"]?.string else { throw TensorFileError.malformedHeader(tensorLocation, reason: "tensor '\(name)' has no dtype") }
         guard let type = SafeTensorsFormat.dataTypes[dtype] else {
-            throw TensorFileError.unsupportedDataType(where_, found: dtype, supported: "F32, F16, BF16, F64")
+            throw TensorFileError.unsupportedDataType(tensorLocation, found: dtype, supported: "F32, F16, BF16, F64")
         }
         guard let shapeValues = info["shape"]?.array, let shape = Optional(shapeValues.compactMap(\.integer)),
               shape.count == shapeValues.count, shape.allSatisfy({ $0 >= 0 }) else {
-            throw TensorFileError.malformedHeader(where_, reason: "tensor '\(name)' has no shape of non-negative integers")
+            throw TensorFileError.malformedHeader(tensorLocation, reason: "tensor '\(name)' has no shape of non-negative integers")
         }
-        guard shape.count == 2 else { throw TensorFileError.wrongShape(where_, shape: shape) }
+        guard shape.count == 2, shape[1] > 0 else { throw TensorFileError.wrongShape(tensorLocation, shape: shape) }
         guard let offsets = info["data_offsets"]?.array?.compactMap(\.integer), offsets.count == 2,
               offsets[0] >= 0, offsets[1] >= offsets[0] else {
-            throw TensorFileError.malformedHeader(where_, reason: "tensor '\(name)' has no data_offsets [begin, end]")
+            throw TensorFileError.malformedHeader(tensorLocation, reason: "tensor '\(name)' has no data_offsets [begin, end]")
         }
         let (rows, columns) = (shape[0], shape[1])
-        let (expected, overflow) = rows.multipliedReportingOverflow(by: columns * type.byteWidth)
+        let (rowBytes, rowOverflow) = columns.multipliedReportingOverflow(by: type.byteWidth)
+        let (product, productOverflow) = rows.multipliedReportingOverflow(by: rowBytes)
+        let (expected, overflow) = (product, rowOverflow || productOverflow)
         guard !overflow, offsets[1] - offsets[0] == expected else {
-            throw TensorFileError.malformedHeader(where_, reason: "data_offsets [\(offsets[0]), \(offsets[1])] span \(offsets[1] - offsets[0]) bytes; shape [\(rows), \(columns)] of \(dtype) needs \(overflow ? "too many" : String(expected))")
+            throw TensorFileError.malformedHeader(tensorLocation, reason: "data_offsets [\(offsets[0]), \(offsets[1])] span \(offsets[1] - offsets[0]) bytes; shape [\(rows), \(columns)] of \(dtype) needs \(overflow ? "too many" : String(expected))")
         }
         let available = file.size - dataStart
         let dataEnd = tensors.compactMap { $0.value["data_offsets"]?.array?.last?.integer }.max() ?? 0
