@@ -64,15 +64,22 @@ extension FastTextModel {
     }
 
     /// Writes the mean of input rows `rows` to `out` (`dimensions` floats), summing in fastText's order.
+    ///
+    /// A small kernel over the mapped matrix (rows are not 4-byte aligned in the file, so values
+    /// are loaded unaligned); each row index is checked once.
     func accumulate(_ rows: [Int], into out: UnsafeMutablePointer<Scalar>) {
         let dim = arguments.dimensions
         out.initialize(repeating: 0, count: dim)
-        let matrix = UnsafeRawBufferPointer(rebasing: mapping[inputOffset ..< inputOffset + inputRows * dim * 4])
+        let matrix = mapping.baseAddress! + inputOffset
         for row in rows {
             precondition(row >= 0 && row < inputRows, "subword row out of range")
-            let base = row * dim * 4
+            let source = matrix + row * dim * 4
             for j in 0 ..< dim {
-                out[j] += Scalar(bitPattern: UInt32(littleEndian: matrix.loadUnaligned(fromByteOffset: base + 4 * j, as: UInt32.self)))
+                #if _endian(little)
+                out[j] += source.loadUnaligned(fromByteOffset: 4 * j, as: Scalar.self)
+                #else
+                out[j] += Scalar(bitPattern: UInt32(littleEndian: source.loadUnaligned(fromByteOffset: 4 * j, as: UInt32.self)))
+                #endif
             }
         }
         guard !rows.isEmpty else { return }
