@@ -18,6 +18,7 @@ public enum Auditor {
         var read = options.read
         read.limit = nil
         read.checksHeaderAgainstFileSize = false
+        if read.format == nil { try TableFile.refuseForeignFormat(path, operation: "audit") }
         let reader = try EmbeddingRecordReader(path: path, options: read)
         var state = AuditState(reader: reader, options: options)
         let scratch = ScratchBuffer()

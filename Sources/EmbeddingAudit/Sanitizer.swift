@@ -69,6 +69,7 @@ public enum Sanitizer {
         var read = read
         read.limit = nil
         read.checksHeaderAgainstFileSize = false
+        if read.format == nil { try TableFile.refuseForeignFormat(path, operation: "sanitize") }
         let reader = try EmbeddingRecordReader(path: path, options: read)
         let dim = reader.dimensions
         // A gzip header is checked against nothing: cap what it can make us reserve.

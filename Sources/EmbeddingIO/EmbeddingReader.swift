@@ -26,6 +26,8 @@ public struct LoadReport: Sendable {
     public var duplicateRows = 0
     /// Whether `--limit` stopped the read before the end of the file.
     public var stoppedAtLimit = false
+    /// Set for the array and model formats (.npy, safetensors, fastText), which ``format`` cannot name.
+    public var tableFormat: TableFileFormat? = nil
 
     /// Human-readable notes about what was tolerated (nothing is dropped silently).
     public var notes: [String] {
@@ -59,10 +61,12 @@ public enum EmbeddingReader {
     /// input is compressed (no copy on Linux for large blocks).
     /// - Parameter progress: called after each batch with (bytes read, file size if known;
     ///   nil for gzip and pipes).
-    /// - Throws: ``EmbeddingFileError`` for the first problem that makes the table wrong.
+    /// - Throws: ``EmbeddingFileError`` for the first problem that makes the table wrong
+    ///   (``TensorFileError`` for .npy, safetensors and fastText files, see ``TableFile``).
     /// - Complexity: O(file size).
     public static func load(_ path: String, options: ReadOptions = ReadOptions(),
                             progress: ((Int, Int?) -> Void)? = nil) throws -> (EmbeddingTable, LoadReport) {
+        if let loaded = try TableFile.loadForeign(path, options: options) { return loaded }
         let reader = try EmbeddingRecordReader(path: path, options: options)
         return try load(from: reader, options: options, progress: progress)
     }

@@ -8,7 +8,8 @@ struct CharVec: ParsableCommand {
         abstract: "Read, audit and repair word-embedding files; give out-of-vocabulary words vectors.",
         discussion: """
         Formats: word2vec text (header 'count dim'), GloVe text (no header), word2vec binary, \
-        each optionally gzipped (detected from the bytes, not the name). '-' reads standard input. \
+        each optionally gzipped (detected from the bytes, not the name); NumPy .npy (+ NAME.vocab.txt), \
+        safetensors and fastText .bin models (see docs/formats.md). '-' reads standard input. \
         'charvec demo' runs the main job on the bundled sample and prints each command it uses.
 
         Examples:
@@ -21,7 +22,7 @@ struct CharVec: ParsableCommand {
         tools/completions.sh writes all three to a folder.
         """,
         version: "0.1.0",
-        subcommands: [Info.self, Convert.self, Audit.self, Sanitize.self, Train.self, Embed.self, Extend.self,
+        subcommands: [Info.self, Convert.self, Select.self, Audit.self, Sanitize.self, Train.self, Embed.self, Extend.self,
                       Neighbors.self, Analogy.self, Eval.self, BuildIndex.self, Demo.self]
     )
 

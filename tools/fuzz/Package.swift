@@ -28,6 +28,10 @@ let package = Package(
             "FuzzSupport",
             .product(name: "EmbeddingIO", package: "charvec"),
         ]),
+        .executableTarget(name: "FuzzArray", dependencies: [
+            "FuzzSupport",
+            .product(name: "EmbeddingIO", package: "charvec"),
+        ]),
         .executableTarget(name: "FuzzModel", dependencies: [
             "FuzzSupport",
             .product(name: "Training", package: "charvec"),

@@ -10,7 +10,10 @@ root=$(cd "$here/../.." && pwd)
 seeds="$here/seeds"
 charvec=${1:-$root/.build/release/charvec}
 rm -rf "$seeds"
-mkdir -p "$seeds"/{text,binary,gzip,model}
+mkdir -p "$seeds"/{text,binary,gzip,array,model}
+# The array target starts from the NumPy, safetensors and fastText test fixtures.
+cp "$root"/Tests/Corpus/formats/*.npy "$root"/Tests/Corpus/formats/*.safetensors "$seeds/array/"
+cp "$root"/Tests/Corpus/formats/*.bin "$seeds/array/" 2>/dev/null || true
 
 python3 - "$root/data/en-2k-384d.vec.gz" "$seeds" <<'PY'
 import gzip, struct, sys

@@ -16,9 +16,10 @@ extension CharVec {
               charvec embed model.cvm goverment kingdomz
               charvec embed model.cvm --to json < words.txt
               charvec embed model.cvm unfriendliness --normalize --output oov.vec
+              charvec embed cc.en.300.bin kingdomz
             """)
 
-        @Argument(help: "A model written by 'charvec train'.")
+        @Argument(help: "A model written by 'charvec train', or a fastText .bin model (vectors from its n-grams).")
         var model: String
 
         @Argument(help: "Words to embed (default: read them from standard input, one per line).")
@@ -50,10 +51,9 @@ extension CharVec {
         var kind: OutputKind { json ? .json : to }
 
         func run() throws {
-            let trained = try reportingErrors {
-                try InputPath.check(model)
-                return try TrainedModel.read(model)
-            }
+            try reportingErrors { try InputPath.check(model) }
+            let fastText = TableFile.detectForeignFormat(model) == .fastText ? try reportingErrors { try FastTextModel(path: model) } : nil
+            let trained = fastText == nil ? try reportingErrors { try TrainedModel.read(model) } : nil
             var words = self.words
             if words.isEmpty {
                 while let line = readLine() {
@@ -64,7 +64,7 @@ extension CharVec {
                 }
             }
             guard !words.isEmpty else { throw ValidationError("no words to embed (pass them as arguments or on standard input)") }
-            var vectors = trained.makePredictor(threads: threads).predict(words)
+            var vectors = fastText.map { $0.wordVectors(of: words) } ?? trained!.makePredictor(threads: threads).predict(words)
             if normalize { L2.normalizeRows(&vectors) }
             if kind == .json {
                 for (i, word) in words.enumerated() {

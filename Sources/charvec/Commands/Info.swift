@@ -40,7 +40,7 @@ extension CharVec {
             let first = (0 ..< min(show, table.count)).map { table.vocabulary[$0] }
             if json {
                 var object: [String: Any] = [
-                    "path": file, "format": report.format.rawValue, "gzip": report.isGzip,
+                    "path": file, "format": report.fileFormat.rawValue, "gzip": report.isGzip,
                     "count": table.count, "dimensions": table.dimensions,
                     "bytes_read": report.bytesRead, "load_seconds": seconds,
                     "first_words": first, "notes": report.notes,
@@ -51,14 +51,16 @@ extension CharVec {
                 if let header = report.header { object["header_count"] = header.count }
                 if let newline = report.binaryRowsEndWithNewline { object["binary_rows_end_with_newline"] = newline }
                 object["kernels"] = BLASKernels.report
+                if let model = fastTextSummary(report) { object["fasttext_model"] = model }
                 let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
                 print(String(decoding: data, as: UTF8.self))
                 return
             }
             print("file:        \(file)")
-            print("format:      \(report.format)\(report.isGzip ? ", gzip" : "")")
+            print("format:      \(report.fileFormat)\(report.isGzip ? ", gzip" : "")")
             print("rows:        \(table.count)")
             print("dimensions:  \(table.dimensions)")
+            if let model = fastTextSummary(report) { print("model:       \(model)") }
             if let size = report.fileSize {
                 print("bytes:       \(size) on disk\(report.isGzip ? ", \(report.bytesRead) decompressed" : "")")
             } else {
@@ -79,4 +81,14 @@ func formatBytes(_ bytes: Int) -> String {
     var unit = 0
     while value >= 1024 && unit < units.count - 1 { value /= 1024; unit += 1 }
     return unit == 0 ? "\(bytes) B" : String(format: "%.1f %@", value, units[unit])
+}
+
+/// "skipgram, n-grams of 3–6 characters in 2000000 buckets, 2 labels" for a fastText model.
+func fastTextSummary(_ report: LoadReport) -> String? {
+    guard report.fileFormat == .fastText, let model = try? FastTextModel(path: report.path) else { return nil }
+    let a = model.arguments
+    let ngrams = a.maximumNgramLength > 0 && a.buckets > 0
+        ? "character n-grams of \(a.minimumNgramLength)–\(a.maximumNgramLength) in \(a.buckets) buckets (vectors for any word)"
+        : "no character n-grams"
+    return "\(a.modelName), \(ngrams)\(model.labelCount > 0 ? ", \(model.labelCount) labels" : "")"
 }

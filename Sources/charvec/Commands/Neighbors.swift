@@ -1,5 +1,6 @@
 import ArgumentParser
 import EmbeddingCore
+import EmbeddingIO
 import Foundation
 import NeighborSearch
 import Training
@@ -18,7 +19,8 @@ extension CharVec {
             an interactive prompt that ends at EOF or an empty line. The query words themselves (all \
             their rows) are never listed, nor are rows with a zero or non-finite vector.
 
-            Words not in the table are predicted by --model when given, otherwise reported as unknown. \
+            Words not in the table are predicted by --model when given (for a fastText .bin table, by its \
+            character n-grams, as fastText does), otherwise reported as unknown. \
             With --index, an HNSW index written by 'charvec index' answers instead of an exact scan.
 
             Exit status: 0 when at least one query was answered (or none was asked), 1 when every \
@@ -29,6 +31,7 @@ extension CharVec {
               charvec neighbors vectors.vec "new york"
               charvec neighbors vectors.vec --model model.cvm goverment kingdomz
               charvec neighbors vectors.vec --index vectors.hnsw king
+              echo "0.1 -0.3 0.7 …" | charvec neighbors vectors.vec --vector
             """)
 
         @Argument(help: "The embedding file ('-' for standard input; then queries must be arguments).")
@@ -52,6 +55,9 @@ extension CharVec {
         @Flag(help: "Print one JSON object per query (one per line) instead of text.")
         var json = false
 
+        @Flag(help: "Read query vectors from standard input (one per line, numbers separated by spaces or commas) instead of words.")
+        var vector = false
+
         @OptionGroup var input: InputOptions
 
         func validate() throws {
@@ -65,11 +71,19 @@ extension CharVec {
             if file == "-" && words.isEmpty {
                 throw ValidationError("the table is read from standard input, so give the query words as arguments.")
             }
+            if vector && (file == "-" || !words.isEmpty) {
+                throw ValidationError("--vector reads the queries from standard input: give the table as a file and no words.")
+            }
         }
 
         func run() throws {
             let engine = try NeighborEngine(file: file, input: input, modelPath: model, indexPath: index, efSearch: efSearch ?? 128)
             var asked = 0, answered = 0
+            if vector {
+                (asked, answered) = try answerVectors(engine)
+                if asked > 0 && answered == 0 { throw ExitCode.failure }
+                return
+            }
             func answer(_ text: String) throws {
                 // A byte-order mark opening piped input is not part of the first query.
                 let text = asked == 0 && text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
@@ -104,7 +118,7 @@ extension CharVec {
             text.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
         }
 
-        private func report(query: String, words: [String], _ outcome: NeighborEngine.Outcome, vocabulary: Vocabulary) throws {
+        func report(query: String, words: [String], _ outcome: NeighborEngine.Outcome, vocabulary: Vocabulary) throws {
             switch outcome {
             case .answered(let neighbors, let predicted):
                 if json {
@@ -192,6 +206,8 @@ struct NeighborEngine {
     let dimensions: Int
     let searcher: Searcher
     let predictor: Predictor?
+    /// For a fastText model read as the table: out-of-vocabulary words get vectors from its n-gram buckets.
+    let subwordModel: FastTextModel?
     /// The unit vector of a row, or nil for a zero or non-finite row.
     let unitRow: (Int) -> [Scalar]?
     /// Later rows carrying the same word as a first row (so a query excludes all of them).
@@ -202,6 +218,8 @@ struct NeighborEngine {
         vocabulary = table.vocabulary
         dimensions = table.dimensions
         predictor = try modelPath.map { try TableLoading.predictor($0, dimensions: table.dimensions, threads: input.threads) }
+        let isFastText = modelPath == nil && TableFile.detectForeignFormat(file) == .fastText
+        subwordModel = isFastText ? try reportingErrors { try FastTextModel(path: file) } : nil
         var duplicates: [Int: [Int]] = [:]
         for (row, first) in table.vocabulary.duplicates { duplicates[first, default: []].append(row) }
         duplicatesOfFirstRow = duplicates
@@ -254,7 +272,7 @@ struct NeighborEngine {
                 excluded.insert(row)
                 for duplicate in duplicatesOfFirstRow[row] ?? [] { excluded.insert(duplicate) }
                 if let unit = unitRow(row) { vectors.append(unit) } else { zero.append(word) }
-            } else if predictor != nil {
+            } else if predictor != nil || subwordModel != nil {
                 toPredict.append(word)
             } else {
                 unknown.append(word)
@@ -265,6 +283,11 @@ struct NeighborEngine {
             let predicted = predictor.predict(toPredict)
             for (i, word) in toPredict.enumerated() {
                 if let unit = predicted.withRow(i, { L2.unitVector($0) }) { vectors.append(unit) } else { zero.append(word) }
+            }
+        }
+        if let subwordModel {
+            for word in toPredict {
+                if let unit = L2.unitVector(subwordModel.wordVector(word)) { vectors.append(unit) } else { zero.append(word) }
             }
         }
         if !zero.isEmpty { return .failed(.zeroVectors(zero), words: words) }
