@@ -45,8 +45,14 @@ final class HeaderDetectionTests: XCTestCase {
                            "\(file):1:1: error: the first line '\(header)' is not a valid header: expected two non-negative integers 'count dim'")
             XCTAssertEqual(error?.hint, "the rows that follow have \(dimensions) values each: write the first line as 'ROWS \(dimensions)' "
                            + "(read as a GloVe row it would make every other row look broken)")
-            // The sanitizer refuses it the same way instead of dropping every row.
+            // The record reader refuses it too, unless told to skip it (the sanitizer, which rewrites the header).
             XCTAssertThrowsError(try EmbeddingRecordReader(path: file))
+            var skipping = ReadOptions()
+            skipping.skipsMalformedHeader = true
+            let reader = try EmbeddingRecordReader(path: file, options: skipping)
+            XCTAssertEqual(reader.skippedMalformedHeader, header)
+            XCTAssertEqual(reader.dimensions, dimensions)
+            XCTAssertNil(reader.header)
         }
     }
 
