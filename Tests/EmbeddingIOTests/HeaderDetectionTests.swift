@@ -102,4 +102,12 @@ final class HeaderDetectionTests: XCTestCase {
         let error = EmbeddingFileError.misalignedBinaryRow(SourceLocation(path: "x.bin", byteOffset: 9), row: 0, found: "x")
         XCTAssertTrue(error.hint?.hasSuffix("if the file is text, pass '--format text'") == true, error.hint ?? "")
     }
+
+    func testALongWordIsCutInTheMessageButKeptInTheError() throws {
+        let word = String(repeating: "w", count: 100_000)
+        let file = try path("2 2\nok 1 2\n\(word) 1\n")
+        let error = try XCTUnwrap(loadError(file))
+        XCTAssertEqual(error, .wrongComponentCount(SourceLocation(path: file, line: 3), word: word, expected: 2, found: 1))
+        XCTAssertEqual(error.message, "row '\(String(repeating: "w", count: 64))… (100000 bytes)' has 1 value, expected 2")
+    }
 }
