@@ -70,6 +70,7 @@ public enum Sanitizer {
         read.limit = nil
         read.checksHeaderAgainstFileSize = false
         if read.format == nil { try TableFile.refuseForeignFormat(path, operation: "sanitize") }
+        read.skipsMalformedHeader = true
         let reader = try EmbeddingRecordReader(path: path, options: read)
         let dim = reader.dimensions
         // A gzip header is checked against nothing: cap what it can make us reserve.
@@ -227,6 +228,11 @@ public enum Sanitizer {
         if policy.normalize {
             changes.append(.init(action: .normalized, row: nil, location: SourceLocation(path: path, line: 1), word: "",
                                  reason: "\(pluralized(normalized, "row")) scaled to unit L2 norm"))
+        }
+        if let found = reader.skippedMalformedHeader {
+            changes.append(.init(action: .headerFixed, row: nil, location: SourceLocation(path: path, line: 1), word: "",
+                                 reason: "malformed header '\(found)' replaced: the rows have \(pluralized(dim, "value")); "
+                                     + "the output header says \(table.count) \(dim)"))
         }
         if let header = reader.header, header.count != inputRows {
             changes.append(.init(action: .headerFixed, row: nil, location: SourceLocation(path: path, line: 1), word: "",

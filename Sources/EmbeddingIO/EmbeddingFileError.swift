@@ -80,15 +80,15 @@ public enum EmbeddingFileError: Error, Equatable, Sendable {
         case .implausibleHeader(_, let count, let dimensions, let reason):
             return "implausible header '\(count) \(dimensions)': \(reason)"
         case .wrongComponentCount(_, let word, let expected, let found):
-            return "row '\(word)' has \(found) value\(found == 1 ? "" : "s"), expected \(expected)"
+            return "row '\(Self.shown(word))' has \(found) value\(found == 1 ? "" : "s"), expected \(expected)"
         case .nonNumericComponent(_, let word, let token):
-            return "row '\(word)': expected a number, found '\(token)'"
+            return "row '\(Self.shown(word))': expected a number, found '\(Self.shown(token))'"
         case .fewerRowsThanHeader(_, let expected, let found):
             return "file ends after \(found) row\(found == 1 ? "" : "s") but the header promises \(expected)"
         case .moreRowsThanHeader(_, let expected):
             return "the header promises \(expected) row\(expected == 1 ? "" : "s") but the file has more"
         case .invalidUTF8(_, let word, let offset):
-            return "word '\(word)' is not valid UTF-8 (bad byte at offset \(offset) in the word)"
+            return "word '\(Self.shown(word))' is not valid UTF-8 (bad byte at offset \(offset) in the word)"
         case .misalignedBinaryRow(_, let row, let found):
             return "binary row \(row + 1) is misaligned: found \(found)"
         case .truncatedBinary(_, let row, let missing):
@@ -98,6 +98,12 @@ public enum EmbeddingFileError: Error, Equatable, Sendable {
         case .corruptGzip(_, let offset, let reason):
             return "corrupt gzip data near compressed byte \(offset): \(reason)"
         }
+    }
+
+    /// A word from the file as quoted in a message: cut after 64 characters (with its length in
+    /// bytes) so a megabyte-long word does not flood the terminal. The case keeps the whole word.
+    static func shown(_ word: String) -> String {
+        word.count > 80 ? String(word.prefix(64)) + "… (\(word.utf8.count) bytes)" : word
     }
 
     /// A suggestion for the user, when there is one.

@@ -22,6 +22,9 @@ public struct ReadOptions: Sendable {
     /// Refuse a header whose row count cannot fit in the file's size (loaders). The auditor and
     /// the sanitizer turn this off: a file cut right after its header is what they are for.
     public var checksHeaderAgainstFileSize = true
+    /// Read past a first line that is a damaged header (``EmbeddingFileError/headerNotIntegers(_:found:rowDimensions:)``)
+    /// when the rows agree on a dimension, instead of refusing the file (the sanitizer, which rewrites the header).
+    public var skipsMalformedHeader = false
     /// Plain binary files at least this large are read through a memory map (tests lower it).
     var mapThreshold = 16 << 20
     /// Bytes mapped at a time, a multiple of the page size (tests lower it to cross windows).
@@ -177,6 +180,9 @@ public final class EmbeddingRecordReader {
     let source: ByteSource
     let threads: Int
     let checksHeaderAgainstFileSize: Bool
+    let skipsMalformedHeader: Bool
+    /// The damaged header line that was skipped (with ``ReadOptions/skipsMalformedHeader``).
+    public private(set) var skippedMalformedHeader: String?
     var buffer: UnsafeMutableRawPointer
     var capacity: Int
     /// Valid bytes are `position ..< end` of `buffer`.
@@ -217,6 +223,7 @@ public final class EmbeddingRecordReader {
         self.fileSize = input.fileSize
         self.threads = options.threads
         self.checksHeaderAgainstFileSize = options.checksHeaderAgainstFileSize
+        self.skipsMalformedHeader = options.skipsMalformedHeader
         capacity = Self.chunkSize
         buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity + 64, alignment: 64)
         recordCapacity = 4096
@@ -468,6 +475,13 @@ public final class EmbeddingRecordReader {
             // or be a damaged header (`2.0 3`), which is refused rather than read as a row.
             let majority = Self.majorityDimension(leadingTokenCounts(from: position))
             if forced == nil, fields.count <= 3, majority != fields.count - 1, isAllNumeric(fields) {
+                if skipsMalformedHeader, let majority {
+                    try checkDimensions(count: nil, dimensions: majority)
+                    skippedMalformedHeader = text(position, contentEnd)
+                    position = next
+                    nextLine = 2
+                    return (.word2vecText, nil, majority)
+                }
                 throw EmbeddingFileError.headerNotIntegers(location(atLine: 1), found: text(position, contentEnd),
                                                            rowDimensions: majority)
             }

@@ -79,13 +79,19 @@ final class RobustnessCLITests: XCTestCase {
         for header in ["2.0 3", "-3 4", "+2 3", "2 3 4"] {
             let text = header + "\nab 1 2 3\ncd 4 5 6\n"
             let table = try write(text, "h.vec")
+            // Readers refuse it with the inferred dimension…
+            let info = try run(["info", table])
+            XCTAssertEqual(info.status, 1, header)
+            XCTAssertEqual(firstLine(info), "\(table):1:1: error: the first line '\(header)' is not a valid header: "
+                           + "expected two non-negative integers 'count dim'")
+            // …and sanitize repairs the header, keeping every row.
             let out = directory.appendingPathComponent("out.vec").path
             let result = try run(["sanitize", table, out])
-            XCTAssertEqual(result.status, 2, header)
-            XCTAssertEqual(firstLine(result), "\(table):1:1: error: the first line '\(header)' is not a valid header: "
-                           + "expected two non-negative integers 'count dim'")
-            XCTAssertFalse(FileManager.default.fileExists(atPath: out), header)
-            XCTAssertEqual(try String(contentsOfFile: table, encoding: .utf8), text)
+            XCTAssertEqual(result.status, 0, result.stderr)
+            XCTAssertTrue(result.stderr.contains("\(table):1:1: header-fixed: malformed header '\(header)' replaced: the rows have 3 values; "
+                                                 + "the output header says 2 3"), result.stderr)
+            XCTAssertEqual(try String(contentsOfFile: out, encoding: .utf8), "2 3\nab 1.0 2.0 3.0\ncd 4.0 5.0 6.0\n", header)
+            XCTAssertEqual(try String(contentsOfFile: table, encoding: .utf8), text, "the input is never touched")
         }
     }
 

@@ -45,8 +45,14 @@ final class HeaderDetectionTests: XCTestCase {
                            "\(file):1:1: error: the first line '\(header)' is not a valid header: expected two non-negative integers 'count dim'")
             XCTAssertEqual(error?.hint, "the rows that follow have \(dimensions) values each: write the first line as 'ROWS \(dimensions)' "
                            + "(read as a GloVe row it would make every other row look broken)")
-            // The sanitizer refuses it the same way instead of dropping every row.
+            // The record reader refuses it too, unless told to skip it (the sanitizer, which rewrites the header).
             XCTAssertThrowsError(try EmbeddingRecordReader(path: file))
+            var skipping = ReadOptions()
+            skipping.skipsMalformedHeader = true
+            let reader = try EmbeddingRecordReader(path: file, options: skipping)
+            XCTAssertEqual(reader.skippedMalformedHeader, header)
+            XCTAssertEqual(reader.dimensions, dimensions)
+            XCTAssertNil(reader.header)
         }
     }
 
@@ -95,5 +101,13 @@ final class HeaderDetectionTests: XCTestCase {
     func testMisalignedBinaryHintMentionsTextFormat() {
         let error = EmbeddingFileError.misalignedBinaryRow(SourceLocation(path: "x.bin", byteOffset: 9), row: 0, found: "x")
         XCTAssertTrue(error.hint?.hasSuffix("if the file is text, pass '--format text'") == true, error.hint ?? "")
+    }
+
+    func testALongWordIsCutInTheMessageButKeptInTheError() throws {
+        let word = String(repeating: "w", count: 100_000)
+        let file = try path("2 2\nok 1 2\n\(word) 1\n")
+        let error = try XCTUnwrap(loadError(file))
+        XCTAssertEqual(error, .wrongComponentCount(SourceLocation(path: file, line: 3), word: word, expected: 2, found: 1))
+        XCTAssertEqual(error.message, "row '\(String(repeating: "w", count: 64))… (100000 bytes)' has 1 value, expected 2")
     }
 }

@@ -32,6 +32,14 @@ let package = Package(
             "FuzzSupport",
             .product(name: "EmbeddingIO", package: "charvec"),
         ]),
+        .executableTarget(name: "FuzzEval", dependencies: [
+            "FuzzSupport",
+            .product(name: "NeighborSearch", package: "charvec"),
+        ]),
+        .executableTarget(name: "FuzzIndex", dependencies: [
+            "FuzzSupport",
+            .product(name: "NeighborSearch", package: "charvec"),
+        ]),
         .executableTarget(name: "FuzzModel", dependencies: [
             "FuzzSupport",
             .product(name: "Training", package: "charvec"),

@@ -10,7 +10,7 @@ root=$(cd "$here/../.." && pwd)
 seeds="$here/seeds"
 charvec=${1:-$root/.build/release/charvec}
 rm -rf "$seeds"
-mkdir -p "$seeds"/{text,binary,gzip,array,model}
+mkdir -p "$seeds"/{text,binary,gzip,array,model,eval,index}
 # The array target starts from the NumPy, safetensors and fastText test fixtures.
 cp "$root"/Tests/Corpus/formats/*.npy "$root"/Tests/Corpus/formats/*.safetensors "$seeds/array/"
 cp "$root"/Tests/Corpus/formats/*.bin "$seeds/array/" 2>/dev/null || true
@@ -56,6 +56,10 @@ put("gzip", "glove.txt.gz", gzip.compress(text(few, header=False), mtime=0))
 put("gzip", "binary.bin.gz", gzip.compress(binary(few), mtime=0))
 put("gzip", "two-members.vec.gz", gzip.compress(text(few)[:60], mtime=0) + gzip.compress(text(few)[60:], mtime=0))
 put("gzip", "plain.vec", text(few))
+# Evaluation files: word pairs (tab, space), an analogy file with two sections.
+put("eval", "pairs.tsv", b"# comment\nking\tqueen\t8.5\nman\twoman\t7\ncat\tdog\tnan\n")
+put("eval", "pairs-space.txt", b"king queen 8.5\nman woman 7\n")
+put("eval", "questions.txt", b": capital\nathens greece baghdad iraq\n: gram1-x\na b c d\nshort line\n")
 # Training table for the model seeds (not itself a seed).
 with open(f"{seeds}/model/table.vec", "wb") as f:
     f.write(text(rows))
@@ -67,5 +71,6 @@ table="$seeds/model/table.vec"
     --hidden 4 --char-dim 4 --mlp-hidden 4 --epochs 1 --batch 64 --threads 1 >/dev/null
 "$charvec" train "$table" --out "$seeds/model/tiny-gru.model" --checkpoint "$seeds/model/tiny-gru.checkpoint" \
     --cell gru --layers 2 --hidden 2 --char-dim 2 --mlp-hidden 2 --epochs 1 --batch 64 --threads 1 >/dev/null
+"$charvec" index "$table" --limit 20 --out "$seeds/index/tiny.hnsw" --m 4 --ef-construction 8 >/dev/null
 rm "$table"
 ls -l "$seeds"/*

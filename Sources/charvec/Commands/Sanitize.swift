@@ -14,9 +14,12 @@ extension CharVec {
             abstract: "Write a repaired copy of an embedding file; every change is counted and can be logged row by row.",
             discussion: """
             Rows with the wrong number of values or a non-numeric value are dropped; invalid UTF-8 bytes in \
-            words become U+FFFD; whitespace and control characters in words become '_'; empty words are \
+            words become U+FFFD; whitespace, control and invisible format characters in words become '_'; empty words are \
             dropped; the header gets the true count. Kept rows are bit-exact unless --normalize, a mean \
-            policy or --lowercase mean changes them. OUT is written to a temporary file and renamed.
+            policy or --lowercase mean changes them. OUT is written to a temporary file and renamed; \
+            it may not be the input file. A header that is not two integers ('2.0 3') is rewritten from \
+            the dimension the rows agree on. A copy that would keep fewer than half of the rows is \
+            refused (a misread header or format is the likely cause) unless --force.
 
             Examples:
               charvec sanitize vectors.vec repaired.vec --log changes.tsv
