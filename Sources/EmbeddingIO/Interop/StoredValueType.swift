@@ -43,14 +43,20 @@ enum StoredValueType: Equatable, Sendable {
         }
     }
 
+    /// Every float16 bit pattern as a float32 (256 KiB, built on first use).
+    static let halfToFloat: [Scalar] = (0 ... UInt16.max).map { Scalar(Float16(bitPattern: $0)) }
+
     /// Decodes `count` stored values from `raw` into `out`.
     static func decode(_ type: StoredValueType, bigEndian: Bool, _ raw: UnsafeRawBufferPointer,
                        into out: UnsafeMutablePointer<Scalar>, count: Int) {
         switch type {
         case .float16:
-            for i in 0 ..< count {
-                let bits = raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)
-                out[i] = Scalar(Float16(bitPattern: bigEndian ? bits.byteSwapped : bits.littleEndian))
+            // A table lookup: the runtime's float16 → float32 conversion is a library call per value.
+            halfToFloat.withUnsafeBufferPointer { table in
+                for i in 0 ..< count {
+                    let bits = raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)
+                    out[i] = table[Int(bigEndian ? bits.byteSwapped : bits.littleEndian)]
+                }
             }
         case .bfloat16:
             for i in 0 ..< count {
