@@ -67,7 +67,7 @@ final class HintCLITests: XCTestCase {
         let fastText = try Fixtures.write([0xBA, 0x16, 0x4F, 0x2F, 12, 0, 0, 0] + [UInt8](repeating: 0, count: 64), named: "model.bin", in: directory)
         let audit = try CLITests.run(["audit", fastText])
         XCTAssertEqual(audit.status, 2)
-        XCTAssertEqual(firstLine(audit.stderr), "\(fastText): error: this is a fastText .bin model, not a table of word vectors")
+        XCTAssertEqual(firstLine(audit.stderr), "\(fastText):byte 0: error: this is a fastText model file; audit reads word2vec and GloVe files")
     }
 
     func testAHeaderOfZeroRowsDoesNotSuggestLimitZero() throws {

@@ -15,7 +15,7 @@ extension CharVec {
               charvec convert vectors.vec vectors.bin --to binary
               charvec convert vectors.bin vectors.vec.gz --to text --gzip
               charvec convert vectors.vec - --to glove | head
-              charvec convert vectors.vec vectors.npy --precision f16    # + vectors.vocab.txt
+              charvec convert vectors.vec vectors.npy --precision f16
               charvec convert cc.en.300.bin cc.en.300.safetensors
 
             Without --to, the format follows OUT's extension (.vec/.txt word2vec text, .bin binary, \

@@ -15,8 +15,13 @@ extension CharVec {
         static let configuration = CommandConfiguration(
             abstract: "Train a character-level model that predicts a word's normalised vector from its spelling.",
             discussion: """
-            Mimick-style: character embedding → bidirectional LSTM/GRU → Linear → tanh → Linear. Zero and \
-            non-finite rows are excluded and duplicates resolved before training (a summary says how many). \
+            The default model adds two parts: a bidirectional LSTM over the characters followed by an \
+            MLP (Mimick), and the mean of a hashed table of the word's character 3–6-grams (fastText-style, \
+            --ngram-buckets; 0 keeps the recurrent part only). It trains with a contrastive loss: a softmax \
+            over the cosines between the prediction and every training target (--temperature), plus a pull \
+            toward the word's own target (--cos-weight). After training, the validation figures are printed \
+            beside a bag-of-n-grams baseline fitted on the same split, with the share of typos of validation \
+            words that find their word (docs/training.md). Zero and non-finite rows are excluded and duplicates resolved before training (a summary says how many). \
             Every step is guarded: a NaN/Inf loss or gradient, a loss spike or a collapse of the predictions \
             restores the last good weights and halves the learning rate; after --max-recoveries the run stops \
             and says why. The model with the best validation MRR is saved to --out; a checkpoint is written \
@@ -24,8 +29,9 @@ extension CharVec {
 
             Examples:
               charvec train vectors.vec.gz --out model.cvm --epochs 15 --plot curve.svg
-              charvec train vectors.vec --out model.cvm --loss margin --hidden 128 --mlp-hidden 256
-              charvec train vectors.vec --out model.cvm --epochs 20 --resume model.cvm.checkpoint
+              charvec train vectors.vec --out m.cvm --augment typos --cell gru
+              charvec train vectors.vec --out m.cvm --loss margin --ngram-buckets 0
+              charvec train vectors.vec --out m.cvm --epochs 30 --resume m.cvm.checkpoint
             """)
 
         @Argument(help: "The embedding table to learn from (any format charvec reads).")
