@@ -319,3 +319,49 @@ public enum Kernels {
         }
     }
 }
+
+extension Kernels {
+    /// Sparse Adam over whole rows (PyTorch's `SparseAdam` form): for each `k`, table row
+    /// `rows[k]` of `parameters`, `m`, `v` (`[N × d]`) steps with gradient row `k` of `gradients`
+    /// (`[rows.count × d]`): `m ← β1·m + (1−β1)·g`, `v ← β2·v + (1−β2)·g²`,
+    /// `θ ← θ − stepSize · m / (√v + ε)`. Rows must be distinct. - Complexity: O(rows × d).
+    public static func adamRows(_ rows: [Int32], dimensions d: Int, parameters: inout [Scalar], gradients: [Scalar],
+                                firstMoment m: inout [Scalar], secondMoment v: inout [Scalar], stepSize: Scalar,
+                                beta1: Scalar, beta2: Scalar, epsilon: Scalar) {
+        precondition(gradients.count >= rows.count * d && m.count == parameters.count && v.count == parameters.count,
+                     "sparse Adam buffers differ in size")
+        precondition(rows.allSatisfy { $0 >= 0 && (Int($0) + 1) * d <= parameters.count }, "row outside the table")
+        parameters.withUnsafeMutableBufferPointer { pp in
+            gradients.withUnsafeBufferPointer { pg in
+                m.withUnsafeMutableBufferPointer { pm in
+                    v.withUnsafeMutableBufferPointer { pv in
+                        let b1 = Vector(repeating: beta1), c1 = Vector(repeating: 1 - beta1)
+                        let b2 = Vector(repeating: beta2), c2 = Vector(repeating: 1 - beta2)
+                        let lr = Vector(repeating: stepSize), eps = Vector(repeating: epsilon)
+                        for (k, row) in rows.enumerated() {
+                            let base = Int(row) * d
+                            let p = pp.baseAddress! + base, g = pg.baseAddress! + k * d
+                            let mp = pm.baseAddress! + base, vp = pv.baseAddress! + base
+                            if _native {
+                                cv_adam_step(d, p, g, mp, vp, stepSize, beta1, beta2, epsilon, 0)
+                                continue
+                            }
+                            var i = 0
+                            while i < d {
+                                let w = min(8, d &- i)
+                                let gv = _load(g + i, w)
+                                let mv = b1 * _load(mp + i, w) + c1 * gv
+                                let vv = b2 * _load(vp + i, w) + c2 * (gv * gv)
+                                _store(mv, mp + i, w)
+                                _store(vv, vp + i, w)
+                                let delta: Vector = lr * mv / (vv.squareRoot() + eps)
+                                _store(_load(p + i, w) - delta, p + i, w)
+                                i &+= 8
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -66,15 +66,19 @@ public struct Predictor {
 enum Evaluation {
     /// Rank metrics of `predictions` (rows for `validation rows` of `candidates`, which are unit
     /// norm) against all candidates; the true word of prediction i is candidate `trueRows[i]`.
-    /// Rank = 1 + number of candidates scoring strictly higher (the reference's definition).
+    /// Rank = 1 + number of candidates scoring strictly higher (the reference's definition); a zero or
+    /// non-finite prediction ranks last.
     /// - Complexity: O(V·N·D) through sgemm, in blocks of 512 predictions.
     static func metrics(predictions: RowMatrix, trueRows: [Int], candidates: RowMatrix, rankedSample: [Int]) -> ValidationMetrics {
         let d = candidates.columns, n = candidates.rows, v = predictions.rows
         var unit = [Scalar](repeating: 0, count: v * d)
         var cosineSum = 0.0
+        var degenerate = [Bool](repeating: false, count: v)
         for i in 0 ..< v {
             predictions.withRow(i) { p in
-                let inverse = 1 / max(L2.norm(p), 1e-8)
+                let norm = L2.norm(p)
+                degenerate[i] = !(norm > 1e-12) || !norm.isFinite
+                let inverse = 1 / max(norm, 1e-8)
                 var dot = 0.0
                 candidates.withRow(trueRows[i]) { t in
                     for k in 0 ..< d {
@@ -98,6 +102,8 @@ enum Evaluation {
             BLAS.gemm(transposeB: true, m: rows.count, n: n, k: d, queries, 0, lda: d, candidateValues, 0, ldb: d,
                       beta: 0, &scores, 0, ldc: n)
             for (k, i) in rows.enumerated() {
+                // A zero (or non-finite) prediction ties with every candidate: it ranks last, not first.
+                guard degenerate[i] == false else { ranks.append(n); continue }
                 let truth = scores[k * n + trueRows[i]]
                 var higher = 0
                 for c in 0 ..< n where scores[k * n + c] > truth { higher += 1 }

@@ -16,13 +16,15 @@ OUT=${OUT:-/tmp/charvec-default}
 PY=${PY:-/tmp/torchenv/bin/python}
 SEEDS=${SEEDS:-1}
 mkdir -p "$OUT"
-swift build -c release --product charvec --package-path "$root" >/dev/null
 cv="$OUT/charvec"
-cp "$root/.build/release/charvec" "$cv"
+if [ -n "${CHARVEC:-}" ]; then cp "$CHARVEC" "$cv"; else  # CHARVEC=path: an already built binary
+    swift build -c release --product charvec --package-path "$root" >/dev/null
+    cp "$root/.build/release/charvec" "$cv"
+fi
 python3 "$here/split.py" "$data" "$OUT/split" >/dev/null
 lscpu | sed -n 's/^Model name: *//p' > "$OUT/cpu.txt"
 # The PyTorch twin with charvec's defaults (keep in step with TrainDefaults in Train+Summary.swift).
-PYTORCH_FLAGS=${PYTORCH_FLAGS:-"--loss contrastive --cell lstm --hidden 256 --char-dim 32 --mlp-hidden 512 --buckets 106000"}
+PYTORCH_FLAGS=${PYTORCH_FLAGS:-"--loss contrastive --temperature 0.03 --cos-weight 0.5 --cell lstm --hidden 256 --char-dim 32 --mlp-hidden 512 --buckets 106000 --lr 1e-3 --sparse-lr 1e-3 --batch 64"}
 epochs=${EPOCHS:-20}
 for seed in $SEEDS; do
     if [ ! -s "$OUT/charvec-$seed.jsonl" ]; then

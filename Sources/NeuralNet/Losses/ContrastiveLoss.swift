@@ -33,6 +33,10 @@ public final class ContrastiveLoss: @unchecked Sendable {
     var tableCount = 0
     var packedTransposed = PackedOperand()
     var packedTable = PackedOperand()
+    /// The column split (two threads): the table's two halves, each packed both ways.
+    var halves: [Range<Int>] = []
+    var halfTransposed: [PackedOperand] = []
+    var halfTable: [PackedOperand] = []
 
     public init(temperature: Scalar = 0.05, cosineWeight: Scalar = 0, epsilon: Scalar = 1e-8) {
         precondition(temperature > 0 && temperature.isFinite, "temperature must be positive and finite")
@@ -48,8 +52,12 @@ public final class ContrastiveLoss: @unchecked Sendable {
         table = candidates
         tableCount = count
         if Kernels.usesNativeKernels {
-            packedTransposed.pack(candidates, 0, k: d, n: count, ldb: d, transposed: true)
-            packedTable.pack(candidates, 0, k: count, n: d, ldb: d, transposed: false)
+            if threads >= 2 && count >= 2 {
+                packHalves(candidates, count: count, dimensions: d)
+            } else {
+                packedTransposed.pack(candidates, 0, k: d, n: count, ldb: d, transposed: true)
+                packedTable.pack(candidates, 0, k: count, n: d, ldb: d, transposed: false)
+            }
         }
     }
 
@@ -88,6 +96,19 @@ public final class ContrastiveLoss: @unchecked Sendable {
             for j in 0 ..< d { unit[r * d + j] *= inverse }
         }
         var dUnit = [Scalar](repeating: 0, count: b * d)
+        var total = 0.0
+        if packed && halves.count == 2 {
+            (total, dUnit) = computeByColumns(unit: unit, b: b, d: d, positives: positives)
+        } else {
+            total = computeByRows(unit: unit, candidates: candidates, n: n, b: b, d: d, positives: positives, packed: packed,
+                                  dUnit: &dUnit)
+        }
+        return (total / Double(b), Self.throughNormalization(unit: unit, norms: norms, dUnit: dUnit, b: b, d: d, epsilon: epsilon))
+    }
+
+    /// Row split (one or two threads): each part ranks its rows of the batch against the whole table.
+    func computeByRows(unit: [Scalar], candidates: [Scalar], n: Int, b: Int, d: Int, positives: [Int], packed: Bool,
+                       dUnit: inout [Scalar]) -> Double {
         let partCount = min(max(threads, 1), 2, b)
         let splits = (0 ..< partCount).map { b * $0 / partCount ..< b * ($0 + 1) / partCount }
         var total = 0.0
@@ -108,7 +129,12 @@ public final class ContrastiveLoss: @unchecked Sendable {
                 dUnit.replaceSubrange(range.lowerBound * d ..< range.upperBound * d, with: self.parts[i].dUnit)
             }
         }
-        // Through the normalisation: ∂p̂/∂p = (I − p̂p̂ᵀ)/‖p‖ when ‖p‖ > ε, else I/ε.
+        return total
+    }
+
+    /// `∂L/∂p` from `∂L/∂p̂`: `(I − p̂p̂ᵀ)/‖p‖` when ‖p‖ > ε, else `I/ε`.
+    static func throughNormalization(unit: [Scalar], norms: [Scalar], dUnit: [Scalar], b: Int, d: Int,
+                                     epsilon: Scalar) -> Matrix {
         var gradient = Matrix(rows: b, columns: d)
         for r in 0 ..< b {
             let base = r * d
@@ -121,7 +147,7 @@ public final class ContrastiveLoss: @unchecked Sendable {
                 for j in 0 ..< d { gradient.storage[base + j] = dUnit[base + j] / epsilon }
             }
         }
-        return (total / Double(b), gradient)
+        return gradient
     }
 }
 
@@ -130,6 +156,11 @@ final class _ContrastivePart: @unchecked Sendable {
     var scratch: [Scalar] = []
     var dUnit: [Scalar] = []
     var loss = 0.0
+    /// Column split: per batch row, the positive's raw score (when in this half), the half's
+    /// maximum score and Σ exp((s − maximum)/τ).
+    var positive: [Scalar] = []
+    var maximum: [Scalar] = []
+    var sum: [Double] = []
 }
 
 struct _ContrastiveWork: @unchecked Sendable {

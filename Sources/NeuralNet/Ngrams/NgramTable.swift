@@ -143,25 +143,8 @@ public struct SparseAdam: Sendable, Equatable {
         let t = Double(step)
         let c1 = 1 - _pow(Double(beta1), t), c2 = 1 - _pow(Double(beta2), t)
         let stepSize = Scalar(Double(learningRate) * c2.squareRoot() / c1)
-        let d = gradient.dimensions, b1 = beta1, b2 = beta2, eps = epsilon
-        table.values.withUnsafeMutableBufferPointer { p in
-            firstMoment.withUnsafeMutableBufferPointer { m in
-                secondMoment.withUnsafeMutableBufferPointer { v in
-                    gradient.values.withUnsafeBufferPointer { g in
-                        for (k, row) in gradient.rows.enumerated() {
-                            let base = Int(row) * d, gBase = k * d
-                            for j in 0 ..< d {
-                                let gj = g[gBase + j]
-                                let mj = b1 * m[base + j] + (1 - b1) * gj
-                                let vj = b2 * v[base + j] + (1 - b2) * gj * gj
-                                m[base + j] = mj
-                                v[base + j] = vj
-                                p[base + j] -= stepSize * mj / (vj.squareRoot() + eps)
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        Kernels.adamRows(gradient.rows, dimensions: gradient.dimensions, parameters: &table.values, gradients: gradient.values,
+                         firstMoment: &firstMoment, secondMoment: &secondMoment, stepSize: stepSize, beta1: beta1, beta2: beta2,
+                         epsilon: epsilon)
     }
 }

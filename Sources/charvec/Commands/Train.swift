@@ -305,6 +305,7 @@ extension CharVec {
         func printEpoch(_ r: EpochRecord) {
             if json {
                 print(String(decoding: (try? JSONEncoder.lines.encode(r)) ?? Data(), as: UTF8.self))
+                fflush(nil)  // one line per epoch as it ends, also into a pipe or file
                 return
             }
             let loss = r.trainLoss.isFinite ? String(format: "%.5f", r.trainLoss) : "n/a (every step was rolled back)"
