@@ -9,7 +9,8 @@
 # with single-threaded OpenBLAS and 2 threads only, and the reference peer mimick_ref.py --bench. Prints a Markdown table of medians; raw JSON lines go to
 # $OUT (default /tmp/charvec-bench-neural.jsonl).
 # Env: TORCH_VENV (default /tmp/torchenv; created with pip if missing), DATA, REF, WAIT_QUIET,
-# HIDDEN_SIZES / BATCHES / THREAD_COUNTS (space-separated) to run a subset, KEEP_CORETYPE=1.
+# HIDDEN_SIZES / BATCHES / THREAD_COUNTS (space-separated) to run a subset, KEEP_CORETYPE=1,
+# NEURAL_BENCH (a built neural-bench binary).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 RUN_SECONDS=${1:-10}
@@ -29,8 +30,11 @@ if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c 'import torch' 2>/dev/
     python3 -m venv "$VENV"
     "$VENV/bin/pip" install --quiet torch numpy
 fi
-(cd "$ROOT" && swift build -c release --product neural-bench >&2)
-BENCH="$ROOT/.build/release/neural-bench"
+BENCH=${NEURAL_BENCH:-}   # an already built neural-bench, or build one
+if [ -z "$BENCH" ]; then
+    (cd "$ROOT" && swift build -c release --product neural-bench >&2)
+    BENCH="$ROOT/.build/release/neural-bench"
+fi
 "$VENV/bin/python" "$ROOT/tools/bench-neural/export_words.py" "$DATA" "$WORDS" "$(dirname "$REF")"
 : > "$OUT"
 
