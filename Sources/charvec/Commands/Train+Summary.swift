@@ -1,3 +1,4 @@
+import EmbeddingCore
 import Foundation
 import NeuralNet
 import Training
@@ -47,8 +48,8 @@ extension CharVec.Train {
         print(Self.row("charvec model (epoch \(best.metadata.bestEpoch))", model))
         if let reference { print(Self.row("bag of n-grams baseline", reference)) }
         if let typos, typos.count > 0 {
-            print(String(format: "typos of validation words with their word in the top 10: %.1f%% (top 1: %.1f%%, %d typos)",
-                         100 * typos.hitAt10, 100 * typos.hitAt1, typos.count))
+            print(String(format: "typos of validation words with their word in the top 10: %.1f%% (top 1: %.1f%%, %@)",
+                         100 * typos.hitAt10, 100 * typos.hitAt1, pluralized(typos.count, "typo")))
         }
     }
 
