@@ -272,25 +272,8 @@ public enum Kernels {
                             if twoThreads && count >= 1 << 16 { SpinTeam.shared.run { half($0, of: 2) } } else { half(0, of: 1) }
                             return
                         }
-                        let b1 = Vector(repeating: beta1), c1 = Vector(repeating: 1 - beta1)
-                        let b2 = Vector(repeating: beta2), c2 = Vector(repeating: 1 - beta2)
-                        let lr = Vector(repeating: stepSize), eps = Vector(repeating: epsilonHat)
-                        let keep = Vector(repeating: 1 - decay)
-                        let p = pp.baseAddress!, g = pg.baseAddress!, mp = pm.baseAddress!, vp = pv.baseAddress!
-                        var i = 0
-                        while i < count {
-                            let w = min(8, count &- i)
-                            let gv = _load(g + i, w)
-                            let mv = b1 * _load(mp + i, w) + c1 * gv
-                            let vv = b2 * _load(vp + i, w) + c2 * (gv * gv)
-                            _store(mv, mp + i, w)
-                            _store(vv, vp + i, w)
-                            let denominator: Vector = vv.squareRoot() + eps
-                            let delta: Vector = lr * mv / denominator
-                            let decayed: Vector = keep * _load(p + i, w)
-                            _store(decayed - delta, p + i, w)
-                            i &+= 8
-                        }
+                        _adamPortable(count, pp.baseAddress!, pg.baseAddress!, pm.baseAddress!, pv.baseAddress!,
+                                      stepSize: stepSize, beta1: beta1, beta2: beta2, epsilon: epsilonHat, decay: decay)
                     }
                 }
             }
@@ -335,9 +318,6 @@ extension Kernels {
             gradients.withUnsafeBufferPointer { pg in
                 m.withUnsafeMutableBufferPointer { pm in
                     v.withUnsafeMutableBufferPointer { pv in
-                        let b1 = Vector(repeating: beta1), c1 = Vector(repeating: 1 - beta1)
-                        let b2 = Vector(repeating: beta2), c2 = Vector(repeating: 1 - beta2)
-                        let lr = Vector(repeating: stepSize), eps = Vector(repeating: epsilon)
                         for (k, row) in rows.enumerated() {
                             let base = Int(row) * d
                             let p = pp.baseAddress! + base, g = pg.baseAddress! + k * d
@@ -346,22 +326,40 @@ extension Kernels {
                                 cv_adam_step(d, p, g, mp, vp, stepSize, beta1, beta2, epsilon, 0)
                                 continue
                             }
-                            var i = 0
-                            while i < d {
-                                let w = min(8, d &- i)
-                                let gv = _load(g + i, w)
-                                let mv = b1 * _load(mp + i, w) + c1 * gv
-                                let vv = b2 * _load(vp + i, w) + c2 * (gv * gv)
-                                _store(mv, mp + i, w)
-                                _store(vv, vp + i, w)
-                                let delta: Vector = lr * mv / (vv.squareRoot() + eps)
-                                _store(_load(p + i, w) - delta, p + i, w)
-                                i &+= 8
-                            }
+                            _adamPortable(d, p, g, mp, vp, stepSize: stepSize, beta1: beta1, beta2: beta2, epsilon: epsilon,
+                                          decay: 0)
                         }
                     }
                 }
             }
+        }
+    }
+}
+
+extension Kernels {
+    /// The portable SIMD8 Adam update of `n` scalars: `m ← β1·m + (1−β1)·g`, `v ← β2·v + (1−β2)·g²`,
+    /// `θ ← (1 − decay)·θ − stepSize · m / (√v + ε)` (the same operations as `cv_adam_step`).
+    @inline(__always)
+    static func _adamPortable(_ n: Int, _ p: UnsafeMutablePointer<Scalar>, _ g: UnsafePointer<Scalar>,
+                              _ mp: UnsafeMutablePointer<Scalar>, _ vp: UnsafeMutablePointer<Scalar>, stepSize: Scalar,
+                              beta1: Scalar, beta2: Scalar, epsilon: Scalar, decay: Scalar) {
+        let b1 = Vector(repeating: beta1), c1 = Vector(repeating: 1 - beta1)
+        let b2 = Vector(repeating: beta2), c2 = Vector(repeating: 1 - beta2)
+        let lr = Vector(repeating: stepSize), eps = Vector(repeating: epsilon)
+        let keep = Vector(repeating: 1 - decay)
+        var i = 0
+        while i < n {
+            let w = min(8, n &- i)
+            let gv = _load(g + i, w)
+            let mv = b1 * _load(mp + i, w) + c1 * gv
+            let vv = b2 * _load(vp + i, w) + c2 * (gv * gv)
+            _store(mv, mp + i, w)
+            _store(vv, vp + i, w)
+            let denominator: Vector = vv.squareRoot() + eps
+            let delta: Vector = lr * mv / denominator
+            let decayed: Vector = keep * _load(p + i, w)
+            _store(decayed - delta, p + i, w)
+            i &+= 8
         }
     }
 }

@@ -138,4 +138,21 @@ final class NativeKernelTests: XCTestCase {
             }
         }
     }
+
+    /// Sparse Adam over rows: the AVX-512 and portable paths agree, untouched rows stay as they were.
+    func testAdamRowsMatchesAcrossPaths() {
+        let d = 37, n = 9
+        let rows: [Int32] = [7, 2, 5]
+        let start = random(n * d, seed: 31), g = random(rows.count * d, seed: 32)
+        let (portable, native) = both { () -> [Scalar] in
+            var p = start, m = random(n * d, seed: 33, scale: 0.1), v = random(n * d, seed: 34, scale: 0.1).map(abs)
+            Kernels.adamRows(rows, dimensions: d, parameters: &p, gradients: g, firstMoment: &m, secondMoment: &v,
+                             stepSize: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-8)
+            return p + m + v
+        }
+        for i in portable.indices { XCTAssertEqual(native[i], portable[i], accuracy: 1e-5, "index \(i)") }
+        for r in 0 ..< n where !rows.contains(Int32(r)) {
+            XCTAssertEqual(Array(native[r * d ..< (r + 1) * d]), Array(start[r * d ..< (r + 1) * d]), "row \(r) untouched")
+        }
+    }
 }
