@@ -104,9 +104,14 @@ extension CharVec.Train {
     func warnAboutIdenticalTargets(_ data: TrainingData) -> Bool {
         let n = data.trainCount, d = data.dimensions
         guard n >= 2 else { return false }
-        var counts: [[Scalar]: Int] = [:]
+        // Rows counted by a hash of their bits (a collision could only merge two counts).
+        var counts: [Int: Int] = [:]
         data.targets.withUnsafeBufferPointer { all in
-            for r in 0 ..< n { counts[Array(all[r * d ..< (r + 1) * d]), default: 0] += 1 }
+            for r in 0 ..< n {
+                var hasher = Hasher()
+                for j in 0 ..< d { hasher.combine(all[r * d + j].bitPattern) }
+                counts[hasher.finalize(), default: 0] += 1
+            }
         }
         guard let largest = counts.values.max(), largest * 2 > n else { return false }
         Diagnostics.printLine("\(vectors): warning: \(largest) of \(n) training words share one identical vector; "
