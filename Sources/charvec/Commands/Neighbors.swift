@@ -16,7 +16,8 @@ extension CharVec {
             Each WORD argument is one query; an argument holding several words ("new york") asks for \
             the neighbours of their normalised mean (gensim's most_similar(positive=[…])). Without \
             WORD arguments, queries are read from standard input, one per line; on a terminal this is \
-            an interactive prompt that ends at EOF or an empty line. The query words themselves (all \
+            an interactive prompt (line editing with the arrow keys, Home/End, Ctrl-U/K; ↑/↓ recall earlier \
+            queries) that ends at EOF, Ctrl-D or an empty line. The query words themselves (all \
             their rows) are never listed, nor are rows with a zero or non-finite vector.
 
             Words not in the table are predicted by --model when given (for a fastText .bin table, by its \
@@ -102,20 +103,14 @@ extension CharVec {
                 Diagnostics.printLine("\(engine.vocabulary.count) words × \(engine.dimensions) dimensions"
                     + (engine.predictor == nil ? "" : ", unknown words predicted by \(model!)")
                     + ". Type a word (several words: their mean); an empty line or EOF quits.")
-                while true {
-                    prompt()
-                    guard let line = readLine(), !line.allSatisfy(\.isWhitespace) else { break }
+                let editor = LineEditor(prompt: "> ")
+                while let line = editor.readLine(), !line.allSatisfy(\.isWhitespace) {
                     try answer(line)
                 }
             } else {
                 while let line = readLine() { try answer(line) }
             }
             if asked > 0 && answered == 0 { throw ExitCode.failure }
-        }
-
-        private func prompt() {
-            var text = "> "
-            text.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
         }
 
         func report(query: String, words: [String], _ outcome: NeighborEngine.Outcome, vocabulary: Vocabulary) throws {
