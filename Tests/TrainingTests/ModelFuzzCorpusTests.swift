@@ -98,4 +98,17 @@ final class ModelFuzzCorpusTests: XCTestCase {
             guard case .malformed? = error as? ModelFileError else { return XCTFail("\(error)") }
         }
     }
+
+    /// Files of format version 1, written before the n-gram table existed, still load and predict.
+    func testVersionOneModelAndCheckpointStillLoad() throws {
+        let files = try Fixtures.fuzzCorpus("model")
+        let model = try TrainedModel.read(try XCTUnwrap(files.first { $0.hasSuffix("/tiny.model") }))
+        XCTAssertNil(model.ngramTable)
+        XCTAssertNil(model.configuration.ngrams)
+        let vectors = model.makePredictor().predict(["kingdom", "goverment"])
+        XCTAssertTrue(vectors.withUnsafeBufferPointer { $0.allSatisfy(\.isFinite) })
+        let checkpoint = try Checkpoint.read(try XCTUnwrap(files.first { $0.hasSuffix("/tiny.checkpoint") }))
+        XCTAssertGreaterThan(checkpoint.epochsDone, 0)
+        XCTAssertEqual(checkpoint.configuration.loss.rawValue.isEmpty, false)
+    }
 }
