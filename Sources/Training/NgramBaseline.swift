@@ -59,16 +59,10 @@ public enum NgramBaseline {
                 adam.update(&table, gradient: gradient)
             }
         }
-        var predictions = RowMatrix(rows: data.validationCount, columns: d)
         let validationIDs = data.validationWords.map { settings.ngrams.ids($0, maxScalars: maxLength) }
-        predictions.withUnsafeMutableBufferPointer { out in
-            var block = [Scalar](repeating: 0, count: d)
-            for (i, bag) in validationIDs.enumerated() {
-                for j in 0 ..< d { block[j] = 0 }
-                table.addBags([bag], into: &block)
-                for j in 0 ..< d { out[i * d + j] = block[j] }
-            }
-        }
+        var bags = [Scalar](repeating: 0, count: data.validationCount * d)
+        table.addBags(validationIDs, into: &bags)
+        let predictions = RowMatrix(rows: data.validationCount, columns: d, values: bags)
         let trueRows = (0 ..< data.validationCount).map { data.trainCount + $0 }
         return Evaluation.metrics(predictions: predictions, trueRows: trueRows, candidates: data.targets,
                                   rankedSample: rankedSample)

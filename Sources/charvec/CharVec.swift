@@ -1,5 +1,6 @@
 import ArgumentParser
 import CSupport
+import Tensor
 
 @main
 struct CharVec: ParsableCommand {
@@ -29,7 +30,7 @@ struct CharVec: ParsableCommand {
     /// An interrupted run (Ctrl-C, SIGTERM, SIGHUP) deletes the temporary file it was writing;
     /// the previous output under the final name is untouched either way.
     static func main() {
-        BLASKernels.ensure()  // may restart the process on wider OpenBLAS kernels
+        KernelChoice.restartOnBetterKernelsIfNeeded()  // may restart the process on wider OpenBLAS kernels
         charvec_remove_temporaries_on_interrupt()
         // 'charvec help NOSUCH' would print the general help and exit 0: refuse it like any unknown command.
         let arguments = Array(CommandLine.arguments.dropFirst())

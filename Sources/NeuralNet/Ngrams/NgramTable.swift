@@ -32,17 +32,9 @@ public struct NgramTable: Sendable, Equatable {
     public func addBags(_ ids: [[Int32]], into output: inout [Scalar]) {
         let d = dimensions
         precondition(output.count >= ids.count * d, "output too small for \(ids.count) bags")
-        values.withUnsafeBufferPointer { table in
-            output.withUnsafeMutableBufferPointer { out in
-                for (w, grams) in ids.enumerated() where !grams.isEmpty {
-                    let scale = 1 / Scalar(grams.count)
-                    let o = out.baseAddress! + w * d
-                    for id in grams {
-                        let row = table.baseAddress! + Int(id) * d
-                        for j in 0 ..< d { o[j] += scale * row[j] }
-                    }
-                }
-            }
+        for (w, grams) in ids.enumerated() where !grams.isEmpty {
+            let scale = 1 / Scalar(grams.count)
+            for id in grams { Kernels.axpy(scale, values, Int(id) * d, &output, w * d, count: d) }
         }
     }
 }
@@ -81,32 +73,17 @@ public struct SparseRowGradient: Sendable {
             }
         }
         if values.count < rows.count * d { values.append(contentsOf: repeatElement(0, count: rows.count * d - values.count)) }
-        let slot = self.slot
-        dOutput.withUnsafeBufferPointer { dOut in
-            values.withUnsafeMutableBufferPointer { g in
-                for (w, grams) in ids.enumerated() where !grams.isEmpty {
-                    let scale = 1 / Scalar(grams.count)
-                    let src = dOut.baseAddress! + w * d
-                    for id in grams {
-                        let dst = g.baseAddress! + Int(slot[Int(id)]) * d
-                        for j in 0 ..< d { dst[j] += scale * src[j] }
-                    }
-                }
+        for (w, grams) in ids.enumerated() where !grams.isEmpty {
+            let scale = 1 / Scalar(grams.count)
+            for id in grams {
+                let row = Int(slot[Int(id)]) * d
+                Kernels.axpy(scale, dOutput, w * d, &values, row, count: d)
             }
         }
     }
 
     /// Σ g² over the touched rows (Double accumulation).
     public var sumOfSquares: Double { Kernels.sumOfSquares(values, 0, count: values.count) }
-
-    /// Index into ``values`` of the first NaN/±Inf, if any.
-    public var firstNonFinite: Int? { Kernels.firstNonFinite(values, 0, count: values.count) }
-
-    /// Scales every touched value (gradient clipping).
-    public mutating func scale(by factor: Scalar) { Kernels.scale(&values, 0, count: values.count, by: factor) }
-
-    /// Test hook: overwrites one stored value (fault injection).
-    public mutating func _set(_ index: Int, _ value: Scalar) { values[index] = value }
 }
 
 /// Adam for a sparse table, as PyTorch's `SparseAdam`: only the touched rows' moments and values

@@ -4,19 +4,16 @@ import Tensor
 import Glibc
 #endif
 
-/// Puts OpenBLAS on the kernels this CPU's features call for, at the start of every command.
+/// Why OpenBLAS runs the kernels it runs, for `train` and `info --json`.
 ///
 /// OpenBLAS picks its kernels from a table of CPU models when it loads; on a CPU it does not know
 /// (or with `OPENBLAS_CORETYPE` pinned to an older family) it runs SSE3 code several times slower.
 /// When its choice is narrower than the CPU, charvec sets `OPENBLAS_CORETYPE` and restarts itself
-/// once, before any work (``KernelChoice/restartOnBetterKernelsIfNeeded()``). Set
+/// once, before any work (``KernelChoice/restartOnBetterKernelsIfNeeded()``, called by `main`). Set
 /// `CHARVEC_OPENBLAS_CORETYPE` to force a family (e.g. for comparisons).
 enum BLASKernels {
     static let marker = KernelChoice.restartMarker
     static let force = KernelChoice.forceVariable
-
-    /// Restarts the process on better kernels when needed (see ``KernelChoice``).
-    static func ensure() { KernelChoice.restartOnBetterKernelsIfNeeded() }
 
     /// Why the kernels are what they are, for `train` and `info --json`.
     static var explanation: String {
