@@ -38,6 +38,9 @@ public final class CharToVectorModel {
     public var ngramTable: NgramTable?
     public var ngramGradient: SparseRowGradient?
     var lastNgrams: [[Int32]]?
+    /// The recurrent part's output of the last ``forward(_:training:)`` before the n-gram mean was
+    /// added (`[B × outputDimensions]`; nil for a purely recurrent model).
+    public private(set) var lastRecurrentOutput: Matrix?
 
     /// Threads used to split each batch (1 = run on the caller's thread).
     public var threadCount: Int = 1 {
@@ -150,10 +153,12 @@ public final class CharToVectorModel {
         }
         if let table = ngramTable {
             precondition(batch.ngrams?.count == b, "a hybrid model needs the batch's n-gram ids")
+            lastRecurrentOutput = out
             table.addBags(batch.ngrams!, into: &out.storage)
             lastNgrams = batch.ngrams
         } else {
             lastNgrams = nil
+            lastRecurrentOutput = nil
         }
         forwardRows = b
         return out
@@ -164,12 +169,22 @@ public final class CharToVectorModel {
 
     /// Backpropagates `dPredictions [B × outputDimensions]` (the loss gradient for the predictions of
     /// the last ``forward(_:training:)``) and adds the parameter gradients into ``gradients``.
-    public func backward(_ dPredictions: Matrix) {
+    /// `dRecurrent` (same shape, hybrid models only) is a gradient for ``lastRecurrentOutput`` alone,
+    /// from a loss on the recurrent part's own prediction: it reaches the recurrent part and the MLP,
+    /// not the n-gram table.
+    public func backward(_ dPredictions: Matrix, dRecurrent: Matrix? = nil) {
         precondition(forwardRows >= 0, "backward without a forward pass")
         precondition(dPredictions.rows == forwardRows && dPredictions.columns == configuration.outputDimensions,
                      "dPredictions is \(dPredictions.rows) × \(dPredictions.columns), expected \(forwardRows) × \(configuration.outputDimensions)")
         let o = configuration.outputDimensions
         if let ids = lastNgrams { ngramGradient!.accumulate(ids, dOutput: dPredictions.storage) }
+        var dTotal = dPredictions
+        if let dRecurrent {
+            precondition(lastRecurrentOutput != nil && dRecurrent.rows == forwardRows && dRecurrent.columns == o,
+                         "dRecurrent needs a hybrid model's forward pass and the predictions' shape")
+            Kernels.axpy(1, dRecurrent.storage, 0, &dTotal.storage, 0, count: forwardRows * o)
+        }
+        let dPredictions = dTotal
         if splits.count == 1 {
             replicas[0].backward(self, dPredictions.storage, parameters: parameters, gradients: &gradients)
             return

@@ -26,15 +26,20 @@ public struct Predictor {
     public let maxLength: Int
     /// Lowercase words before encoding (models trained with `--lowercase`).
     public let lowercase: Bool
+    /// Blended into every prediction when present (models trained with a subword head).
+    public let subword: SubwordHead?
 
-    public init(model: CharToVectorModel, characters: CharacterVocabulary, maxLength: Int, lowercase: Bool = false) {
+    public init(model: CharToVectorModel, characters: CharacterVocabulary, maxLength: Int, lowercase: Bool = false,
+                subword: SubwordHead? = nil) {
         self.model = model
         self.characters = characters
         self.maxLength = maxLength
         self.lowercase = lowercase
+        self.subword = subword
     }
 
-    /// Predictions `[words.count × outputDimensions]`, row i for words[i] (not normalised).
+    /// Predictions `[words.count × outputDimensions]`, row i for words[i] (not normalised; with a
+    /// subword head, the sum of the two unit vectors).
     /// - Complexity: one forward pass per word; batches of up to `batchSize` equal-length words.
     public func predict(_ words: [String], batchSize: Int = 256) -> RowMatrix {
         let dim = model.configuration.outputDimensions
@@ -59,6 +64,7 @@ public struct Predictor {
                 start = end
             }
         }
+        subword?.blend(&out, words: folded, maxLength: maxLength)
         return out
     }
 }

@@ -44,7 +44,8 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
 ///
 /// ```
 /// offset 0   8 bytes  magic "CHARVEC\0"
-///        8   u32      format version (2; version 1 files, without the n-gram table, still read)
+///        8   u32      format version (3; versions 1 and 2, without the n-gram table or the
+///                     subword head, still read)
 ///       12   u32      kind: 1 = model, 2 = checkpoint
 ///       16   u64      H, byte length of the JSON header
 ///       24   H bytes  UTF-8 JSON header (architecture, characters, metadata, array names)
@@ -53,7 +54,7 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
 /// ```
 enum Container {
     static let magic: [UInt8] = Array("CHARVEC".utf8) + [0]
-    static let version: UInt32 = 2
+    static let version: UInt32 = 3
 
     enum Kind: UInt32 {
         case model = 1, checkpoint = 2
@@ -191,16 +192,19 @@ public struct TrainedModel {
     public var parameters: [Scalar]
     /// The hybrid model's n-gram table (`buckets × outputDimensions`), nil for a recurrent-only model.
     public var ngramTable: [Scalar]?
+    /// The MSE-fitted bag of n-grams blended into predictions, nil when the model has none.
+    public var subword: SubwordHead?
     public var metadata: TrainingMetadata
 
     public init(configuration: CharToVectorConfiguration, characters: CharacterVocabulary, maxLength: Int, lowercase: Bool,
-                parameters: [Scalar], ngramTable: [Scalar]? = nil, metadata: TrainingMetadata) {
+                parameters: [Scalar], ngramTable: [Scalar]? = nil, subword: SubwordHead? = nil, metadata: TrainingMetadata) {
         self.configuration = configuration
         self.characters = characters
         self.maxLength = maxLength
         self.lowercase = lowercase
         self.parameters = parameters
         self.ngramTable = ngramTable
+        self.subword = subword
         self.metadata = metadata
     }
 
@@ -211,6 +215,8 @@ public struct TrainedModel {
         var lowercase: Bool
         var metadata: TrainingMetadata
         var parameterNames: [String]
+        /// Absent in files without a subword head (and in files written before it existed).
+        var subword: SubwordHead.Header?
     }
 
     /// A network with these weights, ready to predict.
@@ -226,16 +232,19 @@ public struct TrainedModel {
 
     /// A predictor over ``makeModel(threads:)`` (lowercasing words when the model was trained so).
     public func makePredictor(threads: Int = 1) -> Predictor {
-        Predictor(model: makeModel(threads: threads), characters: characters, maxLength: maxLength, lowercase: lowercase)
+        Predictor(model: makeModel(threads: threads), characters: characters, maxLength: maxLength, lowercase: lowercase,
+                  subword: subword)
     }
 
     public func write(to path: String) throws {
         let layout = CharToVectorModel(configuration: configuration).layout
         let header = Header(configuration: configuration, characters: characters, maxLength: maxLength, lowercase: lowercase,
-                            metadata: metadata, parameterNames: layout.entries.map(\.name))
+                            metadata: metadata, parameterNames: layout.entries.map(\.name),
+                            subword: subword.map { SubwordHead.Header(ngrams: $0.table.configuration, weight: $0.weight) })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        try Container.write(kind: .model, header: try encoder.encode(header), arrays: [parameters] + (ngramTable.map { [$0] } ?? []), to: path)
+        let arrays = [parameters] + (ngramTable.map { [$0] } ?? []) + (subword.map { [$0.table.values] } ?? [])
+        try Container.write(kind: .model, header: try encoder.encode(header), arrays: arrays, to: path)
     }
 
     public static func read(_ path: String) throws -> TrainedModel {
@@ -256,16 +265,38 @@ public struct TrainedModel {
         guard let tableCount = header.configuration.ngramTableCount else {
             throw ModelFileError.malformed(path: path, reason: "the n-gram table's size overflows")
         }
-        let arrayCount = tableCount > 0 ? 2 : 1
-        guard arrays.count == arrayCount, arrays[0].count == expected else {
-            throw ModelFileError.malformed(path: path, reason: "expected \(expected) parameters, found \(arrays.first?.count ?? 0)")
+        var subwordCount = 0
+        if let head = header.subword {
+            let problems = head.ngrams.problems()
+            guard problems.isEmpty else { throw ModelFileError.malformed(path: path, reason: "subword head: " + problems.joined(separator: "; ")) }
+            guard head.weight.isFinite, head.weight >= 0 else {
+                throw ModelFileError.malformed(path: path, reason: "subword head weight \(head.weight) is not a finite number ≥ 0")
+            }
+            let (count, overflow) = head.ngrams.buckets.multipliedReportingOverflow(by: header.configuration.outputDimensions)
+            guard !overflow else { throw ModelFileError.malformed(path: path, reason: "the subword table's size overflows") }
+            subwordCount = count
+        }
+        let arrayCount = 1 + (tableCount > 0 ? 1 : 0) + (header.subword != nil ? 1 : 0)
+        guard arrays.count == arrayCount else {
+            throw ModelFileError.malformed(path: path, reason: "expected \(arrayCount) arrays, found \(arrays.count)")
+        }
+        guard arrays[0].count == expected else {
+            throw ModelFileError.malformed(path: path, reason: "expected \(expected) parameters, found \(arrays[0].count)")
         }
         if tableCount > 0 && arrays[1].count != tableCount {
             throw ModelFileError.malformed(path: path, reason: "expected an n-gram table of \(tableCount) values, found \(arrays[1].count)")
         }
+        var subword: SubwordHead?
+        if let head = header.subword {
+            guard arrays[arrayCount - 1].count == subwordCount else {
+                throw ModelFileError.malformed(path: path, reason: "expected a subword table of \(subwordCount) values, found \(arrays[arrayCount - 1].count)")
+            }
+            subword = SubwordHead(table: NgramTable(configuration: head.ngrams, dimensions: header.configuration.outputDimensions,
+                                                    values: arrays[arrayCount - 1]), weight: head.weight)
+        }
         return TrainedModel(configuration: header.configuration, characters: header.characters, maxLength: header.maxLength,
                             lowercase: header.lowercase, parameters: arrays[0], ngramTable: tableCount > 0 ? arrays[1] : nil,
-                            metadata: header.metadata)
+                            subword: subword, metadata: header.metadata)
     }
 }
 

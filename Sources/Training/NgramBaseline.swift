@@ -2,10 +2,11 @@ import EmbeddingCore
 import NeuralNet
 import Tensor
 
-/// The bag-of-character-n-grams baseline (fastText-style subword vectors without a recurrent
-/// part): a word's vector is the mean of its hashed 3–6-gram rows, fitted to the unit targets of
-/// the training words by MSE with sparse Adam. Cheap to train, and the bar a character model has
-/// to clear on held-out words: training reports both on the same split.
+/// The bag-of-character-n-grams model (fastText-style subword vectors without a recurrent part):
+/// a word's vector is the mean of its hashed 3–6-gram rows, fitted to the unit targets of the
+/// training words by MSE with sparse Adam. Cheap to train. It is the bar a character model has to
+/// clear on held-out words (training reports both on the same split), and the subword head of a
+/// trained model (``SubwordHead``).
 public enum NgramBaseline {
     /// Settings of the reference baseline (`tools/bench-quality/ngram_baseline.py`).
     public struct Settings: Sendable {
@@ -21,19 +22,16 @@ public enum NgramBaseline {
         }
     }
 
-    /// Trains the baseline on `data`'s training words and returns its validation metrics (ranked
-    /// as ``Trainer/validate()`` ranks), or nil without validation words.
+    /// Fits a table on `data`'s training words.
     /// - Complexity: O(epochs × Σ grams × D).
-    public static func validationMetrics(data: TrainingData, settings: Settings? = nil, maxLength: Int = 0,
-                                         rankedSample: [Int]) -> ValidationMetrics? {
-        guard data.validationCount > 0, data.trainCount > 0 else { return nil }
-        let settings = settings ?? Settings(trainingWords: data.trainCount)
+    public static func fit(data: TrainingData, settings: Settings, maxLength: Int = 0) -> NgramTable {
         let d = data.dimensions
         var table = NgramTable(configuration: settings.ngrams, dimensions: d)
         var rng = SplitMix64(seed: settings.seed ^ 0xBA5E)
         // N(0, 0.01²)-like start (uniform with the same deviation), as the reference's EmbeddingBag.
         let spread = Scalar(0.01 * 3.0.squareRoot())
         for i in table.values.indices { table.values[i] = (2 * rng.nextUnit() - 1) * spread }
+        guard data.trainCount > 0 else { return table }
         var adam = SparseAdam(count: table.values.count, learningRate: settings.learningRate)
         var gradient = SparseRowGradient(buckets: settings.ngrams.buckets, dimensions: d)
         let ids = data.trainWords.map { settings.ngrams.ids($0, maxScalars: maxLength) }
@@ -59,12 +57,29 @@ public enum NgramBaseline {
                 adam.update(&table, gradient: gradient)
             }
         }
-        let validationIDs = data.validationWords.map { settings.ngrams.ids($0, maxScalars: maxLength) }
+        return table
+    }
+
+    /// Validation metrics of a fitted table (ranked as ``Trainer/validate()`` ranks), or nil
+    /// without validation words.
+    public static func validationMetrics(table: NgramTable, data: TrainingData, maxLength: Int = 0,
+                                         rankedSample: [Int]) -> ValidationMetrics? {
+        guard data.validationCount > 0, data.trainCount > 0 else { return nil }
+        let d = data.dimensions
+        let validationIDs = data.validationWords.map { table.configuration.ids($0, maxScalars: maxLength) }
         var bags = [Scalar](repeating: 0, count: data.validationCount * d)
         table.addBags(validationIDs, into: &bags)
         let predictions = RowMatrix(rows: data.validationCount, columns: d, values: bags)
         let trueRows = (0 ..< data.validationCount).map { data.trainCount + $0 }
         return Evaluation.metrics(predictions: predictions, trueRows: trueRows, candidates: data.targets,
                                   rankedSample: rankedSample)
+    }
+
+    /// Trains the baseline and returns its validation metrics, or nil without validation words.
+    public static func validationMetrics(data: TrainingData, settings: Settings? = nil, maxLength: Int = 0,
+                                         rankedSample: [Int]) -> ValidationMetrics? {
+        guard data.validationCount > 0, data.trainCount > 0 else { return nil }
+        let table = fit(data: data, settings: settings ?? Settings(trainingWords: data.trainCount), maxLength: maxLength)
+        return validationMetrics(table: table, data: data, maxLength: maxLength, rankedSample: rankedSample)
     }
 }

@@ -10,9 +10,23 @@ extension Trainer {
         if model.ngramTable != nil { batch.ngrams = examples.map(\.ngrams) }
         let fault = configuration.faults[globalStep]
         var predictionsDiversity = 0.0
-        var value = model.computeGradients(batch) { predictions in
+        var value: Double
+        let auxiliary = configuration.auxiliaryWeight
+        if auxiliary > 0 && model.ngramTable != nil {
+            // L = loss(r + g) + w · loss(r): the second term's gradient reaches the recurrent part only.
+            model.zeroGradients()
+            let predictions = model.forward(batch)
             predictionsDiversity = Self.meanPairwiseCosine(predictions)
-            return loss(predictions, targetRows: targetRows, negativesRNG: &negativesRNG)
+            let (main, dPredictions) = loss(predictions, targetRows: targetRows, negativesRNG: &negativesRNG)
+            var (own, dRecurrent) = loss(model.lastRecurrentOutput!, targetRows: targetRows, negativesRNG: &negativesRNG)
+            for i in dRecurrent.storage.indices { dRecurrent.storage[i] *= auxiliary }
+            model.backward(dPredictions, dRecurrent: dRecurrent)
+            value = main + Double(auxiliary) * own
+        } else {
+            value = model.computeGradients(batch) { predictions in
+                predictionsDiversity = Self.meanPairwiseCosine(predictions)
+                return loss(predictions, targetRows: targetRows, negativesRNG: &negativesRNG)
+            }
         }
         switch fault {
         case .nanLoss?: value = .nan

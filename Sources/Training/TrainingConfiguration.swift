@@ -40,6 +40,10 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
     public var temperature: Scalar = 0.03
     /// λ, weight of `1 − cos(p, target)` added to the contrastive loss.
     public var cosineWeight: Scalar = 0.5
+    /// Weight of a second loss (the same kind) on the recurrent part's prediction alone, for hybrid
+    /// models: the n-gram table can fit the training words within a few epochs, after which the
+    /// main loss hardly reaches the recurrent part; this keeps it learning. 0 = off.
+    public var auxiliaryWeight: Scalar = 0
     /// Above this many training words the contrastive loss ranks against the batch's targets plus
     /// ``sampledCandidates`` random ones instead of the whole table.
     public var fullTableLimit = 200_000
@@ -89,6 +93,7 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
         if !(margin.isFinite && margin >= 0 && margin <= 2) { problems.append("--margin must be in [0, 2] (got \(margin))") }
         if !(temperature >= 0.001 && temperature <= 100) { problems.append("--temperature must be in [0.001, 100] (got \(temperature))") }
         if !(cosineWeight >= 0 && cosineWeight <= 100) { problems.append("--cos-weight must be in [0, 100] (got \(cosineWeight))") }
+        if !(auxiliaryWeight >= 0 && auxiliaryWeight <= 100) { problems.append("--aux-weight must be in [0, 100] (got \(auxiliaryWeight))") }
         if !(ngramLearningRate > 0 && ngramLearningRate.isFinite) { problems.append("--ngram-lr must be positive (got \(ngramLearningRate))") }
         if !(typoRate >= 0 && typoRate <= 1) { problems.append("--typo-rate must be in [0, 1] (got \(typoRate))") }
         if fullTableLimit < 1 || sampledCandidates < 1 { problems.append("contrastive candidate counts must be positive") }
@@ -125,6 +130,7 @@ extension TrainingConfiguration {
         try read(.margin, &margin)
         try read(.temperature, &temperature)
         try read(.cosineWeight, &cosineWeight)
+        try read(.auxiliaryWeight, &auxiliaryWeight)
         try read(.fullTableLimit, &fullTableLimit)
         try read(.sampledCandidates, &sampledCandidates)
         try read(.ngramLearningRate, &ngramLearningRate)

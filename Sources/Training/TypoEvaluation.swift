@@ -35,16 +35,35 @@ extension Predictor {
 extension Trainer {
     /// Typo robustness on the validation words with the best model so far (their own rows are
     /// among the candidates, as in validation), or nil without validation words.
-    public func validationTypoMetrics() -> TypoMetrics? {
+    public func validationTypoMetrics(of trained: TrainedModel? = nil) -> TypoMetrics? {
         guard data.validationCount > 0 else { return nil }
-        let trained = bestModel(source: "")
-        let predictor = trained.makePredictor(threads: 1)
+        let predictor = (trained ?? bestModel(source: "")).makePredictor(threads: 1)
         return predictor.typoMetrics(words: data.validationWords, trueRows: (0 ..< data.validationCount).map { data.trainCount + $0 },
                                      candidates: data.targets, typos: typos, seed: configuration.seed)
     }
 
-    /// The n-gram baseline's validation metrics on this run's split and ranked sample.
-    public func baselineMetrics() -> ValidationMetrics? {
-        NgramBaseline.validationMetrics(data: data, maxLength: configuration.maxLength, rankedSample: rankedSample)
+    /// The n-gram baseline's validation metrics on this run's split and ranked sample (fitted
+    /// here unless `table` is an already fitted ``fitNgramBag()``).
+    public func baselineMetrics(table: NgramTable? = nil) -> ValidationMetrics? {
+        guard let table else {
+            return NgramBaseline.validationMetrics(data: data, maxLength: configuration.maxLength, rankedSample: rankedSample)
+        }
+        return NgramBaseline.validationMetrics(table: table, data: data, maxLength: configuration.maxLength, rankedSample: rankedSample)
+    }
+
+    /// The bag of n-grams with the baseline's settings, fitted on this run's training words: the
+    /// table of a ``SubwordHead``. - Complexity: O(20 × Σ grams × D).
+    public func fitNgramBag() -> NgramTable {
+        NgramBaseline.fit(data: data, settings: NgramBaseline.Settings(trainingWords: data.trainCount),
+                          maxLength: configuration.maxLength)
+    }
+
+    /// Validation metrics of a trained model (with its subword head, if any), ranked as
+    /// ``validate()`` ranks; nil without validation words.
+    public func validationMetrics(of trained: TrainedModel) -> ValidationMetrics? {
+        guard data.validationCount > 0 else { return nil }
+        let predictions = trained.makePredictor(threads: configuration.threads).predict(data.validationWords)
+        let trueRows = (0 ..< data.validationCount).map { data.trainCount + $0 }
+        return Evaluation.metrics(predictions: predictions, trueRows: trueRows, candidates: data.targets, rankedSample: rankedSample)
     }
 }

@@ -52,6 +52,48 @@ final class NgramTests: XCTestCase {
         }, "dense parameters of the hybrid model")
     }
 
+    /// L = loss(r + g) + w · loss(r), with r the recurrent part's output: `backward(_:dRecurrent:)`
+    /// must give the dense parameters both terms and the n-gram table the first only.
+    func testAuxiliaryLossOnTheRecurrentPartMatchesFiniteDifferences() {
+        var c = ModelFixtures.configuration(.gru)
+        c.ngrams = NgramConfiguration(buckets: 11)
+        let model = CharToVectorModel(configuration: c)
+        var rng = SplitMix64(seed: 9)
+        for i in model.parameters.values.indices { model.parameters.values[i] += 0.1 * rng.uniform(-1, 1) }
+        for i in model.ngramTable!.values.indices { model.ngramTable!.values[i] = 0.3 * rng.uniform(-1, 1) }
+        var batch = ModelFixtures.batch(lengths: [2, 4, 3])
+        batch.ngrams = [[1, 4], [0, 10, 10], [6]]
+        let targets = ModelFixtures.targets(rows: 3, columns: c.outputDimensions, seed: 5)
+        let mse = MSELoss(), w: Float = 0.7
+        func total() -> Double {
+            let main = mse(model.forward(batch), targets).value
+            return main + Double(w) * mse(model.lastRecurrentOutput!, targets).value
+        }
+        model.zeroGradients()
+        let predictions = model.forward(batch)
+        var dRecurrent = mse(model.lastRecurrentOutput!, targets).gradient
+        for i in dRecurrent.storage.indices { dRecurrent.storage[i] *= w }
+        model.backward(mse(predictions, targets).gradient, dRecurrent: dRecurrent)
+        let sparse = model.ngramGradient!
+        var analytic = [Float](repeating: 0, count: model.ngramTable!.values.count)
+        for (k, row) in sparse.rows.enumerated() {
+            for j in 0 ..< c.outputDimensions { analytic[Int(row) * c.outputDimensions + j] = sparse.values[k * c.outputDimensions + j] }
+        }
+        var table = model.ngramTable!.values
+        assertGradientsMatch(checkGradients(values: &table, analytic: analytic) { v in
+            model.ngramTable!.values = v
+            return total()
+        }, "n-gram table under the auxiliary loss")
+        model.ngramTable!.values = table
+        var values = model.parameters.values
+        let dense = model.gradients.values
+        let paddingRow = model.embedding.table.offset ..< model.embedding.table.offset + c.characterDimensions
+        assertGradientsMatch(checkGradients(values: &values, analytic: dense, indices: values.indices.filter { !paddingRow.contains($0) }) { v in
+            model.parameters.values = v
+            return total()
+        }, "dense parameters under the auxiliary loss")
+    }
+
     func testSparseAdamUpdatesOnlyTouchedRowsByTheFormula() {
         let config = NgramConfiguration(buckets: 4)
         var table = NgramTable(configuration: config, dimensions: 2, values: [1, 2, 3, 4, 5, 6, 7, 8])

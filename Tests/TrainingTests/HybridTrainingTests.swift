@@ -111,6 +111,41 @@ final class HybridTrainingTests: XCTestCase {
         XCTAssertGreaterThan(baseline.meanCosine, 0.05, "the baseline fits something")
     }
 
+    func testAuxiliaryLossTrainsDeterministicallyAndResumes() throws {
+        let data = data(rows: 400)
+        var configuration = configuration(epochs: 2)
+        configuration.auxiliaryWeight = 1
+        let trainer = try Trainer(data: data, configuration: configuration)
+        try trainer.run()
+        XCTAssertTrue(trainer.history.allSatisfy { $0.trainLoss.isFinite })
+        let plain = try Trainer(data: data, configuration: self.configuration(epochs: 2))
+        try plain.run()
+        XCTAssertNotEqual(trainer.history.map(\.trainLoss), plain.history.map(\.trainLoss), "the auxiliary term counts")
+        let path = try Fixtures.temporaryDirectory().appendingPathComponent("aux.checkpoint").path
+        var first = configuration
+        first.epochs = 1
+        try Trainer(data: data, configuration: first).run(onCheckpoint: { try $0.write(to: path) })
+        let checkpoint = try Checkpoint.read(path)
+        XCTAssertEqual(checkpoint.configuration.auxiliaryWeight, 1, "the checkpoint keeps the option")
+        let resumed = try Trainer(resuming: checkpoint, data: data, epochs: 2)
+        try resumed.run()
+        XCTAssertEqual(resumed.history.map(\.trainLoss), trainer.history.map(\.trainLoss))
+    }
+
+    func testSubwordHeadBeatsNothingWorseThanItsParts() throws {
+        let trainer = try Trainer(data: data(rows: 600), configuration: configuration(epochs: 2))
+        try trainer.run()
+        let recurrent = trainer.bestModel(source: "sample")
+        var blended = recurrent
+        let bag = trainer.fitNgramBag()
+        blended.subword = SubwordHead(table: bag, weight: 0.75)
+        let withHead = try XCTUnwrap(trainer.validationMetrics(of: blended))
+        let baseline = try XCTUnwrap(trainer.baselineMetrics(table: bag))
+        let alone = try XCTUnwrap(trainer.validationMetrics(of: recurrent))
+        XCTAssertEqual(alone, recurrent.metadata.validation, "the same ranking as the epoch's validation")
+        XCTAssertGreaterThan(withHead.meanCosine, min(alone.meanCosine, baseline.meanCosine))
+    }
+
     func testTyposAreOneEditAndSeeded() {
         let generator = TypoGenerator(words: ["government", "kingdom"])
         var a = SplitMix64(seed: 7), b = SplitMix64(seed: 7)

@@ -364,6 +364,9 @@ def main():
                     help="experimental (not in the spec): in training, drop g for this share of examples")
     ap.add_argument("--aux-weight", type=float, default=0.0,
                     help="experimental: + w * (same loss on r alone), i.e. the BiRNN must predict on its own too")
+    ap.add_argument("--subword-weight", type=float, default=0.0,
+                    help="fit an MSE bag of n-grams (ngram_baseline.py's settings) and add its unit vector, times "
+                         "this weight, to the model's unit prediction at evaluation (charvec's subword head)")
     ap.add_argument("--no-rnn", action="store_true")
     ap.add_argument("--no-ngrams", action="store_true")
     ap.add_argument("--lr", type=float, default=1e-3, help="Adam, dense parameters")
@@ -447,6 +450,39 @@ def main():
           "typo_eval_heldout": len(ho_ty), "typo_eval_train": len(tr_ty),
           "letters": "".join(letters), "args": vars(a)})
 
+    bag = None
+    if a.subword_weight > 0:
+        tb = time.perf_counter()
+        bag_hasher = NgramHasher(min(200_000, max(10_000, 12 * len(tr_words))))
+        bag = torch.nn.EmbeddingBag(bag_hasher.B, targets.shape[1], mode="mean", sparse=True)
+        torch.nn.init.normal_(bag.weight, std=0.01)
+        bag_opt = torch.optim.SparseAdam(bag.parameters(), lr=1e-2)
+        bag_ids = [bag_hasher(w) for w in tr_words]
+
+        def bag_tensors(lists):
+            offs = np.cumsum([0] + [len(x) for x in lists[:-1]])
+            return torch.from_numpy(np.concatenate(lists).astype(np.int64)), torch.from_numpy(offs.astype(np.int64))
+
+        brng = np.random.RandomState(a.seed + 7)
+        for _ in range(20):
+            order = brng.permutation(len(tr_words))
+            for s0 in range(0, len(order), 64):
+                idx = order[s0:s0 + 64]
+                p = bag(*bag_tensors([bag_ids[i] for i in idx]))
+                loss = ((p - targets[torch.from_numpy(idx)]) ** 2).sum(1).mean()
+                bag_opt.zero_grad(set_to_none=True)
+                loss.backward()
+                bag_opt.step()
+        emit({"info": "subword head", "fit_s": round(time.perf_counter() - tb, 1), "buckets": bag_hasher.B})
+
+    @torch.no_grad()
+    def blended(pred, words):
+        if bag is None:
+            return pred
+        b = bag(*bag_tensors([bag_hasher(w) for w in words]))
+        unit = lambda m: m / m.norm(dim=1, keepdim=True).clamp_min(1e-12)
+        return unit(pred) + a.subword_weight * unit(b)
+
     def step(b, idx):
         chars, lt, ids, offs = b.tensors(idx)
         pred = model(chars, lt, ids, offs)
@@ -465,14 +501,14 @@ def main():
 
     def evaluate(rec, typos):
         te = time.perf_counter()
-        for k, v in rank_metrics(predict(model, ho_b), ho_cols, cand).items():
+        for k, v in rank_metrics(blended(predict(model, ho_b), ho_words), ho_cols, cand).items():
             rec["heldout_" + k] = v
         if typos:
-            for k, v in rank_metrics(predict(model, samp_b), samp_cols, cand).items():
+            for k, v in rank_metrics(blended(predict(model, samp_b), [tr_words[i] for i in samp]), samp_cols, cand).items():
                 rec["trainsample_" + k] = v
-            m = rank_metrics(predict(model, hoty_b), hoty_cols, cand)
+            m = rank_metrics(blended(predict(model, hoty_b), [t for t, _ in ho_ty]), hoty_cols, cand)
             rec["typo_heldout_hit10"], rec["typo_heldout_mrr"] = m["hit10"], m["mrr"]
-            m = rank_metrics(predict(model, trty_b), trty_cols, cand)
+            m = rank_metrics(blended(predict(model, trty_b), [t for t, _ in tr_ty]), trty_cols, cand)
             rec["typo_train_hit10"], rec["typo_train_mrr"] = m["hit10"], m["mrr"]
         rec["eval_s"] = round(time.perf_counter() - te, 2)
 

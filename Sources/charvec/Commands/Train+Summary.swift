@@ -21,21 +21,42 @@ enum TrainDefaults {
     static let loss: LossKind = .contrastive
     static let temperature: Float = 0.03
     static let cosineWeight: Float = 0.5
+    static let auxiliaryWeight: Float = 0
     static let augmentation: Augmentation = .none
     static let typoRate = 0.5
     static let epochs = 20
     static let dropout: Float = 0
+    /// Weight of the MSE-fitted bag of n-grams added to the model's unit prediction.
+    static let subwordWeight: Float = 0.75
 }
 
 extension CharVec.Train {
-    /// After training: the model's validation figures beside the n-gram baseline's on the same split,
-    /// and how often a typo of a validation word finds its word.
-    func printComparison(_ trainer: Trainer, best: TrainedModel) {
+    /// `recurrent` with a ``SubwordHead`` of weight `--subword-weight` (unchanged when it is 0),
+    /// its validation figures in the metadata; and the fitted bag, which is also the baseline
+    /// (nil when neither the head nor the baseline is wanted, or nothing was trained).
+    func withSubwordHead(_ recurrent: TrainedModel, trainer: Trainer) -> (TrainedModel, NgramTable?) {
+        guard recurrent.metadata.trainWords > 0, subwordWeight > 0 || (baseline && recurrent.metadata.validationWords > 0) else {
+            return (recurrent, nil)
+        }
+        let bag = trainer.fitNgramBag()
+        guard subwordWeight > 0 else { return (recurrent, bag) }
+        var model = recurrent
+        model.subword = SubwordHead(table: bag, weight: subwordWeight)
+        model.metadata.validation = trainer.validationMetrics(of: model)
+        return (model, bag)
+    }
+
+    /// After training: the model's validation figures beside the n-gram baseline's on the same split
+    /// (and the character model's without its subword head), and how often a typo of a validation
+    /// word finds its word.
+    func printComparison(_ trainer: Trainer, best: TrainedModel, withoutHead: TrainedModel?, bag: NgramTable?) {
         guard let model = best.metadata.validation else { return }
-        let typos = trainer.validationTypoMetrics()
-        let reference = baseline ? trainer.baselineMetrics() : nil
+        let typos = trainer.validationTypoMetrics(of: best)
+        let reference = baseline ? bag.flatMap { trainer.baselineMetrics(table: $0) } : nil
+        let alone = withoutHead?.metadata.validation
         if json {
             var object: [String: Any] = ["event": "summary", "bestEpoch": best.metadata.bestEpoch, "model": Self.dictionary(model)]
+            if let alone { object["withoutSubwordHead"] = Self.dictionary(alone) }
             if let reference { object["ngramBaseline"] = Self.dictionary(reference) }
             if let typos { object["typos"] = ["count": typos.count, "hitAt10": typos.hitAt10, "hitAt1": typos.hitAt1] }
             if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
@@ -46,6 +67,7 @@ extension CharVec.Train {
         print("")
         print("validation words (\(model.ranked) ranked)      MRR   hit@1  hit@10  median rank  mean cos")
         print(Self.row("charvec model (epoch \(best.metadata.bestEpoch))", model))
+        if let alone { print(Self.row("  without its subword head", alone)) }
         if let reference { print(Self.row("bag of n-grams baseline", reference)) }
         if let typos, typos.count > 0 {
             print(String(format: "typos of validation words with their word in the top 10: %.1f%% (top 1: %.1f%%, %@)",

@@ -62,6 +62,8 @@ extension CharVec {
         var temperature: Float = TrainDefaults.temperature
         @Option(help: "Weight of the cosine distance to the word's own target in --loss contrastive.")
         var cosWeight: Float = TrainDefaults.cosineWeight
+        @Option(help: "Weight of a second loss on the recurrent part's prediction alone (hybrid models), which keeps it learning once the n-gram table fits the training words; 0 = off.")
+        var auxWeight: Float = TrainDefaults.auxiliaryWeight
         @Option(help: "Negatives per word for --loss margin.")
         var negatives: Int = 10
         @Option(help: "Margin for --loss margin.")
@@ -106,7 +108,9 @@ extension CharVec {
         var log: String?
         @Option(help: "Draw the loss and validation curves as an SVG file.")
         var plot: String?
-        @Flag(inversion: .prefixedNo, help: "After training, train the bag-of-n-grams baseline on the same split and print both (a few seconds).")
+        @Option(help: "Weight of the subword head: after training, a bag of hashed n-grams is fitted to the targets by MSE (a few seconds) and its unit vector, times this weight, is added to the model's unit prediction; 0 = no head.")
+        var subwordWeight: Float = TrainDefaults.subwordWeight
+        @Flag(inversion: .prefixedNo, help: "After training, print the validation figures of a bag-of-n-grams baseline fitted on the same split beside the model's.")
         var baseline = true
         @Flag(help: "Print one JSON line per epoch on standard output instead of text.")
         var json = false
@@ -120,6 +124,9 @@ extension CharVec {
             if epochs < 1 { throw ValidationError("--epochs must be at least 1 (got \(epochs)); 0 would write an untrained model.") }
             if patience < 0 { throw ValidationError("--patience must be ≥ 0 (got \(patience)).") }
             if let buckets = ngramBuckets, buckets < 0 { throw ValidationError("--ngram-buckets must be ≥ 0 (got \(buckets)).") }
+            if !(subwordWeight >= 0 && subwordWeight <= 100) {
+                throw ValidationError("--subword-weight must be a number in [0, 100] (got \(subwordWeight)); 0 trains no subword head.")
+            }
             // Every hyper-parameter is checked before the table is loaded (the trainer re-checks).
             let problems = makeConfiguration(trainingWords: 1000).problems()
             if !problems.isEmpty { throw ValidationError(problems.joined(separator: "; ") + ".") }
@@ -144,6 +151,7 @@ extension CharVec {
             configuration.margin = margin
             configuration.temperature = temperature
             configuration.cosineWeight = cosWeight
+            configuration.auxiliaryWeight = auxWeight
             configuration.ngramLearningRate = ngramLr
             configuration.augmentation = augment
             configuration.typoRate = typoRate
@@ -265,7 +273,8 @@ extension CharVec {
                 }
                 throw ExitCode(1)
             }
-            let best = trainer.bestModel(source: vectors)
+            let recurrent = trainer.bestModel(source: vectors)
+            let (best, bag) = withSubwordHead(recurrent, trainer: trainer)
             try reportingErrors { try best.write(to: out) }
             if let plot {
                 try reportingErrors {
@@ -278,7 +287,7 @@ extension CharVec {
                 String(format: "validation MRR %.4f, hit@10 %.4f, mean cosine %.4f", $0.meanReciprocalRank, $0.hitAt10, $0.meanCosine)
             } ?? "no validation words: the epoch with the lowest training loss"
             Diagnostics.printLine("saved the model of epoch \(best.metadata.bestEpoch) (\(summary)) to \(out)")
-            printComparison(trainer, best: best)
+            printComparison(trainer, best: best, withoutHead: best.subword == nil ? nil : recurrent, bag: bag)
         }
 
         func reportExclusions(_ data: TrainingData) {
