@@ -98,13 +98,14 @@ extension FastTextModel {
     /// own row is read by that word only. The n-gram bucket rows are read at random and stay
     /// mapped until the caller releases them. The peak is therefore the table, plus the bucket
     /// rows read, plus one block, not the table plus the whole input matrix.
+    /// - Parameter blockRows: words per block (default: 1 MB of rows, at least 1024 words).
     /// - Complexity: O(rows × n-grams per word × dimensions).
-    func wordVectors(rows: Int) -> RowMatrix {
+    func wordVectors(rows: Int, blockRows: Int? = nil) -> RowMatrix {
         let dim = arguments.dimensions
         var matrix = RowMatrix(columns: dim, reservingRows: rows)
         let destination = _UncheckedSendable(matrix._uninitializedRows(rows))
         let threads = rows >= 4096 ? 2 : 1
-        let block = max(1024, (1 << 20) / (dim * 4))
+        let block = max(1, blockRows ?? max(1024, (1 << 20) / (dim * 4)))
         var start = 0
         while start < rows {
             let end = min(rows, start + block)
