@@ -1,3 +1,4 @@
+import EmbeddingIO
 import Foundation
 import TestSupport
 import XCTest
@@ -31,6 +32,17 @@ final class HintCLITests: XCTestCase {
         let result = try CLITests.run(["neighbors", sample, "--top", "1"], stdin: Data("\u{FEFF}king\n".utf8))
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdout.hasPrefix("king\n"), result.stdout)
+        // The same for the vectors of 'neighbors --vector' and the word list of 'embed'.
+        let table = try EmbeddingReader.load(sample).0
+        let king = table.vector(for: "king")!.map { "\($0)" }.joined(separator: " ")
+        let vector = try CLITests.run(["neighbors", sample, "--vector", "--top", "1"], stdin: Data("\u{FEFF}\(king)\n".utf8))
+        XCTAssertEqual(vector.status, 0, vector.stderr)
+        XCTAssertEqual(vector.stdout, "<stdin>:1\n   1  king  1.0000\n")
+        let model = Fixtures.packageRoot.appendingPathComponent("Tests/Corpus/formats/tiny.bin").path
+        let embedded = try CLITests.run(["embed", model], stdin: Data("\u{FEFF}king\n\u{FEFF}queen\n".utf8))
+        XCTAssertEqual(embedded.status, 0, embedded.stderr)
+        let words = embedded.stdout.split(separator: "\n").dropFirst().map { Array($0.utf8.prefix { $0 != 0x20 }) }
+        XCTAssertEqual(words, [Array("king".utf8), Array("\u{FEFF}queen".utf8)], "only the mark opening the input is dropped")
     }
 
     func testEfSearchWithoutAnIndexIsRefused() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import NeighborSearch
 import TestSupport
 import XCTest
 @testable import charvec

@@ -1,5 +1,5 @@
 import EmbeddingCore
-import EmbeddingIO
+@testable import EmbeddingIO
 import Foundation
 import TestSupport
 import XCTest
@@ -52,6 +52,27 @@ final class FastTextModelTests: XCTestCase {
         XCTAssertEqual([skipgram.arguments.minimumNgramLength, skipgram.arguments.maximumNgramLength, skipgram.arguments.buckets], [2, 4, 500])
         XCTAssertEqual(try FastTextModel(path: fixture("tiny-supervised.bin")).labelCount, 2)
         XCTAssertEqual(try EmbeddingReader.load(fixture("tiny.bin"), options: ReadOptions(limit: 3)).0.count, 3)
+    }
+
+    /// The table is computed in blocks whose mapped pages are given back; vectors read after
+    /// that (from pages mapped again) and with any block size are the same bits.
+    func testBlocksAndReleasedPagesGiveTheSameVectors() throws {
+        for model in ["tiny.bin", "tiny-supervised.bin"] {
+            let fastText = try FastTextModel(path: fixture(model))
+            let rows = fastText.wordCount
+            let whole = fastText.wordVectors(rows: rows)
+            for block in [1, 3, 7, rows] {
+                XCTAssertEqual(fastText.wordVectors(rows: rows, blockRows: block), whole, "\(model), blocks of \(block)")
+            }
+            fastText.releaseAllPages()
+            for row in 0 ..< rows {
+                let word = fastText.vocabulary[row]
+                XCTAssertEqual(fastText.wordVector(word).map(\.bitPattern), whole.row(row).map(\.bitPattern), "\(model) '\(word)'")
+            }
+            let limited = fastText.wordVectors(rows: 5, blockRows: 2)
+            XCTAssertEqual(limited.rows, 5)
+            for row in 0 ..< 5 { XCTAssertEqual(limited.row(row), whole.row(row), "\(model) row \(row) of 5") }
+        }
     }
 
     func testQuantizedModelsAndDamageAreReportedWithOffsets() throws {

@@ -40,6 +40,9 @@ let package = Package(
             "FuzzSupport",
             .product(name: "NeighborSearch", package: "charvec"),
         ]),
+        .executableTarget(name: "FuzzStdin", dependencies: [
+            .product(name: "NeighborSearch", package: "charvec"),
+        ]),
         .executableTarget(name: "FuzzModel", dependencies: [
             "FuzzSupport",
             .product(name: "Training", package: "charvec"),

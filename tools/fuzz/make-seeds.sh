@@ -10,7 +10,7 @@ root=$(cd "$here/../.." && pwd)
 seeds="$here/seeds"
 charvec=${1:-$root/.build/release/charvec}
 rm -rf "$seeds"
-mkdir -p "$seeds"/{text,binary,gzip,array,model,eval,index}
+mkdir -p "$seeds"/{text,binary,gzip,array,model,eval,index,stdin}
 # The array target starts from the NumPy, safetensors and fastText test fixtures.
 cp "$root"/Tests/Corpus/formats/*.npy "$root"/Tests/Corpus/formats/*.safetensors "$seeds/array/"
 cp "$root"/Tests/Corpus/formats/*.bin "$seeds/array/" 2>/dev/null || true
@@ -60,6 +60,15 @@ put("gzip", "plain.vec", text(few))
 put("eval", "pairs.tsv", b"# comment\nking\tqueen\t8.5\nman\twoman\t7\ncat\tdog\tnan\n")
 put("eval", "pairs-space.txt", b"king queen 8.5\nman woman 7\n")
 put("eval", "questions.txt", b": capital\nathens greece baghdad iraq\n: gram1-x\na b c d\nshort line\n")
+# Standard input of neighbors and embed: query lines (a BOM first, several words, CRLF, blanks),
+# vector lines (numpy's brackets, commas, exponents, inf/nan, a bad token), an embed word list
+# with tabs and no-break spaces, and keys typed at the interactive prompt (arrows, Home/End,
+# Delete, Backspace, Ctrl-U/K/D, history, UTF-8).
+put("stdin", "queries.txt", "\ufeffking\nnew york\r\n\n  queen   prince \nCafé 東京\n".encode())
+put("stdin", "vectors.txt", b"[0.1, -0.2, 3e-1, 4]\n0.5 0.5\t0.5,0.5\ninf nan -0 0x1p-3\n1 2 x 4\n\n")
+put("stdin", "words.txt", "\ufeff  goverment\t\nkingdomz\n\u00a0naïve\u3000\n\n".encode())
+put("stdin", "keys.bin", b"kin\x1b[Dg\x1bOH\x1b[3~\x1b[F\x7f\r\x1b[A\x1b[B\x01x\x05\x15king\x0b\x02\x06\r"
+    + "é日\t".encode() + b"\x1b[1~\x1b[4~\x1b[200~\x04\x04\x0d\x04")
 # Training table for the model seeds (not itself a seed).
 with open(f"{seeds}/model/table.vec", "wb") as f:
     f.write(text(rows))

@@ -2,7 +2,7 @@
 # Builds one libFuzzer target and fuzzes it (one process, one job) for SECONDS seconds.
 #
 # Usage: tools/fuzz/run.sh TARGET SECONDS [more libFuzzer flags]
-#   TARGET: text | binary | gzip | array | model | eval | index   (see docs/fuzzing.md)
+#   TARGET: text | binary | gzip | array | model | eval | index | stdin  (see docs/fuzzing.md)
 #
 # Corpus: tools/fuzz/corpus/TARGET (grows; git-ignored), seeded from tools/fuzz/seeds/TARGET
 # (make-seeds.sh) and the regression corpus Tests/Corpus/fuzz/TARGET (read only).
@@ -11,7 +11,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 if [ $# -lt 2 ]; then
-    echo "usage: $0 text|binary|gzip|array|model|eval|index SECONDS [libFuzzer flags]" >&2
+    echo "usage: $0 text|binary|gzip|array|model|eval|index|stdin SECONDS [libFuzzer flags]" >&2
     exit 2
 fi
 target=$1 seconds=$2
@@ -24,7 +24,8 @@ case $target in
     model)  product=FuzzModel  max_len=16384 ;;   # a tiny checkpoint is ~10 KB
     eval)   product=FuzzEval   max_len=4096 ;;
     index)  product=FuzzIndex  max_len=16384 ;;   # a 20-row index is a few KB
-    *) echo "$0: unknown target '$target' (text, binary, gzip, array, model, eval, index)" >&2; exit 2 ;;
+    stdin)  product=FuzzStdin  max_len=4096 ;;    # neighbors/embed queries, prompt keys
+    *) echo "$0: unknown target '$target' (text, binary, gzip, array, model, eval, index, stdin)" >&2; exit 2 ;;
 esac
 
 cd "$here"

@@ -20,8 +20,12 @@ extension FastTextModel {
     /// whole; the lone `<` and `>` excluded), at `words + hash(n-gram) % buckets`.
     /// `</s>` has only its own row.
     public func subwordRows(of word: [UInt8]) -> [Int] {
+        subwordRows(of: word, ownRow: word.withUnsafeBytes { vocabulary.index(ofBytes: $0) })
+    }
+
+    /// ``subwordRows(of:)`` for a word whose row (nil: out of the vocabulary) is known.
+    func subwordRows(of word: [UInt8], ownRow own: Int?) -> [Int] {
         var rows: [Int] = []
-        let own = word.withUnsafeBytes { vocabulary.index(ofBytes: $0) }
         if let own { rows.append(own) }
         guard word != Array("</s>".utf8) else { return rows }
         let minn = arguments.minimumNgramLength, maxn = arguments.maximumNgramLength
@@ -42,9 +46,9 @@ extension FastTextModel {
                 if n >= minn && !(n == 1 && (i == 0 || j == text.count)) {
                     let bucket = Int32(bitPattern: Self.hash(ngram) % buckets)
                     if let pruneIndex {
-                        if let row = pruneIndex[bucket] { rows.append(vocabulary.count + Int(row)) }
+                        if let row = pruneIndex[bucket] { rows.append(wordCount + Int(row)) }
                     } else {
-                        rows.append(vocabulary.count + Int(bucket))
+                        rows.append(wordCount + Int(bucket))
                     }
                 }
                 n += 1
@@ -88,16 +92,31 @@ extension FastTextModel {
     }
 
     /// The vectors of the first `rows` words (fastText's `.vec` output), on two threads.
+    ///
+    /// Memory: the words are done in blocks of about 1 MB of their own input rows, in file order,
+    /// and the mapped pages of each finished block are given back (``releasePages(_:)``): a word's
+    /// own row is read by that word only. The n-gram bucket rows are read at random and stay
+    /// mapped until the caller releases them. The peak is therefore the table, plus the bucket
+    /// rows read, plus one block, not the table plus the whole input matrix.
+    /// - Parameter blockRows: words per block (default: 1 MB of rows, at least 1024 words).
     /// - Complexity: O(rows × n-grams per word × dimensions).
-    func wordVectors(rows: Int) -> RowMatrix {
+    func wordVectors(rows: Int, blockRows: Int? = nil) -> RowMatrix {
         let dim = arguments.dimensions
         var matrix = RowMatrix(columns: dim, reservingRows: rows)
         let destination = _UncheckedSendable(matrix._uninitializedRows(rows))
         let threads = rows >= 4096 ? 2 : 1
-        parallelFor(threads) { part in
-            for row in (rows * part / threads) ..< (rows * (part + 1) / threads) {
-                accumulate(subwordRows(of: Array(vocabulary.bytes(at: row))), into: destination.value + row * dim)
+        let block = max(1, blockRows ?? max(1024, (1 << 20) / (dim * 4)))
+        var start = 0
+        while start < rows {
+            let end = min(rows, start + block)
+            parallelFor(threads) { part in
+                for row in (start + (end - start) * part / threads) ..< (start + (end - start) * (part + 1) / threads) {
+                    let word = Array(wordBytes[wordOffsets[row] ..< wordOffsets[row + 1]])
+                    accumulate(subwordRows(of: word, ownRow: row), into: destination.value + row * dim)
+                }
             }
+            releasePages(inputOffset + start * dim * 4 ..< inputOffset + end * dim * 4)
+            start = end
         }
         matrix._commitRows(rows)
         return matrix

@@ -21,7 +21,8 @@ import EmbeddingCore
 /// Only the input matrix is used: a word's vector is the mean of its own row and the rows of its
 /// character n-grams (``wordVector(_:)``). Quantized models (`.ftz`) are refused.
 ///
-/// Memory: the file is mapped, not copied; ``table(limit:)`` allocates only `words × dim` floats.
+/// Memory: the file is mapped, not copied; loading the table allocates only `words × dim` floats,
+/// and the mapped pages read for the table are given back as it is filled (see `wordVectors(rows:)`).
 public final class FastTextModel: @unchecked Sendable {
     /// fastText's `FASTTEXT_FILEFORMAT_MAGIC_INT32`.
     public static let magic: UInt32 = 793_712_314
@@ -51,7 +52,18 @@ public final class FastTextModel: @unchecked Sendable {
     public let path: String
     public let arguments: Arguments
     /// The words (dictionary entries of type word), in the model's order (by decreasing count).
-    public let vocabulary: Vocabulary
+    ///
+    /// Built on first use: its hash index (about 20 bytes a word) is needed to look words up
+    /// (``subwordRows(of:)``, ``wordVector(_:)``), not to compute the table of the model's own words.
+    public var vocabulary: Vocabulary {
+        vocabularyCache.value { Vocabulary(concatenatedBytes: wordBytes, offsets: wordOffsets) }
+    }
+    /// The number of words (``vocabulary``'s count, without building it).
+    public var wordCount: Int { wordOffsets.count - 1 }
+    /// The words' bytes, one after the other, and where each starts (`wordCount + 1` offsets).
+    let wordBytes: [UInt8]
+    let wordOffsets: [Int]
+    private let vocabularyCache = LockedCache<Vocabulary>()
     /// Dictionary entries of type label (supervised models).
     public let labelCount: Int
     /// Rows of the input matrix (`words + buckets`, or `words + pruned buckets`).
@@ -75,17 +87,37 @@ public final class FastTextModel: @unchecked Sendable {
         mapping = UnsafeRawBufferPointer(start: base, count: file.size)
         do {
             var cursor = FastTextCursor(bytes: mapping, path: path)
-            (arguments, vocabulary, labelCount, pruneIndex, inputRows, inputOffset) = try Self.parse(&cursor)
+            (arguments, wordBytes, wordOffsets, labelCount, pruneIndex, inputRows, inputOffset) = try Self.parse(&cursor)
         } catch {
             munmap(base, file.size)
             throw error
         }
+        // The header and dictionary were copied into `arguments` and `wordBytes`; the output
+        // matrix was only skipped.
+        releasePages(0 ..< inputOffset)
+    }
+
+    /// Gives back the mapped pages wholly inside `bytes` (offsets in the file) that have been
+    /// read, so they stop counting in the process's resident memory (`madvise(MADV_DONTNEED)`:
+    /// the mapping is read-only and private, so a later read maps the page from the file again).
+    func releasePages(_ bytes: Range<Int>) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let base = Int(bitPattern: mapping.baseAddress!)
+        let lower = (base + max(bytes.lowerBound, 0) + page - 1) / page * page
+        let upper = (base + min(bytes.upperBound, mapping.count)) / page * page
+        guard upper > lower else { return }
+        _ = madvise(UnsafeMutableRawPointer(bitPattern: lower), upper - lower, Int32(MADV_DONTNEED))
+    }
+
+    /// Gives back every mapped page read so far (see ``releasePages(_:)``).
+    public func releaseAllPages() {
+        releasePages(0 ..< mapping.count)
     }
 
     deinit { munmap(UnsafeMutableRawPointer(mutating: mapping.baseAddress), mapping.count) }
 
     static func parse(_ c: inout FastTextCursor) throws
-        -> (Arguments, Vocabulary, Int, [Int32: Int32]?, Int, Int)
+        -> (Arguments, [UInt8], [Int], Int, [Int32: Int32]?, Int, Int)
     {
         let path = c.path
         let magic = UInt32(bitPattern: try c.int32())
@@ -174,23 +206,47 @@ public final class FastTextModel: @unchecked Sendable {
             try c.skip(outputRows * outputColumns * 4)
             if c.remaining > 0 { throw TensorFileError.trailingBytes(SourceLocation(path: path, byteOffset: c.offset), count: c.remaining) }
         }
-        return (arguments, Vocabulary(concatenatedBytes: bytes, offsets: offsets), labels, pruneIndex, rows, inputOffset)
+        return (arguments, bytes, offsets, labels, pruneIndex, rows, inputOffset)
     }
 
     /// Loads the table of word vectors (see ``TableFile/loadForeign(_:options:)``).
     static func load(_ path: String, options: ReadOptions) throws -> (EmbeddingTable, LoadReport) {
         let model = try FastTextModel(path: path)
-        let take = min(model.vocabulary.count, options.limit ?? Int.max)
+        let take = min(model.wordCount, options.limit ?? Int.max)
         let matrix = model.wordVectors(rows: take)
+        // The n-gram rows read are not needed for the table (a model kept for out-of-vocabulary
+        // words maps them again).
+        model.releaseAllPages()
         var report = LoadReport(path: path, format: .word2vecBinary, isGzip: false, header: nil, rows: take,
                                 dimensions: model.arguments.dimensions, fileSize: model.mapping.count, bytesRead: model.mapping.count)
         report.tableFormat = .fastText
-        report.stoppedAtLimit = take < model.vocabulary.count
-        let words = (0 ..< take).map { Array(model.vocabulary.bytes(at: $0)) }
+        report.stoppedAtLimit = take < model.wordCount
+        let words = (0 ..< take).map { Array(model.wordBytes[model.wordOffsets[$0] ..< model.wordOffsets[$0 + 1]]) }
         let table = try TableFile.assemble(matrix: matrix, words: words, options: options, report: &report) { _ in
             SourceLocation(path: path, byteOffset: 0)
         }
         return (table, report)
+    }
+}
+
+/// A value computed once, on first use, from any thread.
+final class LockedCache<Value>: @unchecked Sendable {
+    private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private var cached: Value?
+
+    init() { pthread_mutex_init(lock, nil) }
+    deinit {
+        pthread_mutex_destroy(lock)
+        lock.deallocate()
+    }
+
+    func value(_ make: () -> Value) -> Value {
+        pthread_mutex_lock(lock)
+        defer { pthread_mutex_unlock(lock) }
+        if let cached { return cached }
+        let made = make()
+        cached = made
+        return made
     }
 }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import EmbeddingCore
 import EmbeddingIO
 import Foundation
+import NeighborSearch
 import Training
 
 extension CharVec {
@@ -56,11 +57,9 @@ extension CharVec {
             let trained = fastText == nil ? try reportingErrors { try TrainedModel.read(model) } : nil
             var words = self.words
             if words.isEmpty {
-                while let line = readLine() {
-                    // A byte-order mark opening standard input is not part of the first word.
-                    let text = words.isEmpty && line.hasPrefix("\u{FEFF}") ? String(line.dropFirst()) : line
-                    let word = text.trimmingCharacters(in: .whitespaces)
-                    if !word.isEmpty { words.append(word) }
+                // A byte-order mark opening standard input is not part of the first word.
+                for line in QueryLines({ readLine() }) {
+                    if let word = QueryInput.embedWord(line) { words.append(word) }
                 }
             }
             guard !words.isEmpty else { throw ValidationError("no words to embed (pass them as arguments or on standard input)") }

@@ -86,9 +86,7 @@ extension CharVec {
                 return
             }
             func answer(_ text: String) throws {
-                // A byte-order mark opening piped input is not part of the first query.
-                let text = asked == 0 && text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
-                let words = text.split(whereSeparator: \.isWhitespace).map { input.lowercase ? $0.lowercased() : String($0) }
+                let words = QueryInput.queryWords(text, lowercase: input.lowercase)
                 guard !words.isEmpty else { return }
                 asked += 1
                 let outcome = engine.neighbors(of: words, k: min(top, engine.vocabulary.count))
@@ -108,7 +106,8 @@ extension CharVec {
                     try answer(line)
                 }
             } else {
-                while let line = readLine() { try answer(line) }
+                // A byte-order mark opening piped input is not part of the first query.
+                for line in QueryLines({ readLine() }) { try answer(line) }
             }
             if asked > 0 && answered == 0 { throw ExitCode.failure }
         }
