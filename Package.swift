@@ -5,7 +5,7 @@
 // Modules follow the architecture, dependencies run one way:
 //   EmbeddingCore ← EmbeddingIO ← EmbeddingAudit
 //   Tensor ← NeuralNet ← Training (also uses EmbeddingCore, EmbeddingIO)
-//   EmbeddingCore + CBLAS ← NeighborSearch
+//   EmbeddingCore + EmbeddingIO (its atomic writer) + CBLAS ← NeighborSearch
 //   charvec (CLI) uses all of them; only it prints or exits.
 import PackageDescription
 
@@ -48,7 +48,7 @@ let package = Package(
 
         // Nearest-neighbour search.
         // Calls cblas_sgemm directly (not through Tensor) so it can be built in parallel with Tensor.
-        .target(name: "NeighborSearch", dependencies: ["EmbeddingCore", "CBLAS"]),
+        .target(name: "NeighborSearch", dependencies: ["EmbeddingCore", "EmbeddingIO", "CBLAS"]),
 
         // Shared test helpers (gradient checks, fixtures).
         .target(name: "TestSupport", dependencies: [
@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "CKernels", "TestSupport"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Tensor", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "EmbeddingIO", "TestSupport"]),
-        .testTarget(name: "NeighborSearchTests", dependencies: ["NeighborSearch", "EmbeddingCore", "TestSupport"]),
+        .testTarget(name: "NeighborSearchTests", dependencies: ["NeighborSearch", "EmbeddingCore", "EmbeddingIO", "TestSupport"]),
         .testTarget(name: "CharVecEndToEndTests", dependencies: ["charvec", "EmbeddingIO", "Training", "TestSupport"]),
     ]
 )

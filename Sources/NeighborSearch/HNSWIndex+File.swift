@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import EmbeddingCore
+import EmbeddingIO
 
 // File format, version 1 (all integers little-endian):
 //
@@ -20,13 +21,12 @@ import EmbeddingCore
 //   64     …     payload: the graph block described in HNSWGraph.swift (vectors, levels,
 //                upperOffsets, layer0, upperLinks; each section padded to 8 bytes)
 //
-// The file is written to "<path>.tmp-<pid>" and renamed into place, so a reader never
-// sees a half-written index.
+// The file is written through EmbeddingIO's OutputFile (a temporary file beside it, renamed into
+// place and removed if the command is interrupted), so a reader never sees a half-written index.
 
 /// Why an HNSW index file could not be saved or loaded.
 public enum HNSWFileError: Error, Equatable, CustomStringConvertible {
     case cannotOpen(path: String, errno: Int32)
-    case cannotWrite(path: String, errno: Int32)
     case tooSmall(path: String, size: Int)
     case badMagic(path: String)
     case unsupportedVersion(path: String, found: UInt32, highestSupported: UInt32)
@@ -39,7 +39,6 @@ public enum HNSWFileError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .cannotOpen(let path, let e): return "\(path): cannot open (\(String(cString: strerror(e))))"
-        case .cannotWrite(let path, let e): return "\(path): cannot write (\(String(cString: strerror(e))))"
         case .tooSmall(let path, let size): return "\(path): \(size) bytes is too small for an HNSW index (header is 64)"
         case .badMagic(let path): return "\(path): not an HNSW index file (bad magic number)"
         case .unsupportedVersion(let path, let found, let highest):
@@ -74,7 +73,7 @@ extension HNSWIndex {
     }
 
     /// Writes the index to `path` (atomically: a temporary file renamed into place).
-    /// - Throws: ``HNSWFileError/cannotOpen(path:errno:)`` or ``HNSWFileError/cannotWrite(path:errno:)``.
+    /// - Throws: `EmbeddingWriteError` (the shared atomic writer's).
     /// - Complexity: O(file size).
     public func save(to path: String) throws {
         let layout = _storage.layout
@@ -94,34 +93,12 @@ extension HNSWIndex {
         put(UInt64(layout.upperLinkCount), at: 48)
         put(Self._checksum(_storage.base, layout.byteCount), at: 56)
 
-        let temporary = "\(path).tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw HNSWFileError.cannotOpen(path: temporary, errno: errno) }
-        func writeAll(_ pointer: UnsafeRawPointer, _ count: Int) -> Bool {
-            var done = 0
-            while done < count {
-                let n = write(fd, pointer + done, min(count - done, 1 << 30))
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { return false }
-                done += n
-            }
-            return true
+        let file = try OutputFile(path: path)
+        try header.withUnsafeBytes { try file.write($0) }
+        try withExtendedLifetime(_storage) {
+            try file.write(UnsafeRawBufferPointer(start: _storage.base, count: layout.byteCount))
         }
-        let ok = withExtendedLifetime(_storage) {
-            header.withUnsafeBytes { writeAll($0.baseAddress!, $0.count) }
-                && writeAll(_storage.base, layout.byteCount) && fsync(fd) == 0
-        }
-        let writeErrno = errno
-        close(fd)
-        guard ok else {
-            unlink(temporary)
-            throw HNSWFileError.cannotWrite(path: temporary, errno: writeErrno)
-        }
-        guard rename(temporary, path) == 0 else {
-            let e = errno
-            unlink(temporary)
-            throw HNSWFileError.cannotWrite(path: path, errno: e)
-        }
+        try file.commit()
     }
 
     /// Memory-maps an index written by ``save(to:)`` and validates it: magic, version,

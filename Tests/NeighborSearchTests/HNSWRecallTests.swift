@@ -1,4 +1,5 @@
 import EmbeddingCore
+import EmbeddingIO
 import Foundation
 import XCTest
 
@@ -87,7 +88,11 @@ final class HNSWFileTests: XCTestCase {
         let (index, matrix) = makeIndex()
         let path = directory.appendingPathComponent("index.hnsw").path
         try index.save(to: path)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: "\(path).tmp-\(getpid())"), "temporary file renamed away")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.contains(".tmp-") }
+        XCTAssertEqual(leftovers, [], "temporary file renamed away")
+        XCTAssertThrowsError(try index.save(to: directory.appendingPathComponent("missing/index.hnsw").path)) {
+            guard case .cannotWrite? = $0 as? EmbeddingWriteError else { return XCTFail("\($0)") }
+        }
         let loaded = try HNSWIndex.load(from: path)
         XCTAssertEqual(loaded.rows, 600)
         XCTAssertEqual(loaded.dimensions, 12)

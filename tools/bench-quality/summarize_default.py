@@ -24,7 +24,7 @@ def mean(xs):
 
 
 seeds = sorted({f.split("-")[1].split(".")[0] for f in os.listdir(out) if f.startswith("charvec-") and f.endswith(".jsonl")})
-rows, speed = [], []
+rows, speed, summary_alone = [], [], {}
 for seed in seeds:
     cv = lines(f"{out}/charvec-{seed}.jsonl")
     epochs = {r["epoch"]: r for r in cv if "validation" in r and r.get("validation")}
@@ -35,6 +35,7 @@ for seed in seeds:
     best = summary["bestEpoch"]
     m = summary["model"]
     base = summary.get("ngramBaseline")
+    summary_alone[seed] = summary.get("withoutSubwordHead")
     typos = summary.get("typos", {})
     pt = lines(f"{out}/pytorch-{seed}.jsonl")
     pt_epochs = {r["epoch"]: r for r in pt if r.get("epoch") and "heldout_mrr" in r}
@@ -52,6 +53,10 @@ print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 for seed, best, m, base, typos, wall, pt_same, pt_best, pt_wall in rows:
     print(f"| {seed} | charvec default | {best} | {m['meanReciprocalRank']:.4f} | {m['hitAt1']:.4f} | {m['hitAt10']:.4f} | "
           f"{m['medianRank']:.1f} | {m['meanCosine']:.4f} | {typos.get('hitAt10', float('nan')):.3f} | {wall:.0f} |")
+    alone = summary_alone.get(seed)
+    if alone:
+        print(f"| {seed} | charvec default without its subword head | {best} | {alone['meanReciprocalRank']:.4f} | {alone['hitAt1']:.4f} | "
+              f"{alone['hitAt10']:.4f} | {alone['medianRank']:.1f} | {alone['meanCosine']:.4f} | | |")
     for label, r in (("PyTorch twin, same epoch", pt_same), ("PyTorch twin, its best epoch", pt_best)):
         if r:
             print(f"| {seed} | {label} | {r['epoch']} | {r['heldout_mrr']:.4f} | {r['heldout_hit1']:.4f} | {r['heldout_hit10']:.4f} | "

@@ -90,7 +90,7 @@ extension HNSWFileError: DiagnosableError {
 
     var note: String? {
         switch self {
-        case .cannotOpen, .cannotWrite: return "check the path and the permissions"
+        case .cannotOpen: return "check the path and the permissions"
         case .unsupportedVersion: return nil
         default: return "rebuild the index with 'charvec index VECTORS --out INDEX'"
         }
