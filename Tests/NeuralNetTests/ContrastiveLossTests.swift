@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 import NeuralNet
 import Tensor
@@ -73,5 +74,39 @@ final class ContrastiveLossTests: XCTestCase {
         let perfect = Matrix(rows: 1, columns: d, values: Array(t[0 ..< d]))
         let value = ContrastiveLoss(temperature: 0.001)(perfect, candidates: t, count: n, positives: [0]).value
         XCTAssertTrue(value.isFinite && value >= 0 && value < 1e-3, "\(value)")
+    }
+
+    /// The loss and gradient of PyTorch's own autograd (tools/bench-quality/torch_contrastive.py,
+    /// double precision), through every path: candidates per call, and a fixed table on one and
+    /// two threads (packed with the native kernels).
+    func testMatchesPyTorch() throws {
+        struct Case: Decodable {
+            let temperature: Double, cosineWeight: Double, rows: Int, count: Int, dimensions: Int
+            let table: [Double], predictions: [Double], positives: [Int], loss: Double, gradient: [Double]
+        }
+        struct File: Decodable { let cases: [Case] }
+        let url = Fixtures.packageRoot.appendingPathComponent("Tests/Corpus/pytorch/contrastive-loss.json")
+        let file = try JSONDecoder().decode(File.self, from: Data(contentsOf: url))
+        XCTAssertEqual(file.cases.count, 3)
+        for c in file.cases {
+            let table = c.table.map { Float($0) }
+            let predictions = Matrix(rows: c.rows, columns: c.dimensions, values: c.predictions.map { Float($0) })
+            let label = "τ \(c.temperature), λ \(c.cosineWeight)"
+            var results = [ContrastiveLoss(temperature: Float(c.temperature), cosineWeight: Float(c.cosineWeight))(
+                predictions, candidates: table, count: c.count, positives: c.positives)]
+            for threads in [1, 2] {
+                let fixed = ContrastiveLoss(temperature: Float(c.temperature), cosineWeight: Float(c.cosineWeight))
+                fixed.threads = threads
+                fixed.setTable(table, count: c.count, dimensions: c.dimensions)
+                results.append(fixed(predictions, positives: c.positives))
+            }
+            for (k, got) in results.enumerated() {
+                XCTAssertEqual(got.value, c.loss, accuracy: 1e-5 * max(1, abs(c.loss)), "\(label), path \(k)")
+                let scale = c.gradient.map(abs).max() ?? 1
+                for i in c.gradient.indices {
+                    XCTAssertEqual(Double(got.gradient.storage[i]), c.gradient[i], accuracy: 1e-4 * scale, "\(label), path \(k), gradient \(i)")
+                }
+            }
+        }
     }
 }
