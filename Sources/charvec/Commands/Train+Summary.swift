@@ -38,6 +38,8 @@ extension CharVec.Train {
         guard recurrent.metadata.trainWords > 0, subwordWeight > 0 || (baseline && recurrent.metadata.validationWords > 0) else {
             return (recurrent, nil)
         }
+        Diagnostics.printLine(subwordWeight > 0 ? "fitting the subword head (a bag of character 3–6-grams, 20 epochs of MSE)"
+                                                : "fitting the bag-of-n-grams baseline (20 epochs of MSE)")
         let bag = trainer.fitNgramBag()
         guard subwordWeight > 0 else { return (recurrent, bag) }
         var model = recurrent
