@@ -114,26 +114,6 @@ extension EmbeddingRecordReader {
         return (format, header, header.dimensions)
     }
 
-    func checkDimensions(count: Int?, dimensions: Int) throws {
-        let location = self.location(atLine: 1)
-        if dimensions == 0 {
-            throw EmbeddingFileError.implausibleHeader(location, count: count ?? 0, dimensions: 0, reason: "rows need at least one value")
-        }
-        if dimensions > Self.maxDimensions {
-            throw EmbeddingFileError.implausibleHeader(location, count: count ?? 0, dimensions: dimensions,
-                                                       reason: "more than \(Self.maxDimensions) values per row")
-        }
-        if checksHeaderAgainstFileSize, let count, let size = fileSize, !isGzip, count > 0 {
-            // Every row needs at least one byte per value plus a word and a separator.
-            let (minimum, overflow) = count.multipliedReportingOverflow(by: dimensions + 2)
-            if overflow || minimum > size {
-                throw EmbeddingFileError.implausibleHeader(
-                    location, count: count, dimensions: dimensions,
-                    reason: "\(count) rows of \(dimensions) values cannot fit in a file of \(size) bytes")
-            }
-        }
-    }
-
     /// Text rows continue with printable UTF-8 after the word; float32 bytes almost never do
     /// (a control byte or an invalid UTF-8 sequence appears within a few values).
     func looksBinary(dimensions: Int) throws -> Bool {

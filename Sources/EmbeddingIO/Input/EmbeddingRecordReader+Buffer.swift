@@ -33,11 +33,7 @@ extension EmbeddingRecordReader {
             if !atEOF { try remap(growing: true) }
             return
         }
-        guard capacity < Self.maxRowBytes else {
-            throw EmbeddingFileError.implausibleHeader(
-                location(atLine: nextLine), count: header?.count ?? 0, dimensions: dimensions,
-                reason: "a single row is longer than \(Self.maxRowBytes >> 20) MiB")
-        }
+        guard capacity < ReadLimits.maxRowBytes else { throw rowTooLong() }
         let newCapacity = capacity * 2
         let new = UnsafeMutableRawPointer.allocate(byteCount: newCapacity + 64, alignment: 64)
         new.copyMemory(from: buffer + position, byteCount: end - position)

@@ -54,11 +54,7 @@ extension EmbeddingRecordReader {
         let absolute = streamOffset + position
         var length = capacity
         if growing || (absolute & ~(Self.pageSize - 1)) == streamOffset {
-            guard length < Self.maxRowBytes else {
-                throw EmbeddingFileError.implausibleHeader(
-                    location(atLine: nextLine), count: header?.count ?? 0, dimensions: dimensions,
-                    reason: "a single row is longer than \(Self.maxRowBytes >> 20) MiB")
-            }
+            guard length < ReadLimits.maxRowBytes else { throw rowTooLong() }
             length *= 2
         }
         guard let window = mapWindow(fd: current.fd, size: current.fileSize, at: absolute, length: length) else {

@@ -67,11 +67,6 @@ public final class EmbeddingRecordReader {
     /// Binary batches whose second half was taken from the other thread's scan (for tests).
     var secondHalfMerges = 0
 
-    static let chunkSize = 8 << 20
-    /// Longest row we accept before calling the file misaligned / not line-based.
-    static let maxRowBytes = 256 << 20
-    static let maxDimensions = 1 << 20
-
     /// Opens `path` (`-` = standard input), detects gzip and the format, and reads the header.
     public init(path: String, options: ReadOptions = ReadOptions()) throws {
         let input = try OpenedInput.open(path)
@@ -82,7 +77,7 @@ public final class EmbeddingRecordReader {
         self.threads = options.threads
         self.checksHeaderAgainstFileSize = options.checksHeaderAgainstFileSize
         self.skipsMalformedHeader = options.skipsMalformedHeader
-        capacity = Self.chunkSize
+        capacity = ReadLimits.chunkSize
         buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity + 64, alignment: 64)
         recordCapacity = 4096
         records = UnsafeMutablePointer<RowRecord>.allocate(capacity: recordCapacity)
