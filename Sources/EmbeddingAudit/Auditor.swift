@@ -177,6 +177,8 @@ struct AuditState {
         report.bytesRead = reader.bytesConsumed
         report.skippedByteOrderMark = reader.skippedByteOrderMark
         report.blankLines = reader.blankLines
+        report.tabSeparatedRows = reader.tabSeparatedRows
+        report.firstTabSeparatedLine = reader.firstTabSeparatedLine
         if let header = reader.header, header.count != report.rows, report.count(.unreadableRest) == 0 {
             add(Finding(kind: .headerCountMismatch, location: SourceLocation(path: reader.path, line: 1), row: nil, word: nil,
                         detail: "the header says \(header.count) rows, the file has \(report.rows)"))

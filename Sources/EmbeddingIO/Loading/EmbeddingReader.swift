@@ -103,6 +103,8 @@ public enum EmbeddingReader {
         report.blankLines = reader.blankLines
         report.crlfRows = reader.crlfRows
         report.trailingWhitespaceRows = reader.trailingWhitespaceRows
+        report.tabSeparatedRows = reader.tabSeparatedRows
+        report.firstTabSeparatedLine = reader.firstTabSeparatedLine
         report.binaryRowsEndWithNewline = reader.binaryRowsEndWithNewline
         report.nonFiniteRows = nonFinite
         report.duplicateRows = vocabulary.duplicates.count

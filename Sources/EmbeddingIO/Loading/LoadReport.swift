@@ -17,6 +17,10 @@ public struct LoadReport: Sendable {
     public var blankLines = 0
     public var crlfRows = 0
     public var trailingWhitespaceRows = 0
+    /// Text rows whose fields are separated by tabs instead of spaces (accepted).
+    public var tabSeparatedRows = 0
+    /// The line of the first of them.
+    public var firstTabSeparatedLine: Int?
     public var binaryRowsEndWithNewline: Bool?
     /// Rows whose word is not valid UTF-8 (kept as raw bytes under `--unicode-errors replace`).
     public var invalidUTF8Rows: [Int] = []
@@ -37,6 +41,9 @@ public struct LoadReport: Sendable {
         if crlfRows > 0 { notes.append("\(crlfRows) row\(crlfRows == 1 ? "" : "s") end in CRLF (Windows line ends)") }
         if trailingWhitespaceRows > 0 {
             notes.append("\(trailingWhitespaceRows) row\(trailingWhitespaceRows == 1 ? " has" : "s have") whitespace after the last value (fastText style)")
+        }
+        if tabSeparatedRows > 0, let line = firstTabSeparatedLine {
+            notes.append("fields separated by tabs (accepted): \(tabSeparatedRows) row\(tabSeparatedRows == 1 ? "" : "s"), first at \(path):\(line)")
         }
         if !invalidUTF8Rows.isEmpty {
             notes.append("\(invalidUTF8Rows.count) word\(invalidUTF8Rows.count == 1 ? " is" : "s are") not valid UTF-8 (raw bytes kept)")

@@ -30,6 +30,10 @@ public final class EmbeddingRecordReader {
     public internal(set) var crlfRows = 0
     /// Rows with whitespace after the last value (as fastText writes).
     public internal(set) var trailingWhitespaceRows = 0
+    /// Text rows whose fields are separated (at least once) by a tab instead of a space: accepted.
+    public internal(set) var tabSeparatedRows = 0
+    /// The line of the first such row.
+    public internal(set) var firstTabSeparatedLine: Int?
     /// Binary: whether rows end with `\n` (word2vec.c) or not (gensim).
     public internal(set) var binaryRowsEndWithNewline: Bool?
     /// Bytes of (decompressed) input consumed so far.

@@ -92,30 +92,30 @@ extension EmbeddingRecordReader {
         }
         starts.append(total)
 
-        // Phase 2, in parallel: parse values into the caller's rows.
+        // Phase 2, in parallel: parse values into the caller's rows, counting what was tolerated.
         let values = destination(total)
         let dim = dimensions
         let recs = _UncheckedSendable(records)
         let out = _UncheckedSendable(values)
-        var partCRLF = [Int](repeating: 0, count: parts)
-        var partTrailing = [Int](repeating: 0, count: parts)
-        partCRLF.withUnsafeMutableBufferPointer { crlf in
-            partTrailing.withUnsafeMutableBufferPointer { trailing in
-                let c = _UncheckedSendable(crlf), t = _UncheckedSendable(trailing)
-                parallelFor(parts) { p in
-                    var crlfCount = 0, trailingCount = 0
-                    for i in starts[p] ..< starts[p + 1] {
-                        let flags = Self.parseTextRow(base.value, &recs.value[i], dimensions: dim, into: out.value + i * dim)
-                        crlfCount += Int(flags & 1)
-                        trailingCount += Int(flags >> 1)
-                    }
-                    c.value[p] = crlfCount
-                    t.value[p] = trailingCount
+        var tallies = [TextRowTally](repeating: TextRowTally(), count: parts)
+        tallies.withUnsafeMutableBufferPointer { tallies in
+            let t = _UncheckedSendable(tallies)
+            parallelFor(parts) { p in
+                var tally = TextRowTally()
+                for i in starts[p] ..< starts[p + 1] {
+                    tally.add(Self.parseTextRow(base.value, &recs.value[i], dimensions: dim, into: out.value + i * dim), row: i)
                 }
+                t.value[p] = tally
             }
         }
-        crlfRows += partCRLF.reduce(0, +)
-        trailingWhitespaceRows += partTrailing.reduce(0, +)
+        for tally in tallies {
+            crlfRows += tally.crlf
+            trailingWhitespaceRows += tally.trailing
+            if tally.tabs > 0 {
+                if firstTabSeparatedLine == nil { firstTabSeparatedLine = records[tally.firstTab].position }
+                tabSeparatedRows += tally.tabs
+            }
+        }
 
         position = chunkEnd
         nextLine = lineBase
