@@ -23,12 +23,9 @@ public enum Auditor {
         var state = AuditState(reader: reader, options: options)
         let scratch = ScratchBuffer()
         do {
-            while true {
-                // Binary rows stay in the reader's buffer: the audit reads each value once.
-                guard let batch = try reader.nextBatchInPlace(destination: { n in
-                    scratch.pointer(count: n * reader.dimensions)
-                }) else { break }
-                state.process(batch)
+            // Binary rows stay in the reader's buffer: the audit reads each value once.
+            while try reader.readBatch(inPlace: true, destination: { n in scratch.pointer(count: n * reader.dimensions) },
+                                       { state.process($0) }) {
                 progress?(reader.bytesConsumed, reader.isGzip ? nil : reader.fileSize)
             }
         } catch let error as EmbeddingFileError {

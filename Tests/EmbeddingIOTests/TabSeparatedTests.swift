@@ -38,7 +38,7 @@ final class TabSeparatedTests: XCTestCase {
         let reader = try EmbeddingRecordReader(path: try write("a\t1\t2\nb 3 4\n", "g.txt"))
         XCTAssertEqual(reader.format, .glove)
         let scratch = ScratchBuffer()
-        while try reader.nextBatch(destination: { n in scratch.pointer(count: n * 2) }) != nil {}
+        while try reader.readBatch(destination: { n in scratch.pointer(count: n * 2) }, { _ in }) {}
         XCTAssertEqual(reader.tabSeparatedRows, 1)
         XCTAssertEqual(reader.firstTabSeparatedLine, 1)
     }

@@ -132,26 +132,33 @@ public final class EmbeddingRecordReader {
 
     // MARK: batches
 
-    /// Parses the next batch of rows. `destination(n)` is called once with the batch's row
-    /// count and must return room for `n × dimensions` values. Returns nil at the end.
+    /// Parses the next batch of rows and hands it to `body`; returns false, without calling
+    /// `body`, at the end of the rows. `destination(n)` is called once with the batch's row count
+    /// and must return room for `n × dimensions` values.
     ///
+    /// The batch points into the reader's buffer and into `destination`'s memory, which the next
+    /// read reuses: it exists only inside `body`, so none of its pointers can outlive its rows.
+    ///
+    /// - Parameter inPlace: leave binary rows where they are: the batch's `values` is nil,
+    ///   ``RecordBatch/rawValues(_:)`` points into the reader's buffer and
+    ///   ``RowRecord/hasNonFinite`` is not computed. For a single pass over the values (the
+    ///   audit), this saves copying the whole file once. Text rows are parsed into `destination`.
     /// - Throws: ``EmbeddingFileError`` for problems that make the rest of the file unreadable
-    ///   (gzip damage, a truncated or misaligned binary row, a row beyond 256 MiB).
-    public func nextBatch(destination: (Int) -> UnsafeMutablePointer<Scalar>) throws -> RecordBatch? {
-        switch format {
-        case .word2vecText, .glove: return try nextTextBatch(destination: destination)
-        case .word2vecBinary: return try nextBinaryBatch(destination: destination, inPlace: false)
-        }
+    ///   (gzip damage, a truncated or misaligned binary row, a row beyond 256 MiB); what `body` throws.
+    @discardableResult
+    public func readBatch(inPlace: Bool = false, destination: (Int) -> UnsafeMutablePointer<Scalar>,
+                          _ body: (RecordBatch) throws -> Void) throws -> Bool {
+        guard let batch = try nextBatch(inPlace: inPlace, destination: destination) else { return false }
+        try body(batch)
+        return true
     }
 
-    /// Like ``nextBatch(destination:)``, but binary rows are left where they are: the batch's
-    /// `values` is nil, ``RecordBatch/rawValues(_:)`` points into the reader's buffer and
-    /// ``RowRecord/hasNonFinite`` is not computed. For a single pass over the values (the
-    /// audit), this saves copying the whole file once. Text rows are parsed into `destination`.
-    public func nextBatchInPlace(destination: (Int) -> UnsafeMutablePointer<Scalar>) throws -> RecordBatch? {
+    /// The next batch, valid until the next call, or nil at the end (the loader's loop; see
+    /// ``readBatch(inPlace:destination:_:)``).
+    func nextBatch(inPlace: Bool = false, destination: (Int) -> UnsafeMutablePointer<Scalar>) throws -> RecordBatch? {
         switch format {
         case .word2vecText, .glove: return try nextTextBatch(destination: destination)
-        case .word2vecBinary: return try nextBinaryBatch(destination: destination, inPlace: true)
+        case .word2vecBinary: return try nextBinaryBatch(destination: destination, inPlace: inPlace)
         }
     }
 }
