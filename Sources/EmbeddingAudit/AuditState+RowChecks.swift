@@ -48,10 +48,7 @@ extension AuditState {
                         detail: "\(found) values, expected \(batch.dimensions)"))
             return
         case .nonNumeric(let column):
-            let rowBytes = batch.rowBytes(i)
-            var end = column - 1
-            while end < rowBytes.count && rowBytes[end] != 0x20 && rowBytes[end] != 0x09 { end += 1 }
-            let token = String(decoding: UnsafeRawBufferPointer(rebasing: rowBytes[(column - 1) ..< end]), as: UTF8.self)
+            let token = batch.token(i, column: column)
             add(Finding(kind: .nonNumeric, location: location(record, column: column), row: row, word: word,
                         detail: "'\(token.prefix(40))' is not a number"))
             return

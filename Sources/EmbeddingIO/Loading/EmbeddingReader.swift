@@ -62,7 +62,7 @@ public enum EmbeddingReader {
                     throw EmbeddingFileError.wrongComponentCount(location(reader, record), word: batch.word(i),
                                                                  expected: dim, found: found)
                 case .nonNumeric(let column):
-                    let token = tokenAt(batch.rowBytes(i), column: column)
+                    let token = shortened(batch.token(i, column: column))
                     throw EmbeddingFileError.nonNumericComponent(location(reader, record, column: column),
                                                                  word: batch.word(i), token: token)
                 }
@@ -115,11 +115,8 @@ public enum EmbeddingReader {
         reader.location(ofPosition: record.position, column: column)
     }
 
-    /// The whitespace-delimited token starting at 1-based `column` of a row.
-    static func tokenAt(_ row: UnsafeRawBufferPointer, column: Int) -> String {
-        var end = column - 1
-        while end < row.count && row[end] != 0x20 && row[end] != 0x09 { end += 1 }
-        let token = String(decoding: UnsafeRawBufferPointer(rebasing: row[(column - 1) ..< end]), as: UTF8.self)
-        return token.count > 40 ? String(token.prefix(40)) + "…" : token
+    /// A token quoted in an error, cut to 40 characters.
+    static func shortened(_ token: String) -> String {
+        token.count > 40 ? String(token.prefix(40)) + "…" : token
     }
 }

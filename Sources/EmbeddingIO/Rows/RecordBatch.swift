@@ -8,7 +8,7 @@ public struct RecordBatch {
     let bytes: UnsafeRawPointer
     /// `rows.count × dimensions` values written to the caller's destination (row-major); a row
     /// whose ``RowRecord/status`` is not `.ok` holds unspecified values. Nil for a binary batch
-    /// read in place (see ``EmbeddingRecordReader/nextBatchInPlace(destination:)``).
+    /// read in place (see ``EmbeddingRecordReader/readBatch(inPlace:destination:_:)``).
     public let values: UnsafeMutablePointer<Scalar>?
     public let dimensions: Int
     /// Every row's word, concatenated in row order (row `i`'s word is ``RowRecord/wordLength``
@@ -29,6 +29,15 @@ public struct RecordBatch {
     public func rowBytes(_ i: Int) -> UnsafeRawBufferPointer {
         let r = rows[i]
         return UnsafeRawBufferPointer(start: bytes + r.start, count: Int(r.length))
+    }
+
+    /// The value token starting at 1-based byte `column` of row `i`, up to the next space or tab:
+    /// the value a ``RowStatus/nonNumeric(column:)`` row could not parse.
+    public func token(_ i: Int, column: Int) -> String {
+        let row = rowBytes(i)
+        var end = column - 1
+        while end < row.count && row[end] != 0x20 && row[end] != 0x09 { end += 1 }
+        return String(decoding: UnsafeRawBufferPointer(rebasing: row[(column - 1) ..< end]), as: UTF8.self)
     }
 
     /// The word of row `i`, invalid UTF-8 shown as U+FFFD.
