@@ -39,7 +39,7 @@ public enum AuditJSON {
             "row_numbering": "0-based, header excluded (the text report counts from 1)",
             "path": report.path, "format": report.format.rawValue, "gzip": report.isGzip,
             "rows": report.rows, "dimensions": report.dimensions, "bytes_read": report.bytesRead,
-            "findings": findings, "norms": norms,
+            "findings": findings, "norms": norms, "notes": report.notes,
             "shared_vector_groups": report.sharedVectorGroups.map { group in group.map { ["row": $0.row, "word": $0.word] } },
             "counts": Dictionary(uniqueKeysWithValues: FindingKind.allCases.map { ($0.rawValue, report.count($0)) }),
             "worst_severity": report.worstSeverity?.rawValue ?? NSNull(),

@@ -51,6 +51,21 @@ public struct AuditReport: Sendable {
     public var sharedVectorGroups: [[(row: Int, word: String)]] = []
     public var skippedByteOrderMark = false
     public var blankLines = 0
+    /// Text rows whose fields are separated by tabs instead of spaces (accepted, noted).
+    public var tabSeparatedRows = 0
+    /// The line of the first of them.
+    public var firstTabSeparatedLine: Int?
+
+    /// Informational notes on what the reader tolerated (not findings: they never fail an audit).
+    public var notes: [String] {
+        var notes: [String] = []
+        if skippedByteOrderMark { notes.append("a UTF-8 byte-order mark was skipped") }
+        if blankLines > 0 { notes.append("\(blankLines) blank lines were skipped") }
+        if tabSeparatedRows > 0, let line = firstTabSeparatedLine {
+            notes.append("fields separated by tabs (accepted): \(tabSeparatedRows) row\(tabSeparatedRows == 1 ? "" : "s"), first at \(path):\(line)")
+        }
+        return notes
+    }
 
     /// Number of findings of `kind`.
     public func count(_ kind: FindingKind) -> Int { groups[kind]?.count ?? 0 }

@@ -23,12 +23,9 @@ public enum Auditor {
         var state = AuditState(reader: reader, options: options)
         let scratch = ScratchBuffer()
         do {
-            while true {
-                // Binary rows stay in the reader's buffer: the audit reads each value once.
-                guard let batch = try reader.nextBatchInPlace(destination: { n in
-                    scratch.pointer(count: n * reader.dimensions)
-                }) else { break }
-                state.process(batch)
+            // Binary rows stay in the reader's buffer: the audit reads each value once.
+            while try reader.readBatch(inPlace: true, destination: { n in scratch.pointer(count: n * reader.dimensions) },
+                                       { state.process($0) }) {
                 progress?(reader.bytesConsumed, reader.isGzip ? nil : reader.fileSize)
             }
         } catch let error as EmbeddingFileError {
@@ -38,14 +35,6 @@ public enum Auditor {
         }
         return state.finish()
     }
-}
-
-/// Per-row numeric results of a batch, computed in parallel.
-struct RowNumbers {
-    var norm: Float = 0
-    var isZero = false
-    var hasNonFinite = false
-    var fingerprint: (UInt64, UInt64) = (0, 0)
 }
 
 struct AuditState {
@@ -157,172 +146,6 @@ struct AuditState {
         }
     }
 
-    /// Whether ``rowNumbers(_:dimensions:meanSum:)`` runs its loops in C with AVX-512 (tests turn it off to compare).
-    nonisolated(unsafe) static var nativeRows = cv_kernels_native() != 0
-
-    /// Norm, zero and non-finite tests and fingerprint of one row, in one pass over its
-    /// `dimensions` values at `raw` (little-endian float32, possibly unaligned); adds finite
-    /// rows to `meanSum` (`dimensions` doubles).
-    static func rowNumbers(_ raw: UnsafeRawPointer, dimensions dim: Int, meanSum: UnsafeMutablePointer<Double>) -> RowNumbers {
-        var result = RowNumbers()
-        var sum = SIMD8<Float>(repeating: 0)
-        var magnitude = SIMD8<UInt32>(repeating: 0)
-        var exponent = SIMD8<UInt32>(repeating: 0)
-        var hash = VectorHash()
-        var i = 0
-        if Self.nativeRows {
-            // The same loop in C with AVX-512 (bit-identical; Swift's baseline build emulates the hash's 64-bit multiplies).
-            let blocks = dim / 8
-            var highestMagnitude: UInt32 = 0, highestExponent: UInt32 = 0
-            withUnsafeMutableBytes(of: &sum) { s in
-                withUnsafeMutableBytes(of: &hash.lanes) { l in
-                    cv_audit_row_blocks(raw, blocks, s.baseAddress!.assumingMemoryBound(to: Float.self), &highestMagnitude,
-                                             &highestExponent, l.baseAddress!.assumingMemoryBound(to: UInt64.self))
-                }
-            }
-            magnitude = SIMD8(repeating: highestMagnitude)
-            exponent = SIMD8(repeating: highestExponent)
-            i = blocks &* 8
-        }
-        while i &+ 8 <= dim {
-            let bits = raw.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<UInt32>.self)
-            let v = unsafeBitCast(bits, to: SIMD8<Float>.self)
-            sum += v * v
-            magnitude |= bits & 0x7FFF_FFFF
-            exponent = pointwiseMax(exponent, bits & 0x7F80_0000)
-            hash.absorb(unsafeBitCast(bits, to: SIMD4<UInt64>.self))
-            i &+= 8
-        }
-        var tail: Float = 0
-        var tailMagnitude: UInt32 = 0
-        var tailExponent: UInt32 = 0
-        for k in i ..< dim {
-            let bits = raw.loadUnaligned(fromByteOffset: k &* 4, as: UInt32.self)
-            let value = Float(bitPattern: bits)
-            tail += value * value
-            tailMagnitude |= bits & 0x7FFF_FFFF
-            tailExponent = max(tailExponent, bits & 0x7F80_0000)
-            hash.absorb(bits)
-        }
-        result.isZero = magnitude == SIMD8<UInt32>(repeating: 0) && tailMagnitude == 0
-        result.hasNonFinite = max(exponent.max(), tailExponent) == 0x7F80_0000
-        if result.hasNonFinite { result.norm = .nan; return result }
-        result.norm = (sum.sum() + tail).squareRoot()
-        if result.norm == .infinity {
-            // Finite values above ~1.8e19 overflow a Float sum of squares (an infinite norm then
-            // made the histogram divide ∞ by ∞ and trap): redo the sum in Double, and clamp norms
-            // beyond Float's range so that every statistic stays finite.
-            var wide = 0.0
-            for k in 0 ..< dim {
-                let v = Double(raw.loadUnaligned(fromByteOffset: k &* 4, as: Float.self))
-                wide += v * v
-            }
-            result.norm = Float(min(wide.squareRoot(), Double(Float.greatestFiniteMagnitude)))
-        }
-        // The row is still in L1: a second pass adds it to the mean, in double (huge finite
-        // values must not overflow), four lanes at a time.
-        if Self.nativeRows {
-            cv_audit_add_to_mean(raw, dim, meanSum)
-        } else {
-            i = 0
-            while i &+ 8 <= dim {
-                let v = raw.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<Float>.self)
-                let target = UnsafeMutableRawPointer(meanSum + i)
-                target.storeBytes(of: target.loadUnaligned(as: SIMD4<Double>.self) + SIMD4<Double>(v.lowHalf), as: SIMD4<Double>.self)
-                target.storeBytes(of: target.loadUnaligned(fromByteOffset: 32, as: SIMD4<Double>.self) + SIMD4<Double>(v.highHalf),
-                                  toByteOffset: 32, as: SIMD4<Double>.self)
-                i &+= 8
-            }
-            for k in i ..< dim { meanSum[k] += Double(raw.loadUnaligned(fromByteOffset: k &* 4, as: Float.self)) }
-        }
-        if !result.isZero { result.fingerprint = hash.finish(byteCount: dim * 4) }
-        return result
-    }
-
-    /// The checks of row `i`, whose word is `wordBytesRaw` (gathered by ``process(_:)``).
-    mutating func processRow(_ batch: RecordBatch, _ i: Int, wordBytesRaw: UnsafeRawBufferPointer) {
-        let record = batch.rows[i]
-        let row = batch.firstRow + i
-        var word: String { batch.word(i) } // decoded only for rows with findings
-        report.rows += 1
-
-        // Word checks. Duplicates and folding collisions are found in `finish`, once every
-        // word is known (indexing a million words at once, on two threads, is ~5× cheaper).
-        wordOffsets.append(wordOffsets.last! + wordBytesRaw.count)
-        positions.append(record.position)
-        if wordBytesRaw.isEmpty {
-            add(Finding(kind: .emptyWord, location: location(record), row: row, word: word, detail: "the row has no word"))
-        }
-        if record.invalidUTF8Offset >= 0 {
-            let bad = wordBytesRaw[Int(record.invalidUTF8Offset)]
-            add(Finding(kind: .invalidUTF8, location: location(record, column: Int(record.invalidUTF8Offset) + 1), row: row,
-                        word: word, detail: "byte 0x\(String(bad, radix: 16, uppercase: true)) at offset \(record.invalidUTF8Offset) of the word"))
-        }
-        var ascii = true
-        var hasUpper = false
-        var badByte: UInt8?
-        for b in wordBytesRaw {
-            if b >= 0x80 { ascii = false } else if b < 0x20 || b == 0x7F || b == 0x20 { badByte = badByte ?? b }
-            if b >= 0x41 && b <= 0x5A { hasUpper = true }
-        }
-        if let badByte {
-            add(Finding(kind: .whitespaceInWord, location: location(record), row: row, word: word,
-                        detail: "contains \(badByte == 0x09 ? "a tab" : "control byte 0x\(String(badByte, radix: 16, uppercase: true))")"))
-        } else if !ascii, record.invalidUTF8Offset < 0,
-                  let scalar = WordCharacterPolicy.firstDisallowed(in: word) {
-            add(Finding(kind: .whitespaceInWord, location: location(record), row: row, word: word,
-                        detail: String(format: "contains U+%04X (%@)", scalar.value, scalar.properties.name ?? "unnamed")))
-        }
-        if options.checkNormalization && (hasUpper || !ascii) && record.invalidUTF8Offset < 0 { foldCandidates.append(row) }
-
-        // Value checks.
-        switch record.status {
-        case .wrongCount(let found):
-            add(Finding(kind: .wrongDimension, location: location(record), row: row, word: word,
-                        detail: "\(found) values, expected \(batch.dimensions)"))
-            return
-        case .nonNumeric(let column):
-            let rowBytes = batch.rowBytes(i)
-            var end = column - 1
-            while end < rowBytes.count && rowBytes[end] != 0x20 && rowBytes[end] != 0x09 { end += 1 }
-            let token = String(decoding: UnsafeRawBufferPointer(rebasing: rowBytes[(column - 1) ..< end]), as: UTF8.self)
-            add(Finding(kind: .nonNumeric, location: location(record, column: column), row: row, word: word,
-                        detail: "'\(token.prefix(40))' is not a number"))
-            return
-        case .ok:
-            break
-        }
-        let numbers = self.numbers[i]
-        if numbers.hasNonFinite {
-            let raw = batch.rawValues(i)
-            let values = (0 ..< batch.dimensions).map { raw.loadUnaligned(fromByteOffset: $0 * 4, as: Float.self) }
-            var nan: [Int] = [], posInf: [Int] = [], negInf: [Int] = []
-            for d in 0 ..< values.count where !values[d].isFinite {
-                if values[d].isNaN { nan.append(d) } else if values[d] > 0 { posInf.append(d) } else { negInf.append(d) }
-            }
-            var parts: [String] = []
-            func list(_ dims: [Int]) -> String {
-                dims.prefix(8).map(String.init).joined(separator: ", ") + (dims.count > 8 ? ", … (\(dims.count))" : "")
-            }
-            if !nan.isEmpty { parts.append("NaN at dim\(nan.count == 1 ? "" : "s") \(list(nan))") }
-            if !posInf.isEmpty { parts.append("+Inf at dim\(posInf.count == 1 ? "" : "s") \(list(posInf))") }
-            if !negInf.isEmpty { parts.append("-Inf at dim\(negInf.count == 1 ? "" : "s") \(list(negInf))") }
-            add(Finding(kind: .nonFinite, location: location(record), row: row, word: word,
-                        detail: parts.joined(separator: "; ") + " (0-based)"))
-            return
-        }
-        norms.append(numbers.norm)
-        if numbers.isZero {
-            add(Finding(kind: .zeroRow, location: location(record), row: row, word: word, detail: "all \(batch.dimensions) values are 0"))
-            return
-        }
-        if numbers.norm < options.nearZeroNorm {
-            add(Finding(kind: .nearZeroNorm, location: location(record), row: row, word: word,
-                        detail: "norm \(numbers.norm) < \(options.nearZeroNorm)"))
-        }
-        isFingerprinted[i] = true
-    }
-
     func location(ofRow row: Int, column: Int = 1) -> SourceLocation {
         reader.location(ofPosition: positions[row], column: column)
     }
@@ -351,6 +174,8 @@ struct AuditState {
         report.bytesRead = reader.bytesConsumed
         report.skippedByteOrderMark = reader.skippedByteOrderMark
         report.blankLines = reader.blankLines
+        report.tabSeparatedRows = reader.tabSeparatedRows
+        report.firstTabSeparatedLine = reader.firstTabSeparatedLine
         if let header = reader.header, header.count != report.rows, report.count(.unreadableRest) == 0 {
             add(Finding(kind: .headerCountMismatch, location: SourceLocation(path: reader.path, line: 1), row: nil, word: nil,
                         detail: "the header says \(header.count) rows, the file has \(report.rows)"))

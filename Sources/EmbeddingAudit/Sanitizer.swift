@@ -84,7 +84,7 @@ public enum Sanitizer {
         func location(_ record: RowRecord) -> SourceLocation { reader.location(ofPosition: record.position) }
         do {
             let scratch = ScratchBuffer()
-            while let batch = try reader.nextBatch(destination: { n in scratch.pointer(count: n * dim) }) {
+            while try reader.readBatch(destination: { n in scratch.pointer(count: n * dim) }, { batch in
                 for i in 0 ..< batch.count {
                     inputRows += 1
                     let record = batch.rows[i]
@@ -139,7 +139,7 @@ public enum Sanitizer {
                     words.append(word)
                     sources.append((row, here))
                 }
-            }
+            }) {}
         } catch let error as EmbeddingFileError {
             changes.append(.init(action: .unreadable, row: nil,
                                  location: error.location ?? SourceLocation(path: path, byteOffset: reader.bytesConsumed),

@@ -31,6 +31,18 @@ final class AuditEdgeCaseTests: XCTestCase {
         XCTAssertEqual(result.changes.map(\.action), [.headerFixed])
     }
 
+    func testTabSeparatedFieldsAreAnInformationalNote() throws {
+        let path = try Fixtures.write("3 2\na 1 2\nb\t3\t4\nc\t5 6\n", named: "tabs.vec", in: directory)
+        let report = try Auditor.audit(path)
+        XCTAssertEqual(report.rows, 3)
+        XCTAssertEqual(report.tabSeparatedRows, 2)
+        XCTAssertEqual(report.firstTabSeparatedLine, 3)
+        XCTAssertEqual(report.notes, ["fields separated by tabs (accepted): 2 rows, first at \(path):3"])
+        XCTAssertNil(report.worstSeverity, "a note, not a finding")
+        XCTAssertEqual(AuditJSON.object(report, exitStatus: 0)["notes"] as? [String], report.notes)
+        XCTAssertEqual(try audit("2 2\na 1 2\nb 3 4\n").notes, [])
+    }
+
     func testNFCAndNFDSpellingsOfOneWordAreACollision() throws {
         let nfc = "caf\u{E9}", nfd = "cafe\u{301}"
         XCTAssertEqual(nfc, nfd, "Swift compares strings canonically; the bytes differ")

@@ -156,12 +156,12 @@ final class AuditTests: XCTestCase {
         let reader = try EmbeddingRecordReader(path: path)
         var result: [String: [Float]] = [:]
         let scratch = ScratchBuffer()
-        while let batch = try reader.nextBatch(destination: { n in scratch.pointer(count: n * reader.dimensions) }) {
+        while try reader.readBatch(destination: { n in scratch.pointer(count: n * reader.dimensions) }, { batch in
             for i in 0 ..< batch.count where batch.rows[i].status == .ok {
                 let word = batch.word(i)
                 if result[word] == nil { result[word] = Array(batch.values(i)) }
             }
-        }
+        }) {}
         return (result, result.count)
     }
 }

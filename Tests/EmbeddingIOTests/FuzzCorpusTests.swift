@@ -91,16 +91,16 @@ final class FuzzCorpusTests: XCTestCase {
         defer { scratch.deallocate() }
         var seen = 0
         let start = Date()
-        while let batch = try reader.nextBatch(destination: { n in
+        while try reader.readBatch(destination: { n in
             precondition(n * dim <= budget, "a batch of \(n) rows × \(dim) values")
             return scratch
-        }) {
+        }, { batch in
             for i in 0 ..< batch.count {
                 XCTAssertEqual(batch.rows[i].status, .wrongCount(found: 0))
                 XCTAssertEqual(batch.rows[i].position, 2 + 2 * (batch.firstRow + i))
             }
             seen += batch.count
-        }
+        }) {}
         XCTAssertEqual(seen, rows)
         XCTAssertEqual(reader.blankLines, rows)
         XCTAssertLessThan(Date().timeIntervalSince(start), 20, "short rows must cost their bytes, not their slots")

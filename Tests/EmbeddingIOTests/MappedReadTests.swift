@@ -116,7 +116,7 @@ final class MappedReadTests: XCTestCase {
             // The other thread's half is really used (4 MiB windows: two of the three qualify).
             let reader = try EmbeddingRecordReader(path: path, options: options(mapped: true, window: 4 << 20))
             var rows = 0
-            while let batch = try reader.nextBatch(destination: { _ in scratch }) { rows += batch.count }
+            while try reader.readBatch(destination: { _ in scratch }, { rows += $0.count }) {}
             XCTAssertEqual(rows, 6000)
             XCTAssertEqual(reader.secondHalfMerges, 2, "newline \(newline)")
             for window in [4 << 20, 8 << 20, 32 << 20] {

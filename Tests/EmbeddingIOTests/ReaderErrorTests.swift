@@ -90,6 +90,8 @@ final class ReaderErrorTests: XCTestCase {
         XCTAssertEqual(report.blankLines, 2)
         XCTAssertEqual(report.crlfRows, 1) // the header line is not a row
         XCTAssertEqual(report.trailingWhitespaceRows, 1)
+        XCTAssertEqual(report.tabSeparatedRows, 1)
+        XCTAssertEqual(report.firstTabSeparatedLine, 4)
         XCTAssertEqual(report.nonFiniteRows, 1)
         XCTAssertTrue(table.matrix[2, 0].isNaN)
         XCTAssertEqual(table.matrix[2, 1], -.infinity)

@@ -28,10 +28,10 @@ final class ScratchBufferTests: XCTestCase {
         let reader = try EmbeddingRecordReader(path: file)
         let scratch = ScratchBuffer()
         var rows = 0, last: Float = -1
-        while let batch = try reader.nextBatch(destination: { scratch.pointer(count: $0 * reader.dimensions) }) {
+        while try reader.readBatch(destination: { scratch.pointer(count: $0 * reader.dimensions) }, { batch in
             rows += batch.count
             last = batch.values(batch.count - 1)[7]
-        }
+        }) {}
         XCTAssertEqual(rows, 3000)
         XCTAssertEqual(last, Float(2999 % 97))
     }

@@ -102,8 +102,7 @@ extension CharVec {
         func printText(_ report: AuditReport) {
             print("audit of \(report.path): \(report.format)\(report.isGzip ? ", gzip" : ""), \(pluralized(report.rows, "row")) × \(report.dimensions)"
                   + (report.header.map { " (header says \($0.count) × \($0.dimensions))" } ?? ""))
-            if report.skippedByteOrderMark { print("note: a UTF-8 byte-order mark was skipped") }
-            if report.blankLines > 0 { print("note: \(report.blankLines) blank lines were skipped") }
+            for note in report.notes { print("note: \(DisplayText.escaped(note))") }
             var totals: [Severity: Int] = [:]
             for group in report.orderedGroups {
                 totals[group.kind.severity, default: 0] += group.count

@@ -8,8 +8,8 @@ extension CharVec {
         static let configuration = CommandConfiguration(
             abstract: "Load an embedding file and describe it: format, rows, dimension, size, first words, load time.",
             discussion: """
-            What the reader tolerated (a byte-order mark, CRLF line ends, trailing spaces, duplicate words, \
-            NaN rows) is listed as notes; 'charvec audit' lists every problem row. A file that cannot be read \
+            What the reader tolerated (a byte-order mark, CRLF line ends, trailing spaces, fields separated by tabs, \
+            duplicate words, NaN rows) is listed as notes; 'charvec audit' lists every problem row. A file that cannot be read \
             exits with status 1 and the position of the first error (path:line:column).
 
             Examples:

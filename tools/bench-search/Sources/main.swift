@@ -92,14 +92,14 @@ for threads in [1, 2] {
 
 index.threads = 2
 let batchQueries = RowMatrix(rows: min(1000, queries.rows), columns: queries.columns,
-                             values: Array(queries.withUnsafeBufferPointer { $0 }.prefix(min(1000, queries.rows) * queries.columns)))
+                             values: queries.withUnsafeBufferPointer { Array($0.prefix(min(1000, queries.rows) * queries.columns)) })
 t = now()
 let exactBatch = index.search(queries: batchQueries, k: 10)
 emit(["data": name, "what": "exact batch", "threads": 2, "queries": batchQueries.rows, "seconds": now() - t])
 
 // HNSW on the first hnswRows rows, compared with exact search on the same rows.
 let sub = RowMatrix(rows: hnswRows, columns: matrix.columns,
-                    values: Array(matrix.withUnsafeBufferPointer { $0 }.prefix(hnswRows * matrix.columns)))
+                    values: matrix.withUnsafeBufferPointer { Array($0.prefix(hnswRows * matrix.columns)) })
 let subIndex = hnswRows == matrix.rows ? index : ExactIndex(matrix: sub, threads: 2)
 let truth = hnswRows == matrix.rows ? exactBatch : subIndex.search(queries: batchQueries, k: 10)
 var subSingle: [Double] = []

@@ -1,57 +1,5 @@
 import EmbeddingCore
 
-/// What a load found besides the table: format, sizes, and everything that was tolerated.
-public struct LoadReport: Sendable {
-    public var path: String
-    public var format: EmbeddingFormat
-    public var isGzip: Bool
-    public var header: FileHeader?
-    /// Rows read (after `--limit`).
-    public var rows: Int
-    public var dimensions: Int
-    /// Bytes on disk (compressed for gzip), nil for pipes.
-    public var fileSize: Int?
-    /// Bytes of (decompressed) input read.
-    public var bytesRead: Int
-    public var skippedByteOrderMark = false
-    public var blankLines = 0
-    public var crlfRows = 0
-    public var trailingWhitespaceRows = 0
-    public var binaryRowsEndWithNewline: Bool?
-    /// Rows whose word is not valid UTF-8 (kept as raw bytes under `--unicode-errors replace`).
-    public var invalidUTF8Rows: [Int] = []
-    /// Rows holding a NaN or ±Inf value (kept; `charvec audit` lists them).
-    public var nonFiniteRows = 0
-    /// Rows whose word appeared before (kept; lookups find the first).
-    public var duplicateRows = 0
-    /// Whether `--limit` stopped the read before the end of the file.
-    public var stoppedAtLimit = false
-    /// Set for the array and model formats (.npy, safetensors, fastText), which ``format`` cannot name.
-    public var tableFormat: TableFileFormat? = nil
-
-    /// Human-readable notes about what was tolerated (nothing is dropped silently).
-    public var notes: [String] {
-        var notes: [String] = []
-        if skippedByteOrderMark { notes.append("skipped a UTF-8 byte-order mark at the start of the file") }
-        if blankLines > 0 { notes.append("skipped \(blankLines) blank line\(blankLines == 1 ? "" : "s")") }
-        if crlfRows > 0 { notes.append("\(crlfRows) row\(crlfRows == 1 ? "" : "s") end in CRLF (Windows line ends)") }
-        if trailingWhitespaceRows > 0 {
-            notes.append("\(trailingWhitespaceRows) row\(trailingWhitespaceRows == 1 ? " has" : "s have") whitespace after the last value (fastText style)")
-        }
-        if !invalidUTF8Rows.isEmpty {
-            notes.append("\(invalidUTF8Rows.count) word\(invalidUTF8Rows.count == 1 ? " is" : "s are") not valid UTF-8 (raw bytes kept)")
-        }
-        if nonFiniteRows > 0 {
-            notes.append("\(nonFiniteRows) row\(nonFiniteRows == 1 ? " holds" : "s hold") NaN or infinite values (run 'charvec audit')")
-        }
-        if duplicateRows > 0 {
-            notes.append("\(duplicateRows) row\(duplicateRows == 1 ? " repeats a word" : "s repeat words") seen earlier (kept; lookups use the first)")
-        }
-        if stoppedAtLimit { notes.append("stopped after \(rows) rows (--limit)") }
-        return notes
-    }
-}
-
 /// Loads a whole embedding file into an ``EmbeddingTable``.
 public enum EmbeddingReader {
     /// Reads `path` (`-` = standard input) in any supported format, gzipped or not.
@@ -78,22 +26,7 @@ public enum EmbeddingReader {
     {
         let dim = reader.dimensions
         let limit = options.limit ?? Int.max
-        var initialRows = 1024
-        if let count = reader.header?.count {
-            // Trust the header only as far as the file size allows (a lying header must not allocate).
-            var plausible = count
-            if let size = reader.fileSize, !reader.isGzip {
-                let bytesPerRow = reader.format == .word2vecBinary ? 4 * dim + 2 : 2 * dim + 1
-                plausible = min(plausible, size / max(1, bytesPerRow) + 1)
-            } else {
-                plausible = min(plausible, 1 << 20)
-            }
-            initialRows = min(plausible, limit)
-        } else if let size = reader.fileSize, !reader.isGzip {
-            initialRows = min(size / max(1, 4 * dim) + 1, limit, 1 << 24)
-        }
-        // Without a file size, 2²⁰ rows of up to 2²⁰ values would be terabytes.
-        initialRows = reader.reservableRows(initialRows, bytesPerRow: 4 * dim)
+        let initialRows = reader.initialLoadRows(limit: limit)
         var matrix = RowMatrix(columns: dim, reservingRows: max(initialRows, 1))
         // Words are gathered as bytes and indexed once at the end (on two threads).
         var wordBytes: [UInt8] = []
@@ -129,7 +62,7 @@ public enum EmbeddingReader {
                     throw EmbeddingFileError.wrongComponentCount(location(reader, record), word: batch.word(i),
                                                                  expected: dim, found: found)
                 case .nonNumeric(let column):
-                    let token = tokenAt(batch.rowBytes(i), column: column)
+                    let token = shortened(batch.token(i, column: column))
                     throw EmbeddingFileError.nonNumericComponent(location(reader, record, column: column),
                                                                  word: batch.word(i), token: token)
                 }
@@ -170,6 +103,8 @@ public enum EmbeddingReader {
         report.blankLines = reader.blankLines
         report.crlfRows = reader.crlfRows
         report.trailingWhitespaceRows = reader.trailingWhitespaceRows
+        report.tabSeparatedRows = reader.tabSeparatedRows
+        report.firstTabSeparatedLine = reader.firstTabSeparatedLine
         report.binaryRowsEndWithNewline = reader.binaryRowsEndWithNewline
         report.nonFiniteRows = nonFinite
         report.duplicateRows = vocabulary.duplicates.count
@@ -180,11 +115,8 @@ public enum EmbeddingReader {
         reader.location(ofPosition: record.position, column: column)
     }
 
-    /// The whitespace-delimited token starting at 1-based `column` of a row.
-    static func tokenAt(_ row: UnsafeRawBufferPointer, column: Int) -> String {
-        var end = column - 1
-        while end < row.count && row[end] != 0x20 && row[end] != 0x09 { end += 1 }
-        let token = String(decoding: UnsafeRawBufferPointer(rebasing: row[(column - 1) ..< end]), as: UTF8.self)
-        return token.count > 40 ? String(token.prefix(40)) + "…" : token
+    /// A token quoted in an error, cut to 40 characters.
+    static func shortened(_ token: String) -> String {
+        token.count > 40 ? String(token.prefix(40)) + "…" : token
     }
 }

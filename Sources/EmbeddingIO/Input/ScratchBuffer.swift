@@ -2,7 +2,7 @@ import EmbeddingCore
 
 /// Room for a batch's values when the caller does not keep them (the auditor, the sanitizer).
 ///
-/// ``EmbeddingRecordReader/nextBatch(destination:)`` asks for a pointer that must stay valid
+/// ``EmbeddingRecordReader/readBatch(inPlace:destination:_:)`` asks for a pointer that must stay valid
 /// while the batch is used. A pointer taken out of an array's `withUnsafeMutableBufferPointer`
 /// is undefined behaviour once the closure returns; this class owns its allocation instead, so
 /// the pointer it hands out is valid until the next ``pointer(count:)`` call or its deinit.

@@ -153,7 +153,7 @@ extension EmbeddingRecordReader {
         case .aligned, .undecided, .endedAtEOF: return
         case .truncated, .misaligned: break
         }
-        let largest = min(Self.maxDimensions, (end - position) / 4)
+        let largest = min(ReadLimits.maxDimensions, (end - position) / 4)
         guard largest >= 1 else { return }
         for candidate in 1 ... largest where candidate != header.dimensions {
             if walksCleanly(walkBinaryRows(dimensions: candidate, limit: limit)) {

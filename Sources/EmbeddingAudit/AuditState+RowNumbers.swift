@@ -1,0 +1,97 @@
+import CKernels
+import CSupport
+import EmbeddingCore
+import EmbeddingIO
+import Foundation
+
+/// Per-row numeric results of a batch, computed in parallel.
+struct RowNumbers {
+    var norm: Float = 0
+    var isZero = false
+    var hasNonFinite = false
+    var fingerprint: (UInt64, UInt64) = (0, 0)
+}
+
+extension AuditState {
+    /// Whether ``rowNumbers(_:dimensions:meanSum:)`` runs its loops in C with AVX-512 (tests turn it off to compare).
+    nonisolated(unsafe) static var nativeRows = cv_kernels_native() != 0
+
+    /// Norm, zero and non-finite tests and fingerprint of one row, in one pass over its
+    /// `dimensions` values at `raw` (little-endian float32, possibly unaligned); adds finite
+    /// rows to `meanSum` (`dimensions` doubles).
+    static func rowNumbers(_ raw: UnsafeRawPointer, dimensions dim: Int, meanSum: UnsafeMutablePointer<Double>) -> RowNumbers {
+        var result = RowNumbers()
+        var sum = SIMD8<Float>(repeating: 0)
+        var magnitude = SIMD8<UInt32>(repeating: 0)
+        var exponent = SIMD8<UInt32>(repeating: 0)
+        var hash = VectorHash()
+        var i = 0
+        if Self.nativeRows {
+            // The same loop in C with AVX-512 (bit-identical; Swift's baseline build emulates the hash's 64-bit multiplies).
+            let blocks = dim / 8
+            var highestMagnitude: UInt32 = 0, highestExponent: UInt32 = 0
+            withUnsafeMutableBytes(of: &sum) { s in
+                withUnsafeMutableBytes(of: &hash.lanes) { l in
+                    cv_audit_row_blocks(raw, blocks, s.baseAddress!.assumingMemoryBound(to: Float.self), &highestMagnitude,
+                                             &highestExponent, l.baseAddress!.assumingMemoryBound(to: UInt64.self))
+                }
+            }
+            magnitude = SIMD8(repeating: highestMagnitude)
+            exponent = SIMD8(repeating: highestExponent)
+            i = blocks &* 8
+        }
+        while i &+ 8 <= dim {
+            let bits = raw.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<UInt32>.self)
+            let v = unsafeBitCast(bits, to: SIMD8<Float>.self)
+            sum += v * v
+            magnitude |= bits & 0x7FFF_FFFF
+            exponent = pointwiseMax(exponent, bits & 0x7F80_0000)
+            hash.absorb(unsafeBitCast(bits, to: SIMD4<UInt64>.self))
+            i &+= 8
+        }
+        var tail: Float = 0
+        var tailMagnitude: UInt32 = 0
+        var tailExponent: UInt32 = 0
+        for k in i ..< dim {
+            let bits = raw.loadUnaligned(fromByteOffset: k &* 4, as: UInt32.self)
+            let value = Float(bitPattern: bits)
+            tail += value * value
+            tailMagnitude |= bits & 0x7FFF_FFFF
+            tailExponent = max(tailExponent, bits & 0x7F80_0000)
+            hash.absorb(bits)
+        }
+        result.isZero = magnitude == SIMD8<UInt32>(repeating: 0) && tailMagnitude == 0
+        result.hasNonFinite = max(exponent.max(), tailExponent) == 0x7F80_0000
+        if result.hasNonFinite { result.norm = .nan; return result }
+        result.norm = (sum.sum() + tail).squareRoot()
+        if result.norm == .infinity {
+            // Finite values above ~1.8e19 overflow a Float sum of squares (an infinite norm then
+            // made the histogram divide ∞ by ∞ and trap): redo the sum in Double, and clamp norms
+            // beyond Float's range so that every statistic stays finite.
+            var wide = 0.0
+            for k in 0 ..< dim {
+                let v = Double(raw.loadUnaligned(fromByteOffset: k &* 4, as: Float.self))
+                wide += v * v
+            }
+            result.norm = Float(min(wide.squareRoot(), Double(Float.greatestFiniteMagnitude)))
+        }
+        // The row is still in L1: a second pass adds it to the mean, in double (huge finite
+        // values must not overflow), four lanes at a time.
+        if Self.nativeRows {
+            cv_audit_add_to_mean(raw, dim, meanSum)
+        } else {
+            i = 0
+            while i &+ 8 <= dim {
+                let v = raw.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<Float>.self)
+                let target = UnsafeMutableRawPointer(meanSum + i)
+                target.storeBytes(of: target.loadUnaligned(as: SIMD4<Double>.self) + SIMD4<Double>(v.lowHalf), as: SIMD4<Double>.self)
+                target.storeBytes(of: target.loadUnaligned(fromByteOffset: 32, as: SIMD4<Double>.self) + SIMD4<Double>(v.highHalf),
+                                  toByteOffset: 32, as: SIMD4<Double>.self)
+                i &+= 8
+            }
+            for k in i ..< dim { meanSum[k] += Double(raw.loadUnaligned(fromByteOffset: k &* 4, as: Float.self)) }
+        }
+        if !result.isZero { result.fingerprint = hash.finish(byteCount: dim * 4) }
+        return result
+    }
+}
