@@ -90,12 +90,15 @@ extension CharVec.Train {
         let dense = Double(model.parameterCount ?? Int.max)
         let table = Double(model.ngramTableCount ?? Int.max)
         // Dense: weights, gradients, 2 moments, snapshot (3), best. Table: values, 2 moments, snapshot (3), best.
-        let bytes = 4 * (8 * dense + 7 * table)
+        // The subword head / baseline bag, fitted after training: values and 2 moments.
+        let bag = subwordWeight > 0 || baseline
+            ? 3 * Double(NgramBaseline.Settings(trainingWords: data.trainCount).ngrams.buckets) * Double(data.dimensions) : 0
+        let bytes = 4 * (8 * dense + 7 * table + bag)
         let physical = Double(sysconf(Int32(_SC_PHYS_PAGES))) * Double(sysconf(Int32(_SC_PAGESIZE)))
         guard physical > 0, bytes > 0.8 * physical else { return }
         let gib = { (x: Double) in String(format: "%.1f GiB", x / 1_073_741_824) }
         Diagnostics.printLine("\(vectors): error: this model needs about \(gib(bytes)) for its weights and optimiser state; the machine has \(gib(physical))")
-        Diagnostics.printNote("lower --hidden, --mlp-hidden, --layers or --ngram-buckets")
+        Diagnostics.printNote("lower --hidden, --mlp-hidden, --layers or --ngram-buckets, or pass --subword-weight 0 --no-baseline")
         throw ExitCode(1)
     }
 
