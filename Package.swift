@@ -39,8 +39,7 @@ let package = Package(
         // Numerics and the neural network.
         // AVX-512 element-wise kernels, chosen at run time (C can target an ISA per function; Swift cannot).
         .target(name: "CKernels"),
-        .target(name: "Tensor", dependencies: ["EmbeddingCore", "CBLAS", "CKernels",
-                                               .product(name: "RealModule", package: "swift-numerics")]),
+        .target(name: "Tensor", dependencies: ["EmbeddingCore", "CBLAS", "CKernels"]),
         .target(name: "NeuralNet", dependencies: ["Tensor", "EmbeddingCore"]),
 
         // Training loop, model files, checkpoints.

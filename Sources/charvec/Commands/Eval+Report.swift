@@ -5,61 +5,6 @@ import Training
 /// `x`, or nil when it is NaN or infinite (JSON has no NaN; printed as null).
 func finite(_ x: Double) -> Double? { x.isFinite ? x : nil }
 
-/// Scores word pairs where words outside the restricted vocabulary get predicted vectors.
-///
-/// Matches ``EmbeddingEvaluator/evaluateWordPairs(_:restrictVocab:caseInsensitive:)`` on pairs
-/// whose words are known (same word → first-row map, same float32 cosines), so the only
-/// difference is that no pair is skipped.
-struct ModelPairScorer {
-    let evaluator: EmbeddingEvaluator
-    let restrict: Int
-    let caseInsensitive: Bool
-
-    func score(_ pairs: [WordPair], predictor: Predictor) throws -> EvalJSON.ModelPairs {
-        let fold: (String) -> String = caseInsensitive ? { $0.uppercased() } : { $0 }
-        var known: [String: Int] = [:]
-        for row in 0 ..< min(restrict, evaluator.vocabulary.count) {
-            let word = fold(evaluator.vocabulary[row])
-            if known[word] == nil { known[word] = row }
-        }
-        // Unknown words, once each (by folded form); lowercase is what most tables hold.
-        var predictedIndex: [String: Int] = [:], forms: [String] = []
-        for pair in pairs {
-            for word in [pair.first, pair.second] where known[fold(word)] == nil && predictedIndex[fold(word)] == nil {
-                predictedIndex[fold(word)] = forms.count
-                forms.append(caseInsensitive ? word.lowercased() : word)
-            }
-        }
-        let predicted = predictor.predict(forms)
-        let units: [[Scalar]] = (0 ..< forms.count).map { i in
-            predicted.withRow(i) { L2.unitVector($0) } ?? [Scalar](repeating: 0, count: evaluator.index.dimensions)
-        }
-        func vector(_ word: String) -> (row: Int?, unit: [Scalar]?) {
-            if let row = known[fold(word)] { return (row, nil) }
-            return (nil, units[predictedIndex[fold(word)]!])
-        }
-        var gold: [Double] = [], cosines: [Double] = [], embedded = 0
-        for pair in pairs {
-            let a = vector(pair.first), b = vector(pair.second)
-            gold.append(pair.score)
-            if let ra = a.row, let rb = b.row {
-                cosines.append(Double(evaluator.similarity(ra, rb)))
-                continue
-            }
-            embedded += 1
-            let x = a.unit ?? evaluator.index.normalizedMatrix.row(a.row!)
-            let y = b.unit ?? evaluator.index.normalizedMatrix.row(b.row!)
-            var dot: Scalar = 0
-            for j in 0 ..< x.count { dot += x[j] * y[j] }
-            cosines.append(Double(dot))
-        }
-        guard !gold.isEmpty else { throw EvaluationError.noPairsInVocabulary(pairs: 0) }
-        return EvalJSON.ModelPairs(scored: gold.count, embeddedPairs: embedded, predictedWords: forms.count,
-                                   pearson: finite(Correlation.pearson(gold, cosines)),
-                                   spearman: finite(Correlation.spearman(gold, cosines)))
-    }
-}
-
 /// The object printed by `eval --json` (keys in snake_case).
 struct EvalJSON: Encodable {
     struct Pairs: Encodable {

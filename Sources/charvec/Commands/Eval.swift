@@ -118,8 +118,10 @@ extension CharVec {
                 }
                 if let predictor {
                     entry.model = try reportingErrors {
-                        try ModelPairScorer(evaluator: evaluator, restrict: restrict, caseInsensitive: !caseSensitive)
-                            .score(parsed, predictor: predictor)
+                        let s = try evaluator.evaluateWordPairs(parsed, restrictVocab: restrict, caseInsensitive: !caseSensitive,
+                                                                predicting: { predictor.predict($0) })
+                        return EvalJSON.ModelPairs(scored: s.scored, embeddedPairs: s.embeddedPairs, predictedWords: s.predictedWords,
+                                                   pearson: finite(s.pearson), spearman: finite(s.spearman))
                     }
                 }
                 report.pairs.append(entry)
