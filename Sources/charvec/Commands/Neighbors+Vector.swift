@@ -30,11 +30,7 @@ extension CharVec.Neighbors {
                     Diagnostics.printLine("\(query):1: error: the vector is zero (or not finite) and has no direction")
                     continue
                 }
-                let found: [Neighbor]
-                switch engine.searcher {
-                case .exact(let index): found = index.search(query: unit, k: top, excluding: [])
-                case .approximate(let index, let ef): found = index.search(query: unit, k: top, efSearch: ef, excluding: [])
-                }
+                let found = engine.query.search(unit, k: top)
                 answered += 1
                 try report(query: query, words: [], .answered(found, predicted: []), vocabulary: engine.vocabulary)
             }

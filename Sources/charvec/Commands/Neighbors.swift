@@ -99,7 +99,7 @@ extension CharVec {
                 for query in words { try answer(query) }
             } else if isatty(0) != 0 {
                 Diagnostics.printLine("\(engine.vocabulary.count) words × \(engine.dimensions) dimensions"
-                    + (engine.predictor == nil ? "" : ", unknown words predicted by \(model!)")
+                    + (!engine.predictsWithModel ? "" : ", unknown words predicted by \(model!)")
                     + ". Type a word (several words: their mean); an empty line or EOF quits.")
                 let editor = LineEditor(prompt: "> ")
                 while let line = editor.readLine(), !line.allSatisfy(\.isWhitespace) {
@@ -185,38 +185,34 @@ extension CommandError {
 }
 
 /// Answers neighbour queries over one loaded table, exactly or through an HNSW index.
+/// Loads what `neighbors` needs (table, model or fastText n-grams, exact or HNSW index) into a
+/// ``NeighborQuery`` and turns its failures into command errors.
 struct NeighborEngine {
     enum Outcome {
         case answered([Neighbor], predicted: [String])
         case failed(CommandError, words: [String])
     }
 
-    enum Searcher {
-        case exact(ExactIndex)
-        case approximate(HNSWIndex, efSearch: Int)
-    }
-
-    let vocabulary: Vocabulary
-    let dimensions: Int
-    let searcher: Searcher
-    let predictor: Predictor?
-    /// For a fastText model read as the table: out-of-vocabulary words get vectors from its n-gram buckets.
-    let subwordModel: FastTextModel?
-    /// The unit vector of a row, or nil for a zero or non-finite row.
-    let unitRow: (Int) -> [Scalar]?
-    /// Later rows carrying the same word as a first row (so a query excludes all of them).
-    let duplicatesOfFirstRow: [Int: [Int]]
+    let query: NeighborQuery
+    /// Whether unknown words come from a model given with `--model`.
+    let predictsWithModel: Bool
+    var vocabulary: Vocabulary { query.vocabulary }
+    var dimensions: Int { query.dimensions }
 
     init(file: String, input: InputOptions, modelPath: String?, indexPath: String?, efSearch: Int) throws {
         let table = try TableLoading.load(file, input: input)
-        vocabulary = table.vocabulary
-        dimensions = table.dimensions
-        predictor = try modelPath.map { try TableLoading.predictor($0, dimensions: table.dimensions, threads: input.threads) }
+        let predictor = try modelPath.map { try TableLoading.predictor($0, dimensions: table.dimensions, threads: input.threads) }
         let isFastText = modelPath == nil && TableFile.detectForeignFormat(file) == .fastText
-        subwordModel = isFastText ? try reportingErrors { try FastTextModel(path: file) } : nil
-        var duplicates: [Int: [Int]] = [:]
-        for (row, first) in table.vocabulary.duplicates { duplicates[first, default: []].append(row) }
-        duplicatesOfFirstRow = duplicates
+        // A fastText model read as the table: out-of-vocabulary words get vectors from its n-gram buckets.
+        let subwordModel = isFastText ? try reportingErrors { try FastTextModel(path: file) } : nil
+        var predict: (([String]) -> RowMatrix)?
+        if let predictor {
+            predict = { predictor.predict($0) }
+        } else if let subwordModel {
+            predict = { subwordModel.wordVectors(of: $0) }
+        }
+        predictsWithModel = predictor != nil
+        let searcher: NeighborQuery.Searcher
         if let indexPath {
             let index = try reportingErrors {
                 try InputPath.check(indexPath)
@@ -224,16 +220,14 @@ struct NeighborEngine {
             }
             try reportingErrors { try Self.check(index, path: indexPath, belongsTo: table) }
             searcher = .approximate(index, efSearch: min(efSearch, max(table.count, 1)))
-            let matrix = table.matrix
-            unitRow = { row in matrix.withRow(row) { L2.unitVector($0) } }
         } else {
             let progress = ProgressBar(label: "normalising", enabled: Diagnostics.stderrIsTerminal)
             progress.status("\(table.count) rows…")
             let index = ExactIndex(matrix: table.matrix, threads: input.threads)
             progress.finish()
             searcher = .exact(index)
-            unitRow = { row in index.isSearchable(row) ? index.normalizedMatrix.row(row) : nil }
         }
+        query = NeighborQuery(table: table, searcher: searcher, predict: predict)
     }
 
     /// Refuses an index built from another table: the shape must match, and so must the
@@ -259,41 +253,10 @@ struct NeighborEngine {
 
     /// The `k` nearest rows to the normalised mean of the words' unit vectors, excluding the words' rows.
     func neighbors(of words: [String], k: Int) -> Outcome {
-        var unknown: [String] = [], zero: [String] = [], excluded = Set<Int>()
-        var vectors: [[Scalar]] = [], toPredict: [String] = []
-        for word in words {
-            if let row = vocabulary.index(of: word) {
-                excluded.insert(row)
-                for duplicate in duplicatesOfFirstRow[row] ?? [] { excluded.insert(duplicate) }
-                if let unit = unitRow(row) { vectors.append(unit) } else { zero.append(word) }
-            } else if predictor != nil || subwordModel != nil {
-                toPredict.append(word)
-            } else {
-                unknown.append(word)
-            }
+        switch query.neighbors(of: words, k: k) {
+        case .answered(let found, let predicted): return .answered(found, predicted: predicted)
+        case .failed(.unknownWords(let unknown)): return .failed(.unknownWords(unknown), words: words)
+        case .failed(.zeroVectors(let zero)): return .failed(.zeroVectors(zero), words: words)
         }
-        if !unknown.isEmpty { return .failed(.unknownWords(unknown), words: words) }
-        if let predictor, !toPredict.isEmpty {
-            let predicted = predictor.predict(toPredict)
-            for (i, word) in toPredict.enumerated() {
-                if let unit = predicted.withRow(i, { L2.unitVector($0) }) { vectors.append(unit) } else { zero.append(word) }
-            }
-        }
-        if let subwordModel {
-            for word in toPredict {
-                if let unit = L2.unitVector(subwordModel.wordVector(word)) { vectors.append(unit) } else { zero.append(word) }
-            }
-        }
-        if !zero.isEmpty { return .failed(.zeroVectors(zero), words: words) }
-        var mean = [Scalar](repeating: 0, count: dimensions)
-        for vector in vectors { for j in 0 ..< dimensions { mean[j] += vector[j] } }
-        for j in 0 ..< dimensions { mean[j] /= Scalar(vectors.count) }
-        guard let query = L2.unitVector(mean) else { return .failed(.zeroVectors(words), words: words) }
-        let found: [Neighbor]
-        switch searcher {
-        case .exact(let index): found = index.search(query: query, k: k, excluding: excluded)
-        case .approximate(let index, let ef): found = index.search(query: query, k: k, efSearch: ef, excluding: excluded)
-        }
-        return .answered(found, predicted: toPredict)
     }
 }
