@@ -184,7 +184,6 @@ extension CommandError {
     }
 }
 
-/// Answers neighbour queries over one loaded table, exactly or through an HNSW index.
 /// Loads what `neighbors` needs (table, model or fastText n-grams, exact or HNSW index) into a
 /// ``NeighborQuery`` and turns its failures into command errors.
 struct NeighborEngine {
