@@ -25,6 +25,9 @@ final class TrainRobustnessTests: XCTestCase {
             (["--lr", "nan"], "--lr must be positive"), (["--hidden", "0"], "--hidden"), (["--batch", "-1"], "--batch"),
             (["--validation-fraction", "nan"], "--validation-fraction"), (["--clip", "inf"], "--clip must be finite"),
             (["--patience", "-1"], "--patience"), (["--max-recoveries", "-2"], "--max-recoveries"),
+            (["--subword-weight", "nan"], "--subword-weight must be a number in [0, 100]"), (["--subword-weight", "-1"], "--subword-weight"),
+            (["--subword-weight", "1e9"], "--subword-weight"), (["--aux-weight", "nan"], "--aux-weight must be in [0, 100]"),
+            (["--aux-weight", "-0.5"], "--aux-weight"),
         ]
         for (options, message) in cases {
             let result = try train(["no-such-table.vec", "--out", "m.cvm"] + options, in: directory)
