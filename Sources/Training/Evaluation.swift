@@ -70,6 +70,12 @@ public struct Predictor {
 }
 
 enum Evaluation {
+    /// Rank metrics of predictions for `data`'s validation words (row i for validation word i)
+    /// among all of its targets.
+    static func validationMetrics(predictions: RowMatrix, data: TrainingData, rankedSample: [Int]) -> ValidationMetrics {
+        metrics(predictions: predictions, trueRows: data.validationRows, candidates: data.targets, rankedSample: rankedSample)
+    }
+
     /// Rank metrics of `predictions` (rows for `validation rows` of `candidates`, which are unit
     /// norm) against all candidates; the true word of prediction i is candidate `trueRows[i]`.
     /// Rank = 1 + number of candidates scoring strictly higher (the reference's definition); a zero or

@@ -70,9 +70,7 @@ public enum NgramBaseline {
         var bags = [Scalar](repeating: 0, count: data.validationCount * d)
         table.addBags(validationIDs, into: &bags)
         let predictions = RowMatrix(rows: data.validationCount, columns: d, values: bags)
-        let trueRows = (0 ..< data.validationCount).map { data.trainCount + $0 }
-        return Evaluation.metrics(predictions: predictions, trueRows: trueRows, candidates: data.targets,
-                                  rankedSample: rankedSample)
+        return Evaluation.validationMetrics(predictions: predictions, data: data, rankedSample: rankedSample)
     }
 
     /// Trains the baseline and returns its validation metrics, or nil without validation words.

@@ -40,16 +40,15 @@ public struct SubwordHead: Sendable, Equatable {
             var bags = [Scalar](repeating: 0, count: ids.count * d)
             table.addBags(ids, into: &bags)
             predictions.withUnsafeMutableBufferPointer { out in
-                for k in 0 ..< ids.count {
-                    let row = (start + k) * d
-                    var modelSquares = 0.0, bagSquares = 0.0
-                    for j in 0 ..< d {
-                        modelSquares += Double(out[row + j]) * Double(out[row + j])
-                        bagSquares += Double(bags[k * d + j]) * Double(bags[k * d + j])
+                bags.withUnsafeBufferPointer { bag in
+                    for k in 0 ..< ids.count {
+                        let row = (start + k) * d
+                        let modelNorm = L2.norm(UnsafeBufferPointer(rebasing: out[row ..< row + d]))
+                        let bagNorm = L2.norm(UnsafeBufferPointer(rebasing: bag[k * d ..< (k + 1) * d]))
+                        let a = modelNorm > 0 && modelNorm.isFinite ? Scalar(1 / modelNorm) : 0
+                        let b = bagNorm > 0 && bagNorm.isFinite ? weight * Scalar(1 / bagNorm) : 0
+                        for j in 0 ..< d { out[row + j] = a * out[row + j] + b * bag[k * d + j] }
                     }
-                    let a = modelSquares > 0 && modelSquares.isFinite ? Scalar(1 / modelSquares.squareRoot()) : 0
-                    let b = bagSquares > 0 && bagSquares.isFinite ? weight * Scalar(1 / bagSquares.squareRoot()) : 0
-                    for j in 0 ..< d { out[row + j] = a * out[row + j] + b * bags[k * d + j] }
                 }
             }
             start = end

@@ -337,8 +337,7 @@ public final class Trainer {
         guard data.validationCount > 0 else { return nil }
         let predictor = Predictor(model: model, characters: characters, maxLength: configuration.maxLength)
         let predictions = predictor.predict(data.validationWords)
-        let trueRows = (0 ..< data.validationCount).map { data.trainCount + $0 }
-        return Evaluation.metrics(predictions: predictions, trueRows: trueRows, candidates: data.targets, rankedSample: rankedSample)
+        return Evaluation.validationMetrics(predictions: predictions, data: data, rankedSample: rankedSample)
     }
 
     /// The best model so far (by validation MRR; by training loss without validation words).

@@ -30,6 +30,8 @@ public struct TrainingData: Sendable {
     public var dimensions: Int { targets.columns }
     public var trainCount: Int { trainWords.count }
     public var validationCount: Int { validationWords.count }
+    /// Rows of ``targets`` holding the validation words' vectors (they follow the training rows).
+    public var validationRows: [Int] { (0 ..< validationCount).map { trainCount + $0 } }
 
     /// Splits `table` into training and validation words.
     /// - Parameters:

@@ -38,7 +38,7 @@ extension Trainer {
     public func validationTypoMetrics(of trained: TrainedModel? = nil) -> TypoMetrics? {
         guard data.validationCount > 0 else { return nil }
         let predictor = (trained ?? bestModel(source: "")).makePredictor(threads: 1)
-        return predictor.typoMetrics(words: data.validationWords, trueRows: (0 ..< data.validationCount).map { data.trainCount + $0 },
+        return predictor.typoMetrics(words: data.validationWords, trueRows: data.validationRows,
                                      candidates: data.targets, typos: typos, seed: configuration.seed)
     }
 
@@ -63,7 +63,6 @@ extension Trainer {
     public func validationMetrics(of trained: TrainedModel) -> ValidationMetrics? {
         guard data.validationCount > 0 else { return nil }
         let predictions = trained.makePredictor(threads: configuration.threads).predict(data.validationWords)
-        let trueRows = (0 ..< data.validationCount).map { data.trainCount + $0 }
-        return Evaluation.metrics(predictions: predictions, trueRows: trueRows, candidates: data.targets, rankedSample: rankedSample)
+        return Evaluation.validationMetrics(predictions: predictions, data: data, rankedSample: rankedSample)
     }
 }

@@ -18,6 +18,16 @@ final class NgramTests: XCTestCase {
         XCTAssertFalse(NgramConfiguration(buckets: 10, minLength: 4, maxLength: 3).problems().isEmpty)
     }
 
+    /// The n-gram table's sparse gradient written out as a full `[buckets × D]` array.
+    static func denseTableGradient(_ model: CharToVectorModel) -> [Float] {
+        let sparse = model.ngramGradient!, d = model.configuration.outputDimensions
+        var dense = [Float](repeating: 0, count: model.ngramTable!.values.count)
+        for (k, row) in sparse.rows.enumerated() {
+            for j in 0 ..< d { dense[Int(row) * d + j] = sparse.values[k * d + j] }
+        }
+        return dense
+    }
+
     func testHybridModelGradientsMatchFiniteDifferences() {
         var c = ModelFixtures.configuration(.lstm)
         c.ngrams = NgramConfiguration(buckets: 13)
@@ -31,12 +41,8 @@ final class NgramTests: XCTestCase {
         let mse = MSELoss()
         model.zeroGradients()
         model.backward(mse(model.forward(batch), targets).gradient)
-        let sparse = model.ngramGradient!
-        var analytic = [Float](repeating: 0, count: model.ngramTable!.values.count)
-        for (k, row) in sparse.rows.enumerated() {
-            for j in 0 ..< c.outputDimensions { analytic[Int(row) * c.outputDimensions + j] = sparse.values[k * c.outputDimensions + j] }
-        }
-        XCTAssertEqual(Set(sparse.rows), [0, 1, 3, 5, 7, 12])
+        let analytic = Self.denseTableGradient(model)
+        XCTAssertEqual(Set(model.ngramGradient!.rows), [0, 1, 3, 5, 7, 12])
         var table = model.ngramTable!.values
         assertGradientsMatch(checkGradients(values: &table, analytic: analytic) { v in
             model.ngramTable!.values = v
@@ -74,11 +80,7 @@ final class NgramTests: XCTestCase {
         var dRecurrent = mse(model.lastRecurrentOutput!, targets).gradient
         for i in dRecurrent.storage.indices { dRecurrent.storage[i] *= w }
         model.backward(mse(predictions, targets).gradient, dRecurrent: dRecurrent)
-        let sparse = model.ngramGradient!
-        var analytic = [Float](repeating: 0, count: model.ngramTable!.values.count)
-        for (k, row) in sparse.rows.enumerated() {
-            for j in 0 ..< c.outputDimensions { analytic[Int(row) * c.outputDimensions + j] = sparse.values[k * c.outputDimensions + j] }
-        }
+        let analytic = Self.denseTableGradient(model)
         var table = model.ngramTable!.values
         assertGradientsMatch(checkGradients(values: &table, analytic: analytic) { v in
             model.ngramTable!.values = v
