@@ -22,9 +22,9 @@ public enum NgramBaseline {
         }
     }
 
-    /// Fits a table on `data`'s training words.
+    /// Fits a table on `data`'s training words (only on training rows `rows` when given).
     /// - Complexity: O(epochs × Σ grams × D).
-    public static func fit(data: TrainingData, settings: Settings, maxLength: Int = 0) -> NgramTable {
+    public static func fit(data: TrainingData, settings: Settings, maxLength: Int = 0, rows: [Int]? = nil) -> NgramTable {
         let d = data.dimensions
         var table = NgramTable(configuration: settings.ngrams, dimensions: d)
         var rng = SplitMix64(seed: settings.seed ^ 0xBA5E)
@@ -34,8 +34,9 @@ public enum NgramBaseline {
         guard data.trainCount > 0 else { return table }
         var adam = SparseAdam(count: table.values.count, learningRate: settings.learningRate)
         var gradient = SparseRowGradient(buckets: settings.ngrams.buckets, dimensions: d)
-        let ids = data.trainWords.map { settings.ngrams.ids($0, maxScalars: maxLength) }
-        var order = Array(0 ..< data.trainCount)
+        var order = rows ?? Array(0 ..< data.trainCount)
+        var ids = [[Int32]](repeating: [], count: data.trainCount)
+        for row in order { ids[row] = settings.ngrams.ids(data.trainWords[row], maxScalars: maxLength) }
         for _ in 0 ..< settings.epochs {
             for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, rng.nextIndex(i + 1)) }
             var start = 0
@@ -58,6 +59,36 @@ public enum NgramBaseline {
             }
         }
         return table
+    }
+
+    /// Out-of-fold predictions of the bag for every training word: the words are dealt into
+    /// `folds` seeded folds, and each fold's words are predicted by a bag fitted on the others, so a
+    /// training word's bag errs as a held-out word's does. Unit rows `[trainCount × D]` (a zero
+    /// bag stays zero). - Complexity: `folds` fits on `(folds − 1)/folds` of the words.
+    public static func outOfFoldUnitBags(data: TrainingData, settings: Settings, folds: Int, maxLength: Int = 0) -> [Scalar] {
+        precondition(folds >= 2, "out-of-fold predictions need at least two folds")
+        let d = data.dimensions, n = data.trainCount
+        var rng = SplitMix64(seed: settings.seed ^ 0xF01D)
+        var order = Array(0 ..< n)
+        for i in stride(from: n - 1, to: 0, by: -1) { order.swapAt(i, rng.nextIndex(i + 1)) }
+        var fold = [Int](repeating: 0, count: n)
+        for (k, row) in order.enumerated() { fold[row] = k % folds }
+        var out = [Scalar](repeating: 0, count: n * d)
+        for f in 0 ..< folds {
+            let held = (0 ..< n).filter { fold[$0] == f }
+            guard !held.isEmpty else { continue }
+            let table = fit(data: data, settings: settings, maxLength: maxLength, rows: (0 ..< n).filter { fold[$0] != f })
+            var bags = [Scalar](repeating: 0, count: held.count * d)
+            table.addBags(held.map { table.configuration.ids(data.trainWords[$0], maxScalars: maxLength) }, into: &bags)
+            bags.withUnsafeBufferPointer { bag in
+                for (k, row) in held.enumerated() {
+                    let norm = L2.norm(UnsafeBufferPointer(rebasing: bag[k * d ..< (k + 1) * d]))
+                    let inverse = norm > 0 && norm.isFinite ? Scalar(1 / norm) : 0
+                    for j in 0 ..< d { out[row * d + j] = bag[k * d + j] * inverse }
+                }
+            }
+        }
+        return out
     }
 
     /// Validation metrics of a fitted table (ranked as ``Trainer/validate()`` ranks), or nil

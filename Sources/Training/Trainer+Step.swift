@@ -25,6 +25,7 @@ extension Trainer {
         } else {
             value = model.computeGradients(batch) { predictions in
                 predictionsDiversity = Self.meanPairwiseCosine(predictions)
+                if !headOffsets.isEmpty { return lossThroughHead(predictions, targetRows: targetRows, negativesRNG: &negativesRNG) }
                 return loss(predictions, targetRows: targetRows, negativesRNG: &negativesRNG)
             }
         }

@@ -121,6 +121,10 @@ public final class Trainer {
     let trainTargets: [Scalar]
     let contrastive: ContrastiveLoss?
     let typos: TypoGenerator
+    /// The subword head the model trains through (``TrainingConfiguration/subwordFolds``), or nil.
+    public let subwordHead: SubwordHead?
+    /// Its out-of-fold offsets per training row, `[trainCount × D]` (empty without a head).
+    let headOffsets: [Scalar]
 
     /// A training example: the target row and the model's two inputs.
     struct Example {
@@ -199,6 +203,7 @@ public final class Trainer {
             trainTargets = []
             contrastive = nil
         }
+        (subwordHead, headOffsets) = Self.makeSubwordHead(data: data, configuration: configuration)
     }
 
     /// Current learning rate (schedule × recovery scale).
@@ -335,7 +340,7 @@ public final class Trainer {
     /// Validation metrics of the current weights, or nil without validation words.
     public func validate() -> ValidationMetrics? {
         guard data.validationCount > 0 else { return nil }
-        let predictor = Predictor(model: model, characters: characters, maxLength: configuration.maxLength)
+        let predictor = Predictor(model: model, characters: characters, maxLength: configuration.maxLength, subword: subwordHead)
         let predictions = predictor.predict(data.validationWords)
         return Evaluation.validationMetrics(predictions: predictions, data: data, rankedSample: rankedSample)
     }
@@ -345,7 +350,7 @@ public final class Trainer {
         let best = history.first { $0.epoch == bestEpoch }
         return TrainedModel(configuration: configuration.model, characters: characters, maxLength: configuration.maxLength,
                             lowercase: configuration.lowercase, parameters: bestParameters.isEmpty ? model.parameters.values : bestParameters,
-                            ngramTable: model.ngramTable.map { bestNgramTable.isEmpty ? $0.values : bestNgramTable },
+                            ngramTable: model.ngramTable.map { bestNgramTable.isEmpty ? $0.values : bestNgramTable }, subword: subwordHead,
                             metadata: TrainingMetadata(source: source, trainWords: data.trainCount, validationWords: data.validationCount,
                                                        epochs: epochsDone, bestEpoch: bestEpoch, loss: configuration.loss,
                                                        validation: best?.validation, exclusions: data.exclusions))

@@ -44,6 +44,12 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
     /// models: the n-gram table can fit the training words within a few epochs, after which the
     /// main loss hardly reaches the recurrent part; this keeps it learning. 0 = off.
     public var auxiliaryWeight: Scalar = 0
+    /// Weight of the subword head (``SubwordHead``) the model trains through, with
+    /// ``subwordFolds`` ≥ 2; otherwise the trainer fits no head. 0 = none.
+    public var subwordWeight: Scalar = 0
+    /// Folds of the out-of-fold bags the model trains on top of: the loss sees each training word's
+    /// prediction blended with a bag fitted without that word, as a new word's will be.
+    public var subwordFolds = 0
     /// Above this many training words the contrastive loss ranks against the batch's targets plus
     /// ``sampledCandidates`` random ones instead of the whole table.
     public var fullTableLimit = 200_000
@@ -94,6 +100,10 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
         if !(temperature >= 0.001 && temperature <= 100) { problems.append("--temperature must be in [0.001, 100] (got \(temperature))") }
         if !(cosineWeight >= 0 && cosineWeight <= 100) { problems.append("--cos-weight must be in [0, 100] (got \(cosineWeight))") }
         if !(auxiliaryWeight >= 0 && auxiliaryWeight <= 100) { problems.append("--aux-weight must be in [0, 100] (got \(auxiliaryWeight))") }
+        if !(subwordWeight >= 0 && subwordWeight <= 100) { problems.append("--subword-weight must be in [0, 100] (got \(subwordWeight))") }
+        if subwordFolds == 1 || subwordFolds < 0 || subwordFolds > 100 {
+            problems.append("--subword-folds must be 0 or in 2...100 (got \(subwordFolds))")
+        }
         if !(ngramLearningRate > 0 && ngramLearningRate.isFinite) { problems.append("--ngram-lr must be positive (got \(ngramLearningRate))") }
         if !(typoRate >= 0 && typoRate <= 1) { problems.append("--typo-rate must be in [0, 1] (got \(typoRate))") }
         if fullTableLimit < 1 || sampledCandidates < 1 { problems.append("contrastive candidate counts must be positive") }
@@ -131,6 +141,8 @@ extension TrainingConfiguration {
         try read(.temperature, &temperature)
         try read(.cosineWeight, &cosineWeight)
         try read(.auxiliaryWeight, &auxiliaryWeight)
+        try read(.subwordWeight, &subwordWeight)
+        try read(.subwordFolds, &subwordFolds)
         try read(.fullTableLimit, &fullTableLimit)
         try read(.sampledCandidates, &sampledCandidates)
         try read(.ngramLearningRate, &ngramLearningRate)

@@ -28,24 +28,33 @@ enum TrainDefaults {
     static let dropout: Float = 0
     /// Weight of the MSE-fitted bag of n-grams added to the model's unit prediction.
     static let subwordWeight: Float = 0.75
+    /// Out-of-fold bags the model trains on top of (0 = the head is fitted after training).
+    static let subwordFolds = 0
 }
 
 extension CharVec.Train {
-    /// `recurrent` with a ``SubwordHead`` of weight `--subword-weight` (unchanged when it is 0),
-    /// its validation figures in the metadata; and the fitted bag, which is also the baseline
-    /// (nil when neither the head nor the baseline is wanted, or nothing was trained).
-    func withSubwordHead(_ recurrent: TrainedModel, trainer: Trainer) -> (TrainedModel, NgramTable?) {
-        guard recurrent.metadata.trainWords > 0, subwordWeight > 0 || (baseline && recurrent.metadata.validationWords > 0) else {
-            return (recurrent, nil)
+    /// The model to save (with a ``SubwordHead`` of weight `--subword-weight` unless it is 0, its
+    /// validation figures in the metadata), the same model without its head (nil without a head),
+    /// and the fitted bag, which is also the baseline (nil when neither is wanted or nothing was
+    /// trained). A head the model trained through comes from the trainer; otherwise it is fitted now.
+    func withSubwordHead(_ trained: TrainedModel, trainer: Trainer) -> (TrainedModel, TrainedModel?, NgramTable?) {
+        if let head = trained.subword {
+            var alone = trained
+            alone.subword = nil
+            alone.metadata.validation = trainer.validationMetrics(of: alone)
+            return (trained, alone, head.table)
+        }
+        guard trained.metadata.trainWords > 0, subwordWeight > 0 || (baseline && trained.metadata.validationWords > 0) else {
+            return (trained, nil, nil)
         }
         Diagnostics.printLine(subwordWeight > 0 ? "fitting the subword head (a bag of character 3–6-grams, 20 epochs of MSE)"
                                                 : "fitting the bag-of-n-grams baseline (20 epochs of MSE)")
         let bag = trainer.fitNgramBag()
-        guard subwordWeight > 0 else { return (recurrent, bag) }
-        var model = recurrent
+        guard subwordWeight > 0 else { return (trained, nil, bag) }
+        var model = trained
         model.subword = SubwordHead(table: bag, weight: subwordWeight)
         model.metadata.validation = trainer.validationMetrics(of: model)
-        return (model, bag)
+        return (model, trained, bag)
     }
 
     /// After training: the model's validation figures beside the n-gram baseline's on the same split

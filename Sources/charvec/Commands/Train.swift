@@ -110,6 +110,8 @@ extension CharVec {
         var plot: String?
         @Option(help: "Weight of the subword head: after training, a bag of hashed n-grams is fitted to the targets by MSE (a few seconds) and its unit vector, times this weight, is added to the model's unit prediction; 0 = no head.")
         var subwordWeight: Float = TrainDefaults.subwordWeight
+        @Option(help: "Train the model through its subword head: the bag is fitted first, and each training word's prediction is blended, during training, with a bag fitted on the other folds of words (N ≥ 2 folds; 0 = fit the head after training).")
+        var subwordFolds: Int = TrainDefaults.subwordFolds
         @Flag(inversion: .prefixedNo, help: "After training, print the validation figures of a bag-of-n-grams baseline fitted on the same split beside the model's.")
         var baseline = true
         @Flag(help: "Print one JSON line per epoch on standard output instead of text.")
@@ -152,6 +154,8 @@ extension CharVec {
             configuration.temperature = temperature
             configuration.cosineWeight = cosWeight
             configuration.auxiliaryWeight = auxWeight
+            configuration.subwordWeight = subwordFolds >= 2 ? subwordWeight : 0
+            configuration.subwordFolds = subwordFolds
             configuration.ngramLearningRate = ngramLr
             configuration.augmentation = augment
             configuration.typoRate = typoRate
@@ -211,6 +215,9 @@ extension CharVec {
             try checkMemory(saved?.configuration ?? configuration, data: data)
             if warnAboutIdenticalTargets(data) { configuration.collapseThreshold = 1 }
 
+            if (saved?.configuration ?? configuration).subwordWeight > 0 {
+                Diagnostics.printLine("fitting the subword head and its out-of-fold bags (bags of character 3–6-grams, 20 epochs of MSE each)")
+            }
             let trainer: Trainer
             do {
                 if let resume, let saved {
@@ -273,8 +280,7 @@ extension CharVec {
                 }
                 throw ExitCode(1)
             }
-            let recurrent = trainer.bestModel(source: vectors)
-            let (best, bag) = withSubwordHead(recurrent, trainer: trainer)
+            let (best, withoutHead, bag) = withSubwordHead(trainer.bestModel(source: vectors), trainer: trainer)
             try reportingErrors { try best.write(to: out) }
             if let plot {
                 try reportingErrors {
@@ -287,7 +293,7 @@ extension CharVec {
                 String(format: "validation MRR %.4f, hit@10 %.4f, mean cosine %.4f", $0.meanReciprocalRank, $0.hitAt10, $0.meanCosine)
             } ?? "no validation words: the epoch with the lowest training loss"
             Diagnostics.printLine("saved the model of epoch \(best.metadata.bestEpoch) (\(summary)) to \(out)")
-            printComparison(trainer, best: best, withoutHead: best.subword == nil ? nil : recurrent, bag: bag)
+            printComparison(trainer, best: best, withoutHead: withoutHead, bag: bag)
         }
 
         func reportExclusions(_ data: TrainingData) {
