@@ -47,7 +47,7 @@ extension Trainer {
         guard configuration.subwordWeight > 0, configuration.subwordFolds >= 2, data.trainCount >= configuration.subwordFolds else {
             return (nil, [])
         }
-        let settings = NgramBaseline.Settings(trainingWords: data.trainCount)
+        let settings = NgramBaseline.Settings.subwordHead(trainingWords: data.trainCount)
         let maxLength = configuration.maxLength
         let table = NgramBaseline.fit(data: data, settings: settings, maxLength: maxLength)
         var offsets = NgramBaseline.outOfFoldUnitBags(data: data, settings: settings, folds: configuration.subwordFolds,

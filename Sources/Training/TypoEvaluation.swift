@@ -43,7 +43,7 @@ extension Trainer {
     }
 
     /// The n-gram baseline's validation metrics on this run's split and ranked sample (fitted
-    /// here unless `table` is an already fitted ``fitNgramBag()``).
+    /// here with the reference settings unless `table` is given).
     public func baselineMetrics(table: NgramTable? = nil) -> ValidationMetrics? {
         guard let table else {
             return NgramBaseline.validationMetrics(data: data, maxLength: configuration.maxLength, rankedSample: rankedSample)
@@ -51,10 +51,10 @@ extension Trainer {
         return NgramBaseline.validationMetrics(table: table, data: data, maxLength: configuration.maxLength, rankedSample: rankedSample)
     }
 
-    /// The bag of n-grams with the baseline's settings, fitted on this run's training words: the
-    /// table of a ``SubwordHead``. - Complexity: O(20 × Σ grams × D).
-    public func fitNgramBag() -> NgramTable {
-        NgramBaseline.fit(data: data, settings: NgramBaseline.Settings(trainingWords: data.trainCount),
+    /// The bag of n-grams fitted on this run's training words, by default with the settings of a
+    /// ``SubwordHead``'s table. - Complexity: O(epochs × Σ grams × D).
+    public func fitNgramBag(settings: NgramBaseline.Settings? = nil) -> NgramTable {
+        NgramBaseline.fit(data: data, settings: settings ?? .subwordHead(trainingWords: data.trainCount),
                           maxLength: configuration.maxLength)
     }
 

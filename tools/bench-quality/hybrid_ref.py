@@ -367,6 +367,9 @@ def main():
     ap.add_argument("--subword-weight", type=float, default=0.0,
                     help="fit an MSE bag of n-grams (ngram_baseline.py's settings) and add its unit vector, times "
                          "this weight, to the model's unit prediction at evaluation (charvec's subword head)")
+    ap.add_argument("--subword-folds", type=int, default=0,
+                    help="train through the subword head: each training word's unit prediction is blended, in the "
+                         "loss, with a bag fitted on the other folds (charvec's --subword-folds); 0 = blend only at evaluation")
     ap.add_argument("--no-rnn", action="store_true")
     ap.add_argument("--no-ngrams", action="store_true")
     ap.add_argument("--lr", type=float, default=1e-3, help="Adam, dense parameters")
@@ -451,29 +454,47 @@ def main():
           "letters": "".join(letters), "args": vars(a)})
 
     bag = None
+    offsets = None
     if a.subword_weight > 0:
         tb = time.perf_counter()
         bag_hasher = NgramHasher(min(200_000, max(10_000, 12 * len(tr_words))))
-        bag = torch.nn.EmbeddingBag(bag_hasher.B, targets.shape[1], mode="mean", sparse=True)
-        torch.nn.init.normal_(bag.weight, std=0.01)
-        bag_opt = torch.optim.SparseAdam(bag.parameters(), lr=1e-2)
         bag_ids = [bag_hasher(w) for w in tr_words]
 
         def bag_tensors(lists):
             offs = np.cumsum([0] + [len(x) for x in lists[:-1]])
             return torch.from_numpy(np.concatenate(lists).astype(np.int64)), torch.from_numpy(offs.astype(np.int64))
 
-        brng = np.random.RandomState(a.seed + 7)
-        for _ in range(20):
-            order = brng.permutation(len(tr_words))
-            for s0 in range(0, len(order), 64):
-                idx = order[s0:s0 + 64]
-                p = bag(*bag_tensors([bag_ids[i] for i in idx]))
-                loss = ((p - targets[torch.from_numpy(idx)]) ** 2).sum(1).mean()
-                bag_opt.zero_grad(set_to_none=True)
-                loss.backward()
-                bag_opt.step()
-        emit({"info": "subword head", "fit_s": round(time.perf_counter() - tb, 1), "buckets": bag_hasher.B})
+        def fit_bag(rows, seed):
+            """The MSE-fitted bag of n-grams on training rows `rows` (charvec's NgramBaseline.fit)."""
+            table = torch.nn.EmbeddingBag(bag_hasher.B, targets.shape[1], mode="mean", sparse=True)
+            torch.nn.init.normal_(table.weight, std=0.01)
+            opt = torch.optim.SparseAdam(table.parameters(), lr=1e-2)
+            brng = np.random.RandomState(seed)
+            for _ in range(20):
+                order = rows[brng.permutation(len(rows))]
+                for s0 in range(0, len(order), 64):
+                    idx = order[s0:s0 + 64]
+                    p = table(*bag_tensors([bag_ids[i] for i in idx]))
+                    loss = ((p - targets[torch.from_numpy(idx)]) ** 2).sum(1).mean()
+                    opt.zero_grad(set_to_none=True)
+                    loss.backward()
+                    opt.step()
+            return table
+
+        bag = fit_bag(np.arange(len(tr_words)), a.seed + 7)
+        if a.subword_folds >= 2:
+            # Out-of-fold bags: each training word's offset comes from a bag fitted without it.
+            fold = np.empty(len(tr_words), np.int64)
+            fold[np.random.RandomState(a.seed + 11).permutation(len(tr_words))] = np.arange(len(tr_words)) % a.subword_folds
+            offsets = torch.zeros_like(targets)
+            with torch.no_grad():
+                for f in range(a.subword_folds):
+                    held = np.nonzero(fold == f)[0]
+                    table = fit_bag(np.nonzero(fold != f)[0], a.seed + 7 + f)
+                    b = table(*bag_tensors([bag_ids[i] for i in held]))
+                    offsets[torch.from_numpy(held)] = a.subword_weight * b / b.norm(dim=1, keepdim=True).clamp_min(1e-12)
+        emit({"info": "subword head", "fit_s": round(time.perf_counter() - tb, 1), "buckets": bag_hasher.B,
+              "folds": a.subword_folds})
 
     @torch.no_grad()
     def blended(pred, words):
@@ -487,6 +508,8 @@ def main():
         chars, lt, ids, offs = b.tensors(idx)
         pred = model(chars, lt, ids, offs)
         ti = torch.from_numpy(b.tgt[idx])
+        if offsets is not None:  # training through the subword head
+            pred = pred / pred.norm(dim=1, keepdim=True).clamp_min(1e-12) + offsets[ti]
         loss = loss_fn(a, pred, ti, targets, gen)
         if a.aux_weight and model.use_rnn and model.use_ng:
             loss = loss + a.aux_weight * loss_fn(a, model.last_r, ti, targets, gen)

@@ -90,9 +90,10 @@ extension CharVec.Train {
         let dense = Double(model.parameterCount ?? Int.max)
         let table = Double(model.ngramTableCount ?? Int.max)
         // Dense: weights, gradients, 2 moments, snapshot (3), best. Table: values, 2 moments, snapshot (3), best.
-        // The subword head / baseline bag, fitted after training: values and 2 moments.
-        let bag = subwordWeight > 0 || baseline
-            ? 3 * Double(NgramBaseline.Settings(trainingWords: data.trainCount).ngrams.buckets) * Double(data.dimensions) : 0
+        // A bag being fitted (the subword head's, one of its folds', the baseline's): values and 2
+        // moments; plus the head's values, kept.
+        let bagValues = Double(NgramBaseline.Settings(trainingWords: data.trainCount).ngrams.buckets) * Double(data.dimensions)
+        let bag = (subwordWeight > 0 || baseline ? 3 * bagValues : 0) + (subwordWeight > 0 ? bagValues : 0)
         let bytes = 4 * (8 * dense + 7 * table + bag)
         let physical = Double(sysconf(Int32(_SC_PHYS_PAGES))) * Double(sysconf(Int32(_SC_PAGESIZE)))
         guard physical > 0, bytes > 0.8 * physical else { return }

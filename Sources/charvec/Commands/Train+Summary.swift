@@ -34,36 +34,31 @@ enum TrainDefaults {
 
 extension CharVec.Train {
     /// The model to save (with a ``SubwordHead`` of weight `--subword-weight` unless it is 0, its
-    /// validation figures in the metadata), the same model without its head (nil without a head),
-    /// and the fitted bag, which is also the baseline (nil when neither is wanted or nothing was
-    /// trained). A head the model trained through comes from the trainer; otherwise it is fitted now.
-    func withSubwordHead(_ trained: TrainedModel, trainer: Trainer) -> (TrainedModel, TrainedModel?, NgramTable?) {
-        if let head = trained.subword {
+    /// validation figures in the metadata) and the same model without its head (nil without a
+    /// head). A head the model trained through comes from the trainer; otherwise it is fitted now.
+    func withSubwordHead(_ trained: TrainedModel, trainer: Trainer) -> (TrainedModel, TrainedModel?) {
+        if trained.subword != nil {
             var alone = trained
             alone.subword = nil
             alone.metadata.validation = trainer.validationMetrics(of: alone)
-            return (trained, alone, head.table)
+            return (trained, alone)
         }
-        guard trained.metadata.trainWords > 0, subwordWeight > 0 || (baseline && trained.metadata.validationWords > 0) else {
-            return (trained, nil, nil)
-        }
-        Diagnostics.printLine(subwordWeight > 0 ? "fitting the subword head (a bag of character 3–6-grams, 20 epochs of MSE)"
-                                                : "fitting the bag-of-n-grams baseline (20 epochs of MSE)")
-        let bag = trainer.fitNgramBag()
-        guard subwordWeight > 0 else { return (trained, nil, bag) }
+        guard trained.metadata.trainWords > 0, subwordWeight > 0 else { return (trained, nil) }
+        Diagnostics.printLine("fitting the subword head (a bag of character 3–6-grams, 5 epochs of MSE)")
         var model = trained
-        model.subword = SubwordHead(table: bag, weight: subwordWeight)
+        model.subword = SubwordHead(table: trainer.fitNgramBag(), weight: subwordWeight)
         model.metadata.validation = trainer.validationMetrics(of: model)
-        return (model, trained, bag)
+        return (model, trained)
     }
 
     /// After training: the model's validation figures beside the n-gram baseline's on the same split
     /// (and the character model's without its subword head), and how often a typo of a validation
     /// word finds its word.
-    func printComparison(_ trainer: Trainer, best: TrainedModel, withoutHead: TrainedModel?, bag: NgramTable?) {
+    func printComparison(_ trainer: Trainer, best: TrainedModel, withoutHead: TrainedModel?) {
         guard let model = best.metadata.validation else { return }
         let typos = trainer.validationTypoMetrics(of: best)
-        let reference = baseline ? bag.flatMap { trainer.baselineMetrics(table: $0) } : nil
+        if baseline { Diagnostics.printLine("fitting the bag-of-n-grams baseline (20 epochs of MSE)") }
+        let reference = baseline ? trainer.baselineMetrics() : nil
         let alone = withoutHead?.metadata.validation
         if json {
             var object: [String: Any] = ["event": "summary", "bestEpoch": best.metadata.bestEpoch, "model": Self.dictionary(model)]

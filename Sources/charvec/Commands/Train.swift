@@ -280,7 +280,7 @@ extension CharVec {
                 }
                 throw ExitCode(1)
             }
-            let (best, withoutHead, bag) = withSubwordHead(trainer.bestModel(source: vectors), trainer: trainer)
+            let (best, withoutHead) = withSubwordHead(trainer.bestModel(source: vectors), trainer: trainer)
             try reportingErrors { try best.write(to: out) }
             if let plot {
                 try reportingErrors {
@@ -293,7 +293,7 @@ extension CharVec {
                 String(format: "validation MRR %.4f, hit@10 %.4f, mean cosine %.4f", $0.meanReciprocalRank, $0.hitAt10, $0.meanCosine)
             } ?? "no validation words: the epoch with the lowest training loss"
             Diagnostics.printLine("saved the model of epoch \(best.metadata.bestEpoch) (\(summary)) to \(out)")
-            printComparison(trainer, best: best, withoutHead: withoutHead, bag: bag)
+            printComparison(trainer, best: best, withoutHead: withoutHead)
         }
 
         func reportExclusions(_ data: TrainingData) {
