@@ -464,13 +464,14 @@ def main():
             offs = np.cumsum([0] + [len(x) for x in lists[:-1]])
             return torch.from_numpy(np.concatenate(lists).astype(np.int64)), torch.from_numpy(offs.astype(np.int64))
 
-        def fit_bag(rows, seed):
-            """The MSE-fitted bag of n-grams on training rows `rows` (charvec's NgramBaseline.fit)."""
+        def fit_bag(rows, seed, epochs=5):
+            """The MSE-fitted bag of n-grams on training rows `rows` (charvec's NgramBaseline.fit with
+            the subword head's 5 epochs)."""
             table = torch.nn.EmbeddingBag(bag_hasher.B, targets.shape[1], mode="mean", sparse=True)
             torch.nn.init.normal_(table.weight, std=0.01)
             opt = torch.optim.SparseAdam(table.parameters(), lr=1e-2)
             brng = np.random.RandomState(seed)
-            for _ in range(20):
+            for _ in range(epochs):
                 order = rows[brng.permutation(len(rows))]
                 for s0 in range(0, len(order), 64):
                     idx = order[s0:s0 + 64]

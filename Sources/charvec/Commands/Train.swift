@@ -216,7 +216,7 @@ extension CharVec {
             if warnAboutIdenticalTargets(data) { configuration.collapseThreshold = 1 }
 
             if (saved?.configuration ?? configuration).subwordWeight > 0 {
-                Diagnostics.printLine("fitting the subword head and its out-of-fold bags (bags of character 3–6-grams, 20 epochs of MSE each)")
+                Diagnostics.printLine("fitting the subword head and its out-of-fold bags (bags of character 3–6-grams, 5 epochs of MSE each)")
             }
             let trainer: Trainer
             do {
