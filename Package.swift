@@ -3,6 +3,7 @@
 // model for out-of-vocabulary words; answer nearest-neighbour questions.
 //
 // Modules follow the architecture, dependencies run one way:
+//   CharvecRuntime (Scalar, SplitMix64, threads, SourceLocation, C helpers) under everything
 //   EmbeddingCore ← EmbeddingIO ← EmbeddingAudit
 //   Tensor ← NeuralNet ← Training (also uses EmbeddingCore, EmbeddingIO)
 //   EmbeddingCore + EmbeddingIO (its atomic writer) + CBLAS ← NeighborSearch
@@ -13,6 +14,7 @@ let package = Package(
     name: "charvec",
     products: [
         .executable(name: "charvec", targets: ["charvec"]),
+        .library(name: "CharvecRuntime", targets: ["CharvecRuntime"]),
         .library(name: "EmbeddingCore", targets: ["EmbeddingCore"]),
         .library(name: "EmbeddingIO", targets: ["EmbeddingIO"]),
         .library(name: "EmbeddingAudit", targets: ["EmbeddingAudit"]),
@@ -30,16 +32,20 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
 
-        // Core table and file I/O.
+        // Basics every module uses: the scalar type, the seeded generator, fork–join helpers, file
+        // positions; it alone wraps the C helpers (mremap, interrupt-safe temporary files, prefetch).
         .target(name: "CSupport"),
-        .target(name: "EmbeddingCore", dependencies: ["CSupport"]),
-        .target(name: "EmbeddingIO", dependencies: ["EmbeddingCore", "CSupport", "CZlib"]),
-        .target(name: "EmbeddingAudit", dependencies: ["EmbeddingCore", "CSupport", "CKernels", "EmbeddingIO"]),
+        .target(name: "CharvecRuntime", dependencies: ["CSupport"]),
+
+        // Core table and file I/O.
+        .target(name: "EmbeddingCore", dependencies: ["CharvecRuntime"]),
+        .target(name: "EmbeddingIO", dependencies: ["EmbeddingCore", "CZlib"]),
+        .target(name: "EmbeddingAudit", dependencies: ["EmbeddingCore", "CKernels", "EmbeddingIO"]),
 
         // Numerics and the neural network.
         // AVX-512 element-wise kernels, chosen at run time (C can target an ISA per function; Swift cannot).
         .target(name: "CKernels"),
-        .target(name: "Tensor", dependencies: ["EmbeddingCore", "CBLAS", "CKernels"]),
+        .target(name: "Tensor", dependencies: ["CharvecRuntime", "CBLAS", "CKernels"]),
         .target(name: "NeuralNet", dependencies: ["Tensor", "EmbeddingCore"]),
 
         // Training loop, model files, checkpoints.
@@ -62,7 +68,7 @@ let package = Package(
 
         // The command-line tool.
         .executableTarget(name: "charvec", dependencies: [
-            "BundledData", "CSupport", "EmbeddingCore", "EmbeddingIO", "EmbeddingAudit", "Tensor", "NeuralNet", "Training", "NeighborSearch",
+            "BundledData", "CharvecRuntime", "EmbeddingCore", "EmbeddingIO", "EmbeddingAudit", "Tensor", "NeuralNet", "Training", "NeighborSearch",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -1,5 +1,4 @@
 import CKernels
-import CSupport
 import EmbeddingCore
 import EmbeddingIO
 import Foundation

@@ -1,4 +1,3 @@
-import CSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -199,7 +198,7 @@ public struct RowMatrix: Sendable {
             let bytes = max(1, newCapacity * columns * MemoryLayout<Scalar>.stride)
             if mappedBytes > 0 {
                 let length = Self.roundedToPages(bytes)
-                guard let raw = charvec_mremap(pointer, mappedBytes, length) else {
+                guard let raw = VirtualMemory.remap(pointer, from: mappedBytes, to: length) else {
                     fatalError("out of memory growing to \(bytes) bytes")
                 }
                 _ = madvise(raw, length, 14)

@@ -1,5 +1,5 @@
 import CKernels
-import EmbeddingCore
+import CharvecRuntime
 
 /// Element-wise and reduction kernels over `[Scalar]` buffers, written with explicit
 /// `SIMD8<Float>` and wrapping index arithmetic so they vectorise in `-O` builds.

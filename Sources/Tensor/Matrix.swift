@@ -1,5 +1,3 @@
-@_exported import EmbeddingCore
-
 /// A dense row-major `rows × columns` matrix of ``Scalar`` with value semantics.
 ///
 /// Element `(i, j)` lives at `storage[i * columns + j]` (fastText's `DenseMatrix::at`).
