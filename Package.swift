@@ -33,17 +33,21 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
 
         // Basics every module uses: the scalar type, the seeded generator, fork–join helpers, file
-        // positions; it alone wraps the C helpers (mremap, interrupt-safe temporary files, prefetch).
+        // positions; it alone wraps the C helpers (mremap, interrupt-safe temporary files, prefetch,
+        // CPU features). Each C module below has exactly one Swift owner, which wraps it for the others.
         .target(name: "CSupport"),
         .target(name: "CharvecRuntime", dependencies: ["CSupport"]),
 
         // Core table and file I/O.
         .target(name: "EmbeddingCore", dependencies: ["CharvecRuntime"]),
         .target(name: "EmbeddingIO", dependencies: ["EmbeddingCore", "CZlib"]),
-        .target(name: "EmbeddingAudit", dependencies: ["EmbeddingCore", "CKernels", "EmbeddingIO"]),
+        // The audit's AVX-512 row scan (its own C module: Tensor's kernels are no concern of the audit).
+        .target(name: "CAuditKernels"),
+        .target(name: "EmbeddingAudit", dependencies: ["EmbeddingCore", "EmbeddingIO", "CAuditKernels"]),
 
         // Numerics and the neural network.
-        // AVX-512 element-wise kernels, chosen at run time (C can target an ISA per function; Swift cannot).
+        // AVX-512 element-wise kernels, chosen at run time (C can target an ISA per function; Swift
+        // cannot); only Tensor imports them.
         .target(name: "CKernels"),
         .target(name: "Tensor", dependencies: ["CharvecRuntime", "CBLAS", "CKernels"]),
         .target(name: "NeuralNet", dependencies: ["Tensor", "EmbeddingCore"]),
@@ -81,8 +85,8 @@ let package = Package(
 
         .testTarget(name: "EmbeddingCoreTests", dependencies: ["EmbeddingCore", "TestSupport"]),
         .testTarget(name: "EmbeddingIOTests", dependencies: ["EmbeddingIO", "TestSupport"]),
-        .testTarget(name: "EmbeddingAuditTests", dependencies: ["EmbeddingAudit", "EmbeddingIO", "CKernels", "TestSupport"]),
-        .testTarget(name: "TensorTests", dependencies: ["Tensor", "CKernels", "TestSupport"]),
+        .testTarget(name: "EmbeddingAuditTests", dependencies: ["EmbeddingAudit", "EmbeddingIO", "TestSupport"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Tensor", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "EmbeddingIO", "TestSupport"]),
         .testTarget(name: "NeighborSearchTests", dependencies: ["NeighborSearch", "EmbeddingCore", "EmbeddingIO", "TestSupport"]),

@@ -1,4 +1,3 @@
-import CKernels
 import EmbeddingCore
 import EmbeddingIO
 import Foundation

@@ -1,4 +1,4 @@
-import CKernels
+import CAuditKernels
 import EmbeddingCore
 import EmbeddingIO
 import Foundation
@@ -13,7 +13,7 @@ struct RowNumbers {
 
 extension AuditState {
     /// Whether ``rowNumbers(_:dimensions:meanSum:)`` runs its loops in C with AVX-512 (tests turn it off to compare).
-    nonisolated(unsafe) static var nativeRows = cv_kernels_native() != 0
+    nonisolated(unsafe) static var nativeRows = CPUFeatures.runsAVX512Kernels
 
     /// Norm, zero and non-finite tests and fingerprint of one row, in one pass over its
     /// `dimensions` values at `raw` (little-endian float32, possibly unaligned); adds finite

@@ -11,7 +11,7 @@ public enum Kernels {
 
     /// Whether the AVX-512 C kernels (CKernels) replace the portable SIMD8 code: decided once from
     /// the CPU. Tests flip it to check both paths against each other (XCTest runs serially).
-    nonisolated(unsafe) static var _native = cv_kernels_native() != 0
+    nonisolated(unsafe) static var _native = CPUFeatures.runsAVX512Kernels
 
     /// Whether this process runs the AVX-512 element-wise kernels (else the portable SIMD8 ones).
     public static var usesNativeKernels: Bool { _native }

@@ -1,4 +1,3 @@
-import CKernels
 @testable import EmbeddingAudit
 import EmbeddingCore
 import XCTest
@@ -7,7 +6,7 @@ import XCTest
 /// squares, zero and non-finite flags, fingerprint and the running mean.
 final class NativeRowScanTests: XCTestCase {
     func testNativeScanEqualsTheSwiftLoop() throws {
-        guard cv_kernels_native() != 0 else { throw XCTSkip("this CPU has no AVX-512: the Swift loop is the only path") }
+        guard CPUFeatures.runsAVX512Kernels else { throw XCTSkip("this CPU has no AVX-512: the Swift loop is the only path") }
         let saved = AuditState.nativeRows
         defer { AuditState.nativeRows = saved }
         var rng = SplitMix64(seed: 3)

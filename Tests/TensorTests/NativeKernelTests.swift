@@ -1,5 +1,4 @@
 import XCTest
-import CKernels
 import TestSupport
 @testable import Tensor
 #if canImport(Glibc)
@@ -11,10 +10,10 @@ import Glibc
 /// rounding differs. (The gradient checks elsewhere run whichever path this machine selects.)
 final class NativeKernelTests: XCTestCase {
     override func setUpWithError() throws {
-        try XCTSkipUnless(cv_kernels_native() != 0, "this CPU lacks AVX-512: the portable kernels are the only path")
+        try XCTSkipUnless(CPUFeatures.runsAVX512Kernels, "this CPU lacks AVX-512: the portable kernels are the only path")
     }
 
-    override func tearDown() { Kernels._native = cv_kernels_native() != 0 }
+    override func tearDown() { Kernels._native = CPUFeatures.runsAVX512Kernels }
 
     /// Runs `body` once on the portable path and once on the native path; returns both results.
     func both<T>(_ body: () -> T) -> (portable: T, native: T) {
