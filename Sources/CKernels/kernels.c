@@ -2,6 +2,25 @@
 #include "native.h"
 
 #if defined(__x86_64__)
+#include <cpuid.h>
+
+int cv_kernels_native(void) {
+    static int cached = -1;
+    int c = __atomic_load_n(&cached, __ATOMIC_RELAXED);
+    if (c >= 0) return c;
+    unsigned a, b, cx, d, ok = 0;
+    if (__get_cpuid(1, &a, &b, &cx, &d) && (cx & (1u << 27)) && (cx & (1u << 12))) {  // OSXSAVE, FMA
+        unsigned lo, hi;
+        __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+        if ((lo & 0xE6) == 0xE6 && __get_cpuid_count(7, 0, &a, &b, &cx, &d)) {  // XMM, YMM, opmask, ZMM
+            unsigned need = (1u << 16) | (1u << 17) | (1u << 30) | (1u << 31);  // F, DQ, BW, VL
+            ok = (b & need) == need;
+        }
+    }
+    __atomic_store_n(&cached, (int)ok, __ATOMIC_RELAXED);
+    return (int)ok;
+}
+
 // tanh(x) = x·P(x²)/Q(x²) on x clamped to ±7.905 (Eigen's ptanh_float coefficients), as in
 // Tensor.Activations. min/max take the NaN from their second operand, so NaN propagates.
 CV_NATIVE static inline __m512 tanh16(__m512 x) {
@@ -163,6 +182,7 @@ CV_NATIVE void cv_add_column_sums(long rows, long columns, long ld, const float 
 }
 
 #else  // Not x86-64: Tensor's portable kernels run; these are never called.
+int cv_kernels_native(void) { return 0; }
 void cv_lstm_forward(long rows, long H, float *gates, const float *cPrev, float *cell, float *tanhCell,
                      float *hidden, long hStride) { (void)rows; (void)H; (void)gates; (void)cPrev; (void)cell;
     (void)tanhCell; (void)hidden; (void)hStride; __builtin_trap(); }

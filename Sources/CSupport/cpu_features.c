@@ -1,5 +1,5 @@
 // What the CPU and OS support, from CPUID and the OS's saved register state (XGETBV): for choosing
-// BLAS kernels and the AVX-512 C kernels by feature rather than by model number.
+// BLAS kernels and AVX-512 code paths by feature rather than by model number.
 #include "CSupport.h"
 
 #if defined(__x86_64__)
@@ -20,23 +20,6 @@ int charvec_cpu_vector_level(void) {
     return 2;
 }
 
-int charvec_cpu_runs_avx512_kernels(void) {
-    static int cached = -1;
-    int c = __atomic_load_n(&cached, __ATOMIC_RELAXED);
-    if (c >= 0) return c;
-    unsigned a, b, cx, d, ok = 0;
-    if (__get_cpuid(1, &a, &b, &cx, &d) && (cx & (1u << 27)) && (cx & (1u << 12))) {  // OSXSAVE, FMA
-        unsigned lo, hi;
-        __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-        if ((lo & 0xE6) == 0xE6 && __get_cpuid_count(7, 0, &a, &b, &cx, &d)) {  // XMM, YMM, opmask, ZMM
-            unsigned need = (1u << 16) | (1u << 17) | (1u << 30) | (1u << 31);  // F, DQ, BW, VL
-            ok = (b & need) == need;
-        }
-    }
-    __atomic_store_n(&cached, (int)ok, __ATOMIC_RELAXED);
-    return (int)ok;
-}
-
 int charvec_cpu_has_avx512_bf16(void) {
     unsigned a, b, c, d;
     if (charvec_cpu_vector_level() < 3 || !__get_cpuid_count(7, 1, &a, &b, &c, &d)) return 0;
@@ -44,7 +27,6 @@ int charvec_cpu_has_avx512_bf16(void) {
 }
 
 #else
-int charvec_cpu_runs_avx512_kernels(void) { return 0; }
 int charvec_cpu_vector_level(void) { return 0; }
 int charvec_cpu_has_avx512_bf16(void) { return 0; }
 #endif

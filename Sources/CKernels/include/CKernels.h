@@ -2,15 +2,18 @@
 #define CHARVEC_CKERNELS_H
 // AVX-512 versions of Tensor's element-wise kernels (gate nonlinearities, Adam, column sums).
 // Swift cannot select instructions per function at run time; C can (`target` attributes), so
-// these are compiled for AVX-512 + FMA and used only when the CPU and OS support them
-// (CharvecRuntime's `CPUFeatures.runsAVX512Kernels`). Tensor keeps portable SIMD8 versions for
-// every other machine and checks both against each other. Shapes and formulas are those of the
-// Swift kernels they replace (Sources/Tensor/RecurrentKernels.swift, Kernels.swift); all strides
-// are in floats. Only Tensor imports this module; other modules call Tensor's Swift API.
-// The packed GEMM (packed_gemm.c, Tensor's PackedOperand) has no Swift twin: without AVX-512
-// the recurrent step products stay on OpenBLAS, and tests compare the two.
+// these are compiled for AVX-512 + FMA and used only when `cv_kernels_native()` says the CPU
+// and OS support them. Tensor keeps portable SIMD8 versions for every other machine and checks
+// both against each other. Shapes and formulas are those of the Swift kernels they replace
+// (Sources/Tensor/Kernels/Portable); all strides are in floats. Only Tensor imports this module;
+// other modules call Tensor's Swift API. The packed GEMM (packed_gemm.c, Tensor's PackedOperand)
+// has no Swift twin: without AVX-512 the recurrent step products stay on OpenBLAS, and tests
+// compare the two.
 
 #include <stddef.h>
+
+/// 1 when AVX-512 F/VL/DQ/BW, FMA and the OS's ZMM state are available; 0 otherwise.
+int cv_kernels_native(void);
 
 /// LSTM forward for `rows` rows: gates (rows × 4H, [i f g o]) → activations in place;
 /// c = f⊙cPrev + i⊙g, tanhCell = tanh(c), h = o⊙tanh(c) (row stride `hStride`).

@@ -17,9 +17,6 @@ void charvec_remove_temporaries_on_interrupt(void);
 /// A hint to load the cache line holding `address` (no fault, no effect on results).
 static inline void charvec_prefetch(const void *address) { __builtin_prefetch(address, 0, 3); }
 
-/// 1 when AVX-512 F/VL/DQ/BW, FMA and the OS's ZMM state are available (the AVX-512 C kernels
-/// of CKernels and CAuditKernels can run); 0 otherwise. Cached after the first call.
-int charvec_cpu_runs_avx512_kernels(void);
 /// The widest usable vector level: 3 AVX-512 (F/DQ/BW/VL, ZMM state), 2 AVX2 + FMA (YMM state),
 /// 1 SSE3 or AVX without FMA, 0 older or not x86-64.
 int charvec_cpu_vector_level(void);
