@@ -59,7 +59,7 @@ let package = Package(
         // Calls cblas_sgemm directly (not through Tensor) so it can be built in parallel with Tensor.
         .target(name: "NeighborSearch", dependencies: ["EmbeddingCore", "EmbeddingIO", "CBLAS"]),
 
-        // Shared test helpers (gradient checks, fixtures).
+        // Shared test helpers (gradient checks, fixtures, the CLI runner and golden-output checks).
         .target(name: "TestSupport", dependencies: [
             "EmbeddingCore",
             .product(name: "RealModule", package: "swift-numerics"),
