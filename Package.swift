@@ -3,6 +3,7 @@
 // model for out-of-vocabulary words; answer nearest-neighbour questions.
 //
 // Modules follow the architecture, dependencies run one way:
+//   CharvecRuntime (Scalar, SplitMix64, threads, SourceLocation, C helpers) under everything
 //   EmbeddingCore ← EmbeddingIO ← EmbeddingAudit
 //   Tensor ← NeuralNet ← Training (also uses EmbeddingCore, EmbeddingIO)
 //   EmbeddingCore + EmbeddingIO (its atomic writer) + CBLAS ← NeighborSearch
@@ -13,6 +14,7 @@ let package = Package(
     name: "charvec",
     products: [
         .executable(name: "charvec", targets: ["charvec"]),
+        .library(name: "CharvecRuntime", targets: ["CharvecRuntime"]),
         .library(name: "EmbeddingCore", targets: ["EmbeddingCore"]),
         .library(name: "EmbeddingIO", targets: ["EmbeddingIO"]),
         .library(name: "EmbeddingAudit", targets: ["EmbeddingAudit"]),
@@ -30,16 +32,24 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
 
-        // Core table and file I/O.
+        // Basics every module uses: the scalar type, the seeded generator, fork–join helpers, file
+        // positions; it alone wraps the C helpers (mremap, interrupt-safe temporary files, prefetch,
+        // CPU features). Each C module below has exactly one Swift owner, which wraps it for the others.
         .target(name: "CSupport"),
-        .target(name: "EmbeddingCore", dependencies: ["CSupport"]),
-        .target(name: "EmbeddingIO", dependencies: ["EmbeddingCore", "CSupport", "CZlib"]),
-        .target(name: "EmbeddingAudit", dependencies: ["EmbeddingCore", "CSupport", "CKernels", "EmbeddingIO"]),
+        .target(name: "CharvecRuntime", dependencies: ["CSupport"]),
+
+        // Core table and file I/O.
+        .target(name: "EmbeddingCore", dependencies: ["CharvecRuntime"]),
+        .target(name: "EmbeddingIO", dependencies: ["EmbeddingCore", "CZlib"]),
+        // The audit's AVX-512 row scan (its own C module: Tensor's kernels are no concern of the audit).
+        .target(name: "CAuditKernels"),
+        .target(name: "EmbeddingAudit", dependencies: ["EmbeddingCore", "EmbeddingIO", "CAuditKernels"]),
 
         // Numerics and the neural network.
-        // AVX-512 element-wise kernels, chosen at run time (C can target an ISA per function; Swift cannot).
+        // AVX-512 element-wise kernels, chosen at run time (C can target an ISA per function; Swift
+        // cannot); only Tensor imports them.
         .target(name: "CKernels"),
-        .target(name: "Tensor", dependencies: ["EmbeddingCore", "CBLAS", "CKernels"]),
+        .target(name: "Tensor", dependencies: ["CharvecRuntime", "CBLAS", "CKernels"]),
         .target(name: "NeuralNet", dependencies: ["Tensor", "EmbeddingCore"]),
 
         // Training loop, model files, checkpoints.
@@ -49,7 +59,7 @@ let package = Package(
         // Calls cblas_sgemm directly (not through Tensor) so it can be built in parallel with Tensor.
         .target(name: "NeighborSearch", dependencies: ["EmbeddingCore", "EmbeddingIO", "CBLAS"]),
 
-        // Shared test helpers (gradient checks, fixtures).
+        // Shared test helpers (gradient checks, fixtures, the CLI runner and golden-output checks).
         .target(name: "TestSupport", dependencies: [
             "EmbeddingCore",
             .product(name: "RealModule", package: "swift-numerics"),
@@ -62,7 +72,7 @@ let package = Package(
 
         // The command-line tool.
         .executableTarget(name: "charvec", dependencies: [
-            "BundledData", "CSupport", "EmbeddingCore", "EmbeddingIO", "EmbeddingAudit", "Tensor", "NeuralNet", "Training", "NeighborSearch",
+            "BundledData", "CharvecRuntime", "EmbeddingCore", "EmbeddingIO", "EmbeddingAudit", "Tensor", "NeuralNet", "Training", "NeighborSearch",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -75,8 +85,8 @@ let package = Package(
 
         .testTarget(name: "EmbeddingCoreTests", dependencies: ["EmbeddingCore", "TestSupport"]),
         .testTarget(name: "EmbeddingIOTests", dependencies: ["EmbeddingIO", "TestSupport"]),
-        .testTarget(name: "EmbeddingAuditTests", dependencies: ["EmbeddingAudit", "EmbeddingIO", "CKernels", "TestSupport"]),
-        .testTarget(name: "TensorTests", dependencies: ["Tensor", "CKernels", "TestSupport"]),
+        .testTarget(name: "EmbeddingAuditTests", dependencies: ["EmbeddingAudit", "EmbeddingIO", "TestSupport"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Tensor", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "EmbeddingIO", "TestSupport"]),
         .testTarget(name: "NeighborSearchTests", dependencies: ["NeighborSearch", "EmbeddingCore", "EmbeddingIO", "TestSupport"]),

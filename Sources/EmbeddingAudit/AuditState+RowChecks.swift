@@ -1,5 +1,3 @@
-import CKernels
-import CSupport
 import EmbeddingCore
 import EmbeddingIO
 import Foundation

@@ -1,5 +1,4 @@
-import CKernels
-import CSupport
+import CAuditKernels
 import EmbeddingCore
 import EmbeddingIO
 import Foundation
@@ -13,20 +12,20 @@ struct RowNumbers {
 }
 
 extension AuditState {
-    /// Whether ``rowNumbers(_:dimensions:meanSum:)`` runs its loops in C with AVX-512 (tests turn it off to compare).
-    nonisolated(unsafe) static var nativeRows = cv_kernels_native() != 0
-
     /// Norm, zero and non-finite tests and fingerprint of one row, in one pass over its
     /// `dimensions` values at `raw` (little-endian float32, possibly unaligned); adds finite
     /// rows to `meanSum` (`dimensions` doubles).
-    static func rowNumbers(_ raw: UnsafeRawPointer, dimensions dim: Int, meanSum: UnsafeMutablePointer<Double>) -> RowNumbers {
+    /// - Parameter native: run the block loops in C with AVX-512 (CAuditKernels) instead of the
+    ///   Swift SIMD8 loops; bit-identical results. Only when ``CharvecRuntime/CPUFeatures/runsAVX512Kernels``.
+    static func rowNumbers(_ raw: UnsafeRawPointer, dimensions dim: Int, meanSum: UnsafeMutablePointer<Double>,
+                           native: Bool) -> RowNumbers {
         var result = RowNumbers()
         var sum = SIMD8<Float>(repeating: 0)
         var magnitude = SIMD8<UInt32>(repeating: 0)
         var exponent = SIMD8<UInt32>(repeating: 0)
         var hash = VectorHash()
         var i = 0
-        if Self.nativeRows {
+        if native {
             // The same loop in C with AVX-512 (bit-identical; Swift's baseline build emulates the hash's 64-bit multiplies).
             let blocks = dim / 8
             var highestMagnitude: UInt32 = 0, highestExponent: UInt32 = 0
@@ -77,7 +76,7 @@ extension AuditState {
         }
         // The row is still in L1: a second pass adds it to the mean, in double (huge finite
         // values must not overflow), four lanes at a time.
-        if Self.nativeRows {
+        if native {
             cv_audit_add_to_mean(raw, dim, meanSum)
         } else {
             i = 0

@@ -1,5 +1,3 @@
-import CKernels
-import CSupport
 import EmbeddingCore
 import EmbeddingIO
 import Foundation
@@ -55,6 +53,8 @@ struct AuditState {
     var meanSum: [Double]
     var numbers: [RowNumbers] = []
     var isFingerprinted: [Bool] = []
+    /// Whether the row scan runs its AVX-512 C loop (decided once per audit from the CPU).
+    let nativeRowScan = CPUFeatures.runsAVX512Kernels
 
     init(reader: EmbeddingRecordReader, options: AuditOptions) {
         self.reader = reader
@@ -96,6 +96,7 @@ struct AuditState {
         var words = [UInt8](repeating: 0, count: partWordStart[parts])
         // Numeric checks on two threads, each with its own mean accumulator.
         var partialMeans = [[Double]](repeating: [Double](repeating: 0, count: anyWellFormed ? dim : 0), count: 2)
+        let native = nativeRowScan
         numbers.withUnsafeMutableBufferPointer { out in
             partialMeans.withUnsafeMutableBufferPointer { means in
                 words.withUnsafeMutableBytes { words in
@@ -109,7 +110,8 @@ struct AuditState {
                                 if !word.isEmpty { (words.baseAddress! + at).copyMemory(from: word.baseAddress!, byteCount: word.count) }
                                 at += word.count
                                 if anyWellFormed && batch.rows[i].status == .ok {
-                                    out[i] = Self.rowNumbers(batch.rawValues(i), dimensions: dim, meanSum: sum.baseAddress!)
+                                    out[i] = Self.rowNumbers(batch.rawValues(i), dimensions: dim, meanSum: sum.baseAddress!,
+                                                                 native: native)
                                 }
                             }
                         }

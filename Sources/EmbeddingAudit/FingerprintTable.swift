@@ -1,4 +1,3 @@
-import CSupport
 import EmbeddingCore
 
 /// Open-addressing set of 128-bit vector fingerprints with the first row (and its position) of
@@ -45,7 +44,7 @@ struct FingerprintTable {
         for k in entries.indices {
             if k + lookahead < entries.count {
                 let slot = Int(truncatingIfNeeded: entries[k + lookahead].0.0) & mask
-                slots.withUnsafeBufferPointer { charvec_prefetch($0.baseAddress! + slot) }
+                slots.withUnsafeBufferPointer { prefetchForReading($0.baseAddress! + slot) }
             }
             insert(entries[k].0, row: entries[k].1, position: entries[k].2)
         }

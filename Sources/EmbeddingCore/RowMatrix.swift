@@ -1,4 +1,3 @@
-import CSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -7,10 +6,16 @@ import Darwin
 
 /// A dense row-major `rows × columns` matrix of ``Scalar`` with value semantics.
 ///
-/// Storage is one `malloc` block so that a reader can grow it with `realloc`
-/// (which on Linux remaps large blocks instead of copying, keeping peak memory near
-/// the final matrix size) and fill it without zero-initialising first.
+/// Storage is one block (`malloc`, or from 64 MiB an `mmap` marked for huge pages) so that a
+/// reader can grow it in place (`realloc`, `mremap`: pages move, bytes are not copied, keeping
+/// peak memory near the final matrix size) and fill it without zero-initialising first.
 /// Element `(i, j)` lives at `i * columns + j`, as in fastText's `DenseMatrix::at`.
+///
+/// Why not `Tensor.Matrix`: that type is a `[Scalar]` for the network's values, which its
+/// kernels address as (array, offset) pairs; an array can neither grow by remapping pages nor
+/// skip zero-filling, and a table of gigabytes loaded into one would need a copy at its peak.
+/// Conversely, the network's code is written against arrays. Each type fits one job; converting
+/// between them (when training reads targets from a table) is an explicit row copy.
 public struct RowMatrix: Sendable {
     @usableFromInline var _storage: _Storage
 
@@ -199,7 +204,7 @@ public struct RowMatrix: Sendable {
             let bytes = max(1, newCapacity * columns * MemoryLayout<Scalar>.stride)
             if mappedBytes > 0 {
                 let length = Self.roundedToPages(bytes)
-                guard let raw = charvec_mremap(pointer, mappedBytes, length) else {
+                guard let raw = VirtualMemory.remap(pointer, from: mappedBytes, to: length) else {
                     fatalError("out of memory growing to \(bytes) bytes")
                 }
                 _ = madvise(raw, length, 14)

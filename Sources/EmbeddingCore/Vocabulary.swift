@@ -1,5 +1,3 @@
-import CSupport
-
 /// The words of a table in file order, with a hash index from word to row.
 ///
 /// Words are kept as their raw bytes in one contiguous buffer (plus an offset per row),
@@ -74,7 +72,7 @@ public struct Vocabulary: Sendable {
                 table.withUnsafeMutableBufferPointer { table in
                     for row in 0 ..< n where Int(hashes[row] >> 63) == part {
                         // The slots are random in a table far larger than the cache: ask for one 32 rows ahead.
-                        if row &+ 32 < n { charvec_prefetch(table.baseAddress! + (Int(truncatingIfNeeded: hashes[row &+ 32]) & mask)) }
+                        if row &+ 32 < n { prefetchForReading(table.baseAddress! + (Int(truncatingIfNeeded: hashes[row &+ 32]) & mask)) }
                         if let first = vocabulary._insert(row: row, hash: hashes[row], into: table) {
                             duplicates.append((row, first))
                             members -= 1

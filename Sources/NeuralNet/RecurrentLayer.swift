@@ -1,5 +1,6 @@
 import Dispatch
 import EmbeddingCore
+import Synchronization
 import Tensor
 
 /// The recurrent cell of a ``RecurrentLayer``.
@@ -154,10 +155,18 @@ public struct RecurrentLayer: Sendable {
     @inline(__always)
     func _steps(_ d: Direction, _ t: Int) -> [Int] { d.reverse ? Array((0..<t).reversed()) : Array(0..<t) }
 
-    /// Whether the step GEMMs use ``PackedOperand`` (the weight packed once per batch) rather
-    /// than BLAS; tests switch it to compare both.
-    nonisolated(unsafe) static var _packsRecurrentWeight = true
-    static var packsRecurrentWeight: Bool { _packsRecurrentWeight && Kernels.usesNativeKernels }
+    /// Whether the step GEMMs may use ``PackedOperand`` (the weight packed once per batch) rather
+    /// than BLAS. Atomic and process-wide: layers also run on worker threads.
+    static let _packsRecurrentWeight = Atomic<Bool>(true)
+    static var packsRecurrentWeight: Bool { _packsRecurrentWeight.load(ordering: .relaxed) && Kernels.usesNativeKernels }
+
+    /// Runs `body` with the packed step GEMMs allowed or not, then restores the previous setting:
+    /// how tests compare the packed and BLAS paths (calls must not overlap).
+    static func withRecurrentWeightPacking<R>(_ packs: Bool, _ body: () throws -> R) rethrows -> R {
+        let previous = _packsRecurrentWeight.exchange(packs, ordering: .relaxed)
+        defer { _packsRecurrentWeight.store(previous, ordering: .relaxed) }
+        return try body()
+    }
 
     func _forward(direction d: Direction, x: [Scalar], sequences seq: PackedSequences,
                   parameters p: [Scalar], work w: RecurrentLayerCache.DirectionCache) {

@@ -1,4 +1,4 @@
-import CKernels
+import CharvecRuntime
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,7 +11,7 @@ import Glibc
 /// variable and restarts itself; the `charvec` command does that at start.
 public enum KernelChoice {
     /// The CPU's vector level: 3 AVX-512, 2 AVX2 + FMA, 1 SSE3/AVX, 0 older.
-    public static var cpuLevel: Int { Int(cv_cpu_vector_level()) }
+    public static var cpuLevel: Int { CPUFeatures.vectorLevel }
 
     /// A name for a vector level.
     public static func name(ofLevel level: Int) -> String {
@@ -39,7 +39,7 @@ public enum KernelChoice {
     /// with AVX2 + FMA.
     public static var preferredCore: String? {
         switch cpuLevel {
-        case 3: return cv_cpu_has_avx512_bf16() != 0 ? "Cooperlake" : "SkylakeX"
+        case 3: return CPUFeatures.hasAVX512BF16 ? "Cooperlake" : "SkylakeX"
         case 2: return "Haswell"
         default: return nil
         }

@@ -1,10 +1,13 @@
-@_exported import EmbeddingCore
-
 /// A dense row-major `rows × columns` matrix of ``Scalar`` with value semantics.
 ///
 /// Element `(i, j)` lives at `storage[i * columns + j]` (fastText's `DenseMatrix::at`).
 /// The storage is a plain `[Scalar]`, so copies are copy-on-write and kernels reach it
 /// through `withUnsafe…BufferPointer` without the pointer escaping.
+///
+/// Why not `EmbeddingCore.RowMatrix`: that type is the embedding table's storage, built to grow
+/// in place while a file of gigabytes loads (mmap, mremap, huge pages, no zero fill). Network
+/// values are small, re-created every batch and passed to the kernels as arrays with offsets,
+/// which `[Scalar]` gives for free; Tensor also does not depend on the table module.
 public struct Matrix: Sendable, Equatable {
     /// Number of rows.
     public private(set) var rows: Int

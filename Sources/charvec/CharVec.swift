@@ -1,5 +1,5 @@
 import ArgumentParser
-import CSupport
+import CharvecRuntime
 import Tensor
 
 @main
@@ -31,7 +31,7 @@ struct CharVec: ParsableCommand {
     /// the previous output under the final name is untouched either way.
     static func main() {
         KernelChoice.restartOnBetterKernelsIfNeeded()  // may restart the process on wider OpenBLAS kernels
-        charvec_remove_temporaries_on_interrupt()
+        InterruptCleanup.installHandlers()
         // 'charvec help NOSUCH' would print the general help and exit 0: refuse it like any unknown command.
         let arguments = Array(CommandLine.arguments.dropFirst())
         if arguments.count >= 2, arguments[0] == "help", !arguments[1].hasPrefix("-") {

@@ -3,56 +3,16 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// Runs the built `charvec` binary and checks stdout, stderr and the exit status.
+/// Runs the built `charvec` binary (``CLIRunner``) and checks stdout, stderr and the exit status.
 final class CLITests: XCTestCase {
-    struct Result {
-        var status: Int32; var stdout: String; var stderr: String; var stdoutData: Data
-        /// The process died of a signal (`status` is then the signal number).
-        var signaled = false
-    }
-
-    /// The `charvec` executable next to the test bundle.
-    static var executable: URL {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("charvec")
-    }
-
     @discardableResult
-    func run(_ arguments: [String], stdin: Data? = nil) throws -> Result { try Self.run(arguments, stdin: stdin) }
-
-    /// Runs `charvec arguments…` (in `directory` when given), feeding `stdin`, and returns status, stdout and stderr.
-    /// `environment` overrides variables of this process's environment; a nil value removes one.
-    @discardableResult
-    static func run(_ arguments: [String], stdin: Data? = nil, in directory: URL? = nil,
-                    environment: [String: String?] = [:]) throws -> Result {
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = arguments
-        if !environment.isEmpty {
-            var merged = ProcessInfo.processInfo.environment
-            for (name, value) in environment { merged[name] = value }
-            process.environment = merged
-        }
-        if let directory { process.currentDirectoryURL = directory }
-        let out = Pipe(), err = Pipe(), input = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(stdin) }
-        try input.fileHandleForWriting.close()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self), stdoutData: outData,
-                      signaled: process.terminationReason == .uncaughtSignal)
-    }
+    func run(_ arguments: [String], stdin: Data? = nil) throws -> CLIResult { try CLIRunner.run(arguments, stdin: stdin) }
 
     var sample: String { Fixtures.bundledData.appendingPathComponent("en-2k-384d.vec.gz").path }
     var planted: String { Fixtures.bundledData.appendingPathComponent("planted-defects.vec").path }
 
     func testInfoDescribesTheSample() throws {
-        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: Self.executable.path), "build the charvec product first")
+        XCTAssertTrue(FileManager.default.isExecutableFile(atPath: CLIRunner.executable.path), "build the charvec product first")
         let result = try run(["info", sample, "--json"])
         XCTAssertEqual(result.status, 0, result.stderr)
         let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]

@@ -38,7 +38,7 @@ final class CrashSafetyTests: XCTestCase {
             try assertPreviousOutputsIntact([target], temporaryFilesOf: target, in: out, leftovers: outcome)
             // A later run replaces the output completely (the stale temporary file is left beside it).
             let input = work.appendingPathComponent("in.bin").path
-            let rerun = try CLITests.run(["convert", input, target.path, "--to", "text", "--gzip"])
+            let rerun = try CLIRunner.run(["convert", input, target.path, "--to", "text", "--gzip"])
             XCTAssertEqual(rerun.status, 0, rerun.stderr)
             let (original, _) = try EmbeddingReader.load(input)
             let (converted, _) = try EmbeddingReader.load(target.path)
@@ -122,7 +122,7 @@ final class CrashSafetyTests: XCTestCase {
         let errorLog = work.appendingPathComponent("stderr.txt")
         _ = FileManager.default.createFile(atPath: errorLog.path, contents: nil)
         let process = Process()
-        process.executableURL = CLITests.executable
+        process.executableURL = CLIRunner.executable
         process.arguments = arguments
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice

@@ -9,7 +9,7 @@ final class DemoCLITests: XCTestCase {
         let directory = try Fixtures.temporaryDirectory()
         let out = directory.appendingPathComponent("demo")
         // Run from an unrelated directory: the binary finds the bundled sample itself.
-        let result = try CLITests.run(["demo", "--quick", "--out", out.path], in: URL(fileURLWithPath: "/"))
+        let result = try CLIRunner.run(["demo", "--quick", "--out", out.path], in: URL(fileURLWithPath: "/"))
         XCTAssertEqual(result.status, 0, result.stderr)
         let stdout = result.stdout, stderr = result.stderr
 
@@ -51,12 +51,12 @@ final class DemoCLITests: XCTestCase {
         XCTAssertTrue(oov.matrix.withUnsafeBufferPointer { $0.allSatisfy(\.isFinite) && $0.contains { $0 != 0 } })
 
         // A second run into the same folder replaces the files instead of failing.
-        let again = try CLITests.run(["demo", "--quick", "--out", out.path])
+        let again = try CLIRunner.run(["demo", "--quick", "--out", out.path])
         XCTAssertEqual(again.status, 0, again.stderr)
     }
 
     func testBashCompletionScriptNamesTheSubcommands() throws {
-        let result = try CLITests.run(["--generate-completion-script", "bash"])
+        let result = try CLIRunner.run(["--generate-completion-script", "bash"])
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdout.hasPrefix("#!/bin/bash"), String(result.stdout.prefix(200)))
         for command in ["info", "convert", "audit", "sanitize", "train", "embed", "extend", "neighbors", "analogy",
@@ -65,7 +65,7 @@ final class DemoCLITests: XCTestCase {
         }
         XCTAssertTrue(result.stdout.contains("--max-locations"), "audit's options are not completed")
         for shell in ["zsh", "fish"] {
-            let other = try CLITests.run(["--generate-completion-script", shell])
+            let other = try CLIRunner.run(["--generate-completion-script", shell])
             XCTAssertEqual(other.status, 0, other.stderr)
             XCTAssertTrue(other.stdout.contains("neighbors"), shell)
         }
@@ -73,7 +73,7 @@ final class DemoCLITests: XCTestCase {
 
     /// Every command has an abstract and a discussion with an example; every visible argument has help.
     func testHelpIsCompleteForEveryCommand() throws {
-        let result = try CLITests.run(["--experimental-dump-help"])
+        let result = try CLIRunner.run(["--experimental-dump-help"])
         XCTAssertEqual(result.status, 0, result.stderr)
         let root = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as! [String: Any]
         var commands = [root["command"] as! [String: Any]]
@@ -91,7 +91,7 @@ final class DemoCLITests: XCTestCase {
             }
             // Each command's own --help prints without error.
             let path = name == "charvec" ? [] : [name]
-            let help = try CLITests.run(path + ["--help"])
+            let help = try CLIRunner.run(path + ["--help"])
             XCTAssertEqual(help.status, 0, help.stderr)
             XCTAssertTrue(help.stdout.contains("USAGE: charvec"), name)
         }

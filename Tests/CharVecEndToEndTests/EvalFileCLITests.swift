@@ -13,7 +13,7 @@ final class EvalFileCLITests: XCTestCase {
 
     func testMalformedAndNonFiniteLinesAreListedWithTheirPositions() throws {
         let pairs = try write("king\tqueen\t8\nking\tqueen\tnan\nman\twoman\t-1e400\nbad line\nking\tman\t5\n", "p.tsv")
-        let result = try CLITests.run(["eval", sample, "--pairs", pairs])
+        let result = try CLIRunner.run(["eval", sample, "--pairs", pairs])
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertEqual(result.stderr, """
             \(pairs):2:1: warning: line skipped: the score 'nan' is not a finite number
@@ -26,20 +26,20 @@ final class EvalFileCLITests: XCTestCase {
 
     func testSpaceSeparatedPairsNameTheFileAndTheDelimiter() throws {
         let pairs = try write("king queen 8\nman woman 7\n", "spaces.tsv")
-        let result = try CLITests.run(["eval", sample, "--pairs", pairs])
+        let result = try CLIRunner.run(["eval", sample, "--pairs", pairs])
         XCTAssertEqual(result.status, 1)
         let lines = result.stderr.split(separator: "\n").map(String.init)
         XCTAssertEqual(lines.suffix(2), [
             "\(pairs): error: no word pair could be read: all 2 lines are malformed (line 1: expected 3 fields separated by tab, found 1)",
             "note: the lines look separated by spaces: pass --delimiter ' '",
         ])
-        let fixed = try CLITests.run(["eval", sample, "--pairs", pairs, "--delimiter", " "])
+        let fixed = try CLIRunner.run(["eval", sample, "--pairs", pairs, "--delimiter", " "])
         XCTAssertEqual(fixed.status, 0, fixed.stderr)
     }
 
     func testNoKnownPairNamesTheFileAndTheRestriction() throws {
         let pairs = try write("xxqq\tyyzz\t8\n", "oov.tsv")
-        let result = try CLITests.run(["eval", sample, "--pairs", pairs, "--restrict", "100"])
+        let result = try CLIRunner.run(["eval", sample, "--pairs", pairs, "--restrict", "100"])
         XCTAssertEqual(result.status, 1)
         XCTAssertEqual(result.stderr.split(separator: "\n").first.map(String.init),
                        "\(pairs): error: none of the 1 word pair has both words among the first 100 rows of the table")
@@ -47,7 +47,7 @@ final class EvalFileCLITests: XCTestCase {
 
     func testCorrelationsThatCannotBeComputedAreNull() throws {
         let pairs = try write("king\tqueen\t8\n", "one.tsv")
-        let result = try CLITests.run(["eval", sample, "--pairs", pairs, "--json"])
+        let result = try CLIRunner.run(["eval", sample, "--pairs", pairs, "--json"])
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdout.contains("\"pearson\":null"), result.stdout)
         XCTAssertTrue(result.stdout.contains("\"spearman\":null"), result.stdout)
@@ -55,7 +55,7 @@ final class EvalFileCLITests: XCTestCase {
 
     func testMalformedAnalogyFiles() throws {
         let noQuestion = try write(": sec\nman king woman\n", "a.txt")
-        let result = try CLITests.run(["eval", sample, "--analogies", noQuestion])
+        let result = try CLIRunner.run(["eval", sample, "--analogies", noQuestion])
         XCTAssertEqual(result.status, 1)
         XCTAssertEqual(result.stderr, """
             \(noQuestion):2:1: warning: line skipped: expected 4 words separated by spaces, found 3
@@ -64,16 +64,16 @@ final class EvalFileCLITests: XCTestCase {
 
             """)
         let early = try write("man king woman queen\n", "b.txt")
-        let before = try CLITests.run(["eval", sample, "--analogies", early])
+        let before = try CLIRunner.run(["eval", sample, "--analogies", early])
         XCTAssertEqual(before.status, 1)
         XCTAssertEqual(before.stderr.split(separator: "\n").first.map(String.init),
                        "\(early):1:1: error: analogy question before the first ': section' line")
         let unknown = try write(": \nzzq king woman queen\n", "c.txt")
-        let unanswered = try CLITests.run(["eval", sample, "--analogies", unknown])
+        let unanswered = try CLIRunner.run(["eval", sample, "--analogies", unknown])
         XCTAssertEqual(unanswered.status, 0, unanswered.stderr)
         XCTAssertTrue(unanswered.stdout.contains("  Total accuracy         n/a  0 / 0\n"), unanswered.stdout)
         XCTAssertTrue(unanswered.stdout.contains("  (unnamed, line 1)      n/a  0 / 0\n"), unanswered.stdout)
-        let json = try CLITests.run(["eval", sample, "--analogies", unknown, "--json"])
+        let json = try CLIRunner.run(["eval", sample, "--analogies", unknown, "--json"])
         XCTAssertTrue(json.stdout.contains("\"accuracy\":null"), json.stdout)
     }
 }

@@ -9,7 +9,7 @@ final class HelpAndFlagsCLITests: XCTestCase {
 
     func testExamplesAreNotWrappedMidCommand() throws {
         for command in Self.commands {
-            let help = try CLITests.run([command, "--help"]).stdout
+            let help = try CLIRunner.run([command, "--help"]).stdout
             var inExamples = false
             for line in help.split(separator: "\n", omittingEmptySubsequences: false) {
                 if line.hasPrefix("Example") { inExamples = true; continue }
@@ -22,15 +22,15 @@ final class HelpAndFlagsCLITests: XCTestCase {
     }
 
     func testHelpForAnUnknownCommandFails() throws {
-        let result = try CLITests.run(["help", "nosuch"])
+        let result = try CLIRunner.run(["help", "nosuch"])
         XCTAssertEqual(result.status, 64)
         XCTAssertEqual(result.stderr.split(separator: "\n").first.map(String.init),
                        "Error: unknown subcommand 'nosuch'; 'charvec --help' lists them.")
-        XCTAssertEqual(try CLITests.run(["help", "audit"]).status, 0)
+        XCTAssertEqual(try CLIRunner.run(["help", "audit"]).status, 0)
     }
 
     func testDelimiterHelpShowsNoRawTab() throws {
-        let help = try CLITests.run(["eval", "--help"]).stdout
+        let help = try CLIRunner.run(["eval", "--help"]).stdout
         XCTAssertFalse(help.contains("\t"), help)
         XCTAssertTrue(help.contains("--delimiter <character>"), help)
         XCTAssertTrue(help.contains("(default: tab)"), help)
@@ -39,22 +39,22 @@ final class HelpAndFlagsCLITests: XCTestCase {
     func testCountedNounsAgree() throws {
         let directory = try Fixtures.temporaryDirectory()
         let table = try Fixtures.write("1 2\na 1 2\n", named: "one.vec", in: directory)
-        let audit = try CLITests.run(["audit", table])
+        let audit = try CLIRunner.run(["audit", table])
         XCTAssertTrue(audit.stdout.hasPrefix("audit of \(table): word2vec text, 1 row × 2 (header says 1 × 2)\n"), audit.stdout)
-        let sanitize = try CLITests.run(["sanitize", table, directory.appendingPathComponent("o.vec").path])
+        let sanitize = try CLIRunner.run(["sanitize", table, directory.appendingPathComponent("o.vec").path])
         XCTAssertTrue(sanitize.stderr.hasPrefix("read 1 row, wrote 1 × 2"), sanitize.stderr)
         // A mean policy with no good row to average says so.
         let zeros = try Fixtures.write("1 2\nz 0 0\n", named: "zeros.vec", in: directory)
-        let mean = try CLITests.run(["sanitize", zeros, directory.appendingPathComponent("m.vec").path, "--zero-rows", "mean"])
+        let mean = try CLIRunner.run(["sanitize", zeros, directory.appendingPathComponent("m.vec").path, "--zero-rows", "mean"])
         XCTAssertTrue(mean.stderr.contains("all values are 0; replaced with zeros (no good row to average)"), mean.stderr)
     }
 
     func testEmbedTakesTheSharedFlagNames() throws {
-        let help = try CLITests.run(["embed", "--help"]).stdout
+        let help = try CLIRunner.run(["embed", "--help"]).stdout
         XCTAssertTrue(help.contains("--json"), help)
         XCTAssertTrue(help.contains("--out <out>"), help)
-        let clash = try CLITests.run(["embed", "m.cvm", "w", "--json", "--to", "binary"])
+        let clash = try CLIRunner.run(["embed", "m.cvm", "w", "--json", "--to", "binary"])
         XCTAssertEqual(clash.status, 64)
-        XCTAssertEqual(try CLITests.run(["sanitize", "--help"]).stdout.contains("--threads <threads>"), true)
+        XCTAssertEqual(try CLIRunner.run(["sanitize", "--help"]).stdout.contains("--threads <threads>"), true)
     }
 }

@@ -14,7 +14,7 @@ final class InteropCLITests: XCTestCase {
     override func tearDownWithError() throws { try? FileManager.default.removeItem(at: directory) }
 
     func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
-    func run(_ arguments: [String], stdin: Data? = nil) throws -> CLITests.Result { try CLITests.run(arguments, stdin: stdin) }
+    func run(_ arguments: [String], stdin: Data? = nil) throws -> CLIResult { try CLIRunner.run(arguments, stdin: stdin) }
 
     func testConvertInfersTheFormatFromTheNameAndWarnsOnConflicts() throws {
         let original = try EmbeddingReader.load(small).0

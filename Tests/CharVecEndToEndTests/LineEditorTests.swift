@@ -46,7 +46,7 @@ final class LineEditorTests: XCTestCase {
     func testInteractiveSessionInATerminal() throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { throw XCTSkip("needs script(1) for a pseudo-terminal") }
         let sample = Fixtures.bundledData.appendingPathComponent("en-2k-384d.vec.gz").path
-        let command = "\(CLITests.executable.path) neighbors \(sample) --top 1"
+        let command = "\(CLIRunner.executable.path) neighbors \(sample) --top 1"
         // "kign", ←, ←, Delete, End, "g" → "king"; Enter; ↑ (recalls "king"), Enter; Ctrl-D.
         let keys = "kign\u{1B}[D\u{1B}[D\u{1B}[3~\u{1B}[Fg\r\u{1B}[A\r\u{04}"
         let process = Process()

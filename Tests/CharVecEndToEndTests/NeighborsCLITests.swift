@@ -12,8 +12,8 @@ import XCTest
 /// evaluation numbers against gensim 4.4.0's (the values GensimEvaluationTests records).
 final class NeighborsCLITests: XCTestCase {
     @discardableResult
-    func run(_ arguments: [String], stdin: String? = nil) throws -> CLITests.Result {
-        try CLITests.run(arguments, stdin: stdin.map { Data($0.utf8) })
+    func run(_ arguments: [String], stdin: String? = nil) throws -> CLIResult {
+        try CLIRunner.run(arguments, stdin: stdin.map { Data($0.utf8) })
     }
 
     /// Every stdout line parsed as a JSON object.
@@ -138,7 +138,7 @@ final class NeighborsCLITests: XCTestCase {
     func testInteractiveModeAnswersLineByLineAndStopsAtAnEmptyLine() throws {
         // `script` gives the command a pseudo-terminal (stdin, stdout and stderr) and forwards our input to it.
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { throw XCTSkip("needs /usr/bin/script for a terminal") }
-        let command = [CLITests.executable.path, "neighbors", sample, "--top", "2"].map { "'\($0)'" }.joined(separator: " ")
+        let command = [CLIRunner.executable.path, "neighbors", sample, "--top", "2"].map { "'\($0)'" }.joined(separator: " ")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
         process.arguments = ["-qec", command, "/dev/null"]
@@ -228,7 +228,7 @@ final class NeighborsCLITests: XCTestCase {
         let restricted = try run(["eval", sample, "--pairs", pairsPath, "--restrict", "500", "--json"])
         XCTAssertEqual(restricted.status, 0, restricted.stderr)
         let full = try run(["eval", sample, "--pairs", pairsPath, "--json"])
-        let oov = { (r: CLITests.Result) in ((try self.jsonLines(r.stdout)[0]["pairs"] as! [[String: Any]])[0]["oov_pairs"] as! Int) }
+        let oov = { (r: CLIResult) in ((try self.jsonLines(r.stdout)[0]["pairs"] as! [[String: Any]])[0]["oov_pairs"] as! Int) }
         XCTAssertGreaterThan(try oov(restricted), try oov(full))
         let missing = try run(["eval", sample, "--pairs", "/nonexistent/pairs.tsv"])
         XCTAssertEqual(missing.status, 1)

@@ -54,7 +54,7 @@ final class NumericOptionPropertyTests: XCTestCase {
         for testCase in cases {
             for value in Self.probes {
                 let arguments = testCase.command + ["\(testCase.option)=\(value)"]
-                let result = try CLITests.run(arguments)
+                let result = try CLIRunner.run(arguments)
                 let label = "charvec \(arguments.joined(separator: " ")) → status \(result.status)"
                 if result.signaled {
                     failures.append("\(label): killed by signal \(result.status)")

@@ -10,14 +10,14 @@ final class RobustnessCLITests: XCTestCase {
 
     override func setUpWithError() throws { directory = try Fixtures.temporaryDirectory() }
 
-    func run(_ arguments: [String], stdin: String? = nil) throws -> CLITests.Result {
-        try CLITests.run(arguments, stdin: stdin.map { Data($0.utf8) })
+    func run(_ arguments: [String], stdin: String? = nil) throws -> CLIResult {
+        try CLIRunner.run(arguments, stdin: stdin.map { Data($0.utf8) })
     }
 
     func write(_ text: String, _ name: String) throws -> String { try Fixtures.write(text, named: name, in: directory) }
 
     /// The first line of stderr (ArgumentParser prints usage after a validation error).
-    func firstLine(_ result: CLITests.Result) -> String { result.stderr.split(separator: "\n").first.map(String.init) ?? "" }
+    func firstLine(_ result: CLIResult) -> String { result.stderr.split(separator: "\n").first.map(String.init) ?? "" }
 
     func testThreadsAreValidatedTheSameWayInEveryCommand() throws {
         let table = try write("1 2\na 1 2\n", "t.vec")
@@ -147,19 +147,19 @@ final class WordDisplayCLITests: XCTestCase {
         let long = String(repeating: "x", count: 1_000_000)
         let text = "3 2\nred\u{1B}[31m 1 2\nnul\u{0}byte 3 4\n\(long) 5 6\n"
         let table = try Fixtures.write(text, named: "t.vec", in: directory)
-        let info = try CLITests.run(["info", table])
+        let info = try CLIRunner.run(["info", table])
         XCTAssertEqual(info.status, 0, info.stderr)
         let expected = "first words: red\\u{1B}[31m nul\\0byte " + String(repeating: "x", count: 64) + "… (1000000 bytes)\n"
         XCTAssertTrue(info.stdout.contains(expected), String(info.stdout.prefix(2000)))
         XCTAssertFalse(info.stdoutData.contains(0x1B))
         XCTAssertFalse(info.stdoutData.contains(0x00))
-        let audit = try CLITests.run(["audit", table])
+        let audit = try CLIRunner.run(["audit", table])
         XCTAssertEqual(audit.status, 1)
         XCTAssertTrue(audit.stdout.contains("row 1 'red\\u{1B}[31m': contains control byte 0x1B"), audit.stdout)
         XCTAssertTrue(audit.stdout.contains("row 2 'nul\\0byte': contains control byte 0x0"), audit.stdout)
         XCTAssertFalse(audit.stdoutData.contains(0x1B))
         XCTAssertLessThan(audit.stdoutData.count, 20_000)
-        let neighbors = try CLITests.run(["neighbors", table, "red\u{1B}[31m"])
+        let neighbors = try CLIRunner.run(["neighbors", table, "red\u{1B}[31m"])
         XCTAssertEqual(neighbors.status, 0, neighbors.stderr)
         XCTAssertTrue(neighbors.stdout.hasPrefix("red\\u{1B}[31m\n"), neighbors.stdout)
         XCTAssertFalse(neighbors.stdoutData.contains(0x1B))
@@ -169,7 +169,7 @@ final class WordDisplayCLITests: XCTestCase {
     func testStderrDiagnosticsEscapeTheWordTheyQuote() throws {
         let directory = try Fixtures.temporaryDirectory()
         let table = try Fixtures.write("2 2\nok 1 2\nbad\u{1B}[2J 1\n", named: "t.vec", in: directory)
-        let info = try CLITests.run(["info", table])
+        let info = try CLIRunner.run(["info", table])
         XCTAssertEqual(info.status, 1)
         XCTAssertEqual(info.stderr.split(separator: "\n").first.map(String.init), "\(table):3:1: error: row 'bad\\u{1B}[2J' has 1 value, expected 2")
     }
@@ -177,7 +177,7 @@ final class WordDisplayCLITests: XCTestCase {
     func testBidirectionalOverridesAreEscapedAndEmojiJoinersKept() throws {
         let directory = try Fixtures.temporaryDirectory()
         let table = try Fixtures.write("2 1\nab\u{202E}cd 1\n👩\u{200D}💻 2\n", named: "t.vec", in: directory)
-        let info = try CLITests.run(["info", table])
+        let info = try CLIRunner.run(["info", table])
         XCTAssertEqual(info.status, 0, info.stderr)
         XCTAssertTrue(info.stdout.contains("first words: ab\\u{202E}cd 👩\u{200D}💻\n"), info.stdout)
     }

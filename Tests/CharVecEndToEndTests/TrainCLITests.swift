@@ -14,7 +14,7 @@ final class TrainCLITests: XCTestCase {
         let model = directory.appendingPathComponent("m.cvm").path
         let log = directory.appendingPathComponent("log.jsonl").path
         let plot = directory.appendingPathComponent("curve.svg").path
-        let train = try CLITests.run(["train", sample, "--out", model, "--epochs", "2", "--log", log, "--plot", plot, "--json"] + small)
+        let train = try CLIRunner.run(["train", sample, "--out", model, "--epochs", "2", "--log", log, "--plot", plot, "--json"] + small)
         XCTAssertEqual(train.status, 0, train.stderr)
         let lines = train.stdout.split(separator: "\n")
         XCTAssertEqual(lines.count, 3)
@@ -33,15 +33,15 @@ final class TrainCLITests: XCTestCase {
         XCTAssertTrue(train.stderr.contains("saved the model of epoch"), train.stderr)
 
         // Resuming for two more epochs equals training four at once.
-        let resumed = try CLITests.run(["train", sample, "--out", model, "--epochs", "4", "--resume", model + ".checkpoint", "--json"] + small)
+        let resumed = try CLIRunner.run(["train", sample, "--out", model, "--epochs", "4", "--resume", model + ".checkpoint", "--json"] + small)
         XCTAssertEqual(resumed.status, 0, resumed.stderr)
         let straightModel = directory.appendingPathComponent("straight.cvm").path
-        let straight = try CLITests.run(["train", sample, "--out", straightModel, "--epochs", "4", "--json"] + small)
+        let straight = try CLIRunner.run(["train", sample, "--out", straightModel, "--epochs", "4", "--json"] + small)
         XCTAssertEqual(straight.status, 0, straight.stderr)
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: model)), try Data(contentsOf: URL(fileURLWithPath: straightModel)))
 
         // OOV words (misspellings, unseen characters) get finite vectors.
-        let embed = try CLITests.run(["embed", model], stdin: Data("kingdomm\nrunnning\nnaïve\n".utf8))
+        let embed = try CLIRunner.run(["embed", model], stdin: Data("kingdomm\nrunnning\nnaïve\n".utf8))
         XCTAssertEqual(embed.status, 0, embed.stderr)
         let embedded = try Fixtures.write(Array(embed.stdout.utf8), named: "oov.vec", in: directory)
         let (table, _) = try EmbeddingReader.load(embedded)
@@ -50,7 +50,7 @@ final class TrainCLITests: XCTestCase {
 
         let words = try Fixtures.write("of\nbrandnewword\nanotherone\n", named: "words.txt", in: directory)
         let extended = directory.appendingPathComponent("extended.vec").path
-        let extend = try CLITests.run(["extend", sample, model, words, "--out", extended])
+        let extend = try CLIRunner.run(["extend", sample, model, words, "--out", extended])
         XCTAssertEqual(extend.status, 0, extend.stderr)
         let (big, _) = try EmbeddingReader.load(extended)
         XCTAssertEqual(big.count, 2002)
@@ -64,7 +64,7 @@ final class TrainCLITests: XCTestCase {
         let directory = try Fixtures.temporaryDirectory()
         let model = directory.appendingPathComponent("m.cvm").path
         let arguments = ["train", sample, "--out", model, "--epochs", "1", "--json", "--limit", "200", "--no-baseline"] + small
-        let info = try CLITests.run(["info", sample, "--json"], environment: ["OPENBLAS_CORETYPE": "Prescott"])
+        let info = try CLIRunner.run(["info", sample, "--json"], environment: ["OPENBLAS_CORETYPE": "Prescott"])
         XCTAssertEqual(info.status, 0, info.stderr)
         let kernels = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(info.stdout.utf8)) as? [String: Any])?["kernels"] as? [String: Any])
         let level = try XCTUnwrap(kernels["cpu_vector_level"] as? String)
@@ -73,14 +73,14 @@ final class TrainCLITests: XCTestCase {
         XCTAssertTrue(expected.contains(kernels["openblas_core"] as? String ?? ""), "\(kernels)")
         XCTAssertTrue((kernels["openblas_reason"] as? String ?? "").contains("OpenBLAS had chosen Prescott with OPENBLAS_CORETYPE=Prescott"),
                       "\(kernels)")
-        let pinned = try CLITests.run(arguments, environment: ["OPENBLAS_CORETYPE": "Prescott"])
+        let pinned = try CLIRunner.run(arguments, environment: ["OPENBLAS_CORETYPE": "Prescott"])
         XCTAssertEqual(pinned.status, 0, pinned.stderr)
         XCTAssertTrue(expected.contains { pinned.stderr.contains("OpenBLAS \($0) kernels") }, pinned.stderr)
         XCTAssertTrue(pinned.stderr.contains("note: OpenBLAS kernels chosen from the CPU's features"), pinned.stderr)
-        let forced = try CLITests.run(arguments, environment: ["CHARVEC_OPENBLAS_CORETYPE": "Prescott"])
+        let forced = try CLIRunner.run(arguments, environment: ["CHARVEC_OPENBLAS_CORETYPE": "Prescott"])
         XCTAssertEqual(forced.status, 0, forced.stderr)
         XCTAssertTrue(forced.stderr.contains("OpenBLAS Prescott kernels"), forced.stderr)
-        let free = try CLITests.run(arguments, environment: ["OPENBLAS_CORETYPE": nil])
+        let free = try CLIRunner.run(arguments, environment: ["OPENBLAS_CORETYPE": nil])
         XCTAssertEqual(free.status, 0, free.stderr)
         XCTAssertTrue(expected.contains { free.stderr.contains("OpenBLAS \($0) kernels") }, free.stderr)
     }
@@ -88,7 +88,7 @@ final class TrainCLITests: XCTestCase {
     func testBadTableIsCleanedAndFaultsAreRecovered() throws {
         let directory = try Fixtures.temporaryDirectory()
         let model = directory.appendingPathComponent("m.cvm").path
-        let result = try CLITests.run(["train", planted, "--out", model, "--epochs", "3", "--batch", "8",
+        let result = try CLIRunner.run(["train", planted, "--out", model, "--epochs", "3", "--batch", "8",
                                   "--inject-fault", "nan-gradient@4"] + small)
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stderr.contains("excluded 1 all-zero row ('as')"), result.stderr)
@@ -99,13 +99,13 @@ final class TrainCLITests: XCTestCase {
 
         var always: [String] = []
         for step in 0 ..< 20 { always += ["--inject-fault", "nan-loss@\(step)"] }
-        let diverged = try CLITests.run(["train", planted, "--out", model + "2", "--epochs", "2", "--max-recoveries", "2"] + always + small)
+        let diverged = try CLIRunner.run(["train", planted, "--out", model + "2", "--epochs", "2", "--max-recoveries", "2"] + always + small)
         XCTAssertEqual(diverged.status, 1)
         XCTAssertTrue(diverged.stderr.contains("error: training diverged"), diverged.stderr)
         XCTAssertTrue(diverged.stderr.contains("note: lower --lr"), diverged.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: model + "2"))
 
-        let notModel = try CLITests.run(["embed", planted, "word"])
+        let notModel = try CLIRunner.run(["embed", planted, "word"])
         XCTAssertEqual(notModel.status, 1)
         XCTAssertTrue(notModel.stderr.contains("not a charvec model file"), notModel.stderr)
     }

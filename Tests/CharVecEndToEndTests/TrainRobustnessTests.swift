@@ -8,8 +8,8 @@ final class TrainRobustnessTests: XCTestCase {
     var sample: String { Fixtures.bundledData.appendingPathComponent("en-2k-384d.vec.gz").path }
     let small = ["--hidden", "12", "--char-dim", "8", "--mlp-hidden", "24", "--ngram-buckets", "2000", "--no-baseline"]
 
-    func train(_ arguments: [String], in directory: URL) throws -> CLITests.Result {
-        try CLITests.run(["train"] + arguments, in: directory)
+    func train(_ arguments: [String], in directory: URL) throws -> CLIResult {
+        try CLIRunner.run(["train"] + arguments, in: directory)
     }
 
     /// Bad hyper-parameters exit 64 with a message, before the table is read (the table path does not even exist).

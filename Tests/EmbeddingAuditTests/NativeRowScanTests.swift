@@ -1,4 +1,3 @@
-import CKernels
 @testable import EmbeddingAudit
 import EmbeddingCore
 import XCTest
@@ -7,9 +6,7 @@ import XCTest
 /// squares, zero and non-finite flags, fingerprint and the running mean.
 final class NativeRowScanTests: XCTestCase {
     func testNativeScanEqualsTheSwiftLoop() throws {
-        guard cv_kernels_native() != 0 else { throw XCTSkip("this CPU has no AVX-512: the Swift loop is the only path") }
-        let saved = AuditState.nativeRows
-        defer { AuditState.nativeRows = saved }
+        guard CPUFeatures.runsAVX512Kernels else { throw XCTSkip("this CPU has no AVX-512: the Swift loop is the only path") }
         var rng = SplitMix64(seed: 3)
         for dim in [1, 7, 8, 9, 16, 300, 384, 1001] {
             var rows: [[Float]] = []
@@ -23,12 +20,12 @@ final class NativeRowScanTests: XCTestCase {
             var means: [[Double]] = []
             var results: [[RowNumbers]] = []
             for native in [true, false] {
-                AuditState.nativeRows = native
                 var mean = [Double](repeating: 0.25, count: dim)
                 var out: [RowNumbers] = []
                 for row in rows {
                     out.append(row.withUnsafeBytes { raw in
-                        mean.withUnsafeMutableBufferPointer { AuditState.rowNumbers(raw.baseAddress!, dimensions: dim, meanSum: $0.baseAddress!) }
+                        mean.withUnsafeMutableBufferPointer { AuditState.rowNumbers(raw.baseAddress!, dimensions: dim, meanSum: $0.baseAddress!,
+                                                                             native: native) }
                     })
                 }
                 means.append(mean)

@@ -13,22 +13,21 @@ final class PackedRecurrentStepTests: XCTestCase {
         try XCTSkipUnless(Kernels.usesNativeKernels, "this CPU lacks AVX-512: the step GEMMs use BLAS only")
     }
 
-    override func tearDown() { RecurrentLayer._packsRecurrentWeight = true }
-
     func run(_ cell: RecurrentCellKind, hidden: Int, packed: Bool) -> (output: [Scalar], dInput: [Scalar], gradients: [Scalar]) {
-        RecurrentLayer._packsRecurrentWeight = packed
-        let (layer, p) = ModelFixtures.recurrentLayer(cell, inputDimensions: 6, hiddenSize: hidden, bidirectional: true,
-                                                      seed: 5, jitter: 0.2)
-        let lengths = (0..<29).map { 1 + ($0 * 7) % 9 }
-        let seq = PackedSequences(lengths: lengths)
-        let x = randomProjection(count: seq.totalRows * 6, seed: 2)
-        let r = randomProjection(count: seq.totalRows * layer.outputDimensions, seed: 3)
-        let cache = RecurrentLayerCache()
-        layer.forward(x, sequences: seq, parameters: p, cache: cache)
-        var g = FlatParameters(layout: p.layout)
-        var dx: [Scalar] = []
-        layer.backward(dOutput: r, input: x, sequences: seq, parameters: p, cache: cache, gradients: &g, dInput: &dx)
-        return (cache.output, dx, g.values)
+        RecurrentLayer.withRecurrentWeightPacking(packed) {
+            let (layer, p) = ModelFixtures.recurrentLayer(cell, inputDimensions: 6, hiddenSize: hidden, bidirectional: true,
+                                                          seed: 5, jitter: 0.2)
+            let lengths = (0..<29).map { 1 + ($0 * 7) % 9 }
+            let seq = PackedSequences(lengths: lengths)
+            let x = randomProjection(count: seq.totalRows * 6, seed: 2)
+            let r = randomProjection(count: seq.totalRows * layer.outputDimensions, seed: 3)
+            let cache = RecurrentLayerCache()
+            layer.forward(x, sequences: seq, parameters: p, cache: cache)
+            var g = FlatParameters(layout: p.layout)
+            var dx: [Scalar] = []
+            layer.backward(dOutput: r, input: x, sequences: seq, parameters: p, cache: cache, gradients: &g, dInput: &dx)
+            return (cache.output, dx, g.values)
+        }
     }
 
     func compare(_ cell: RecurrentCellKind) {

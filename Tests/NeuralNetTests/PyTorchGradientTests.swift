@@ -32,27 +32,26 @@ final class PyTorchGradientTests: XCTestCase {
         configuration.outputDimensions = c.outputDimensions
         let batch = CharacterBatch(sequences: c.words, paddingIndex: 0)
         let targets = Matrix(rows: c.words.count, columns: c.outputDimensions, values: c.targets.map { Scalar($0) })
-        let saved = RecurrentLayer._packsRecurrentWeight
-        defer { RecurrentLayer._packsRecurrentWeight = saved }
         for (threads, parallelDirections, packs) in [(1, false, true), (2, false, true), (1, true, true), (1, false, false)] {
-            RecurrentLayer._packsRecurrentWeight = packs
-            let model = CharToVectorModel(configuration: configuration)
-            model.threadCount = threads
-            model.parallelizesDirections = parallelDirections
-            XCTAssertEqual(Set(model.layout.entries.map(\.name)), Set(c.parameters.keys), file)
-            for entry in model.layout.entries {
-                let values = try XCTUnwrap(c.parameters[entry.name])
-                XCTAssertEqual(values.count, entry.count, entry.name)
-                for (i, v) in values.enumerated() { model.parameters.values[entry.offset + i] = Scalar(v) }
-            }
-            let loss = model.computeGradients(batch) { MSELoss()($0, targets) }
-            let label = "\(file), \(threads) thread(s), directions in parallel \(parallelDirections), packed \(packs)"
-            XCTAssertEqual(loss, c.loss, accuracy: 1e-5 * c.loss, label)
-            for entry in model.layout.entries {
-                let expected = try XCTUnwrap(c.gradients[entry.name])
-                let scale = expected.map(abs).max() ?? 0
-                let worst = expected.indices.map { abs(Double(model.gradients.values[entry.offset + $0]) - expected[$0]) }.max() ?? 0
-                XCTAssertLessThanOrEqual(worst, 1e-5 * scale + 1e-7, "\(entry.name) in \(label)")
+            try RecurrentLayer.withRecurrentWeightPacking(packs) {
+                let model = CharToVectorModel(configuration: configuration)
+                model.threadCount = threads
+                model.parallelizesDirections = parallelDirections
+                XCTAssertEqual(Set(model.layout.entries.map(\.name)), Set(c.parameters.keys), file)
+                for entry in model.layout.entries {
+                    let values = try XCTUnwrap(c.parameters[entry.name])
+                    XCTAssertEqual(values.count, entry.count, entry.name)
+                    for (i, v) in values.enumerated() { model.parameters.values[entry.offset + i] = Scalar(v) }
+                }
+                let loss = model.computeGradients(batch) { MSELoss()($0, targets) }
+                let label = "\(file), \(threads) thread(s), directions in parallel \(parallelDirections), packed \(packs)"
+                XCTAssertEqual(loss, c.loss, accuracy: 1e-5 * c.loss, label)
+                for entry in model.layout.entries {
+                    let expected = try XCTUnwrap(c.gradients[entry.name])
+                    let scale = expected.map(abs).max() ?? 0
+                    let worst = expected.indices.map { abs(Double(model.gradients.values[entry.offset + $0]) - expected[$0]) }.max() ?? 0
+                    XCTAssertLessThanOrEqual(worst, 1e-5 * scale + 1e-7, "\(entry.name) in \(label)")
+                }
             }
         }
     }

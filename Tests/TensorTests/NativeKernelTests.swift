@@ -1,5 +1,4 @@
 import XCTest
-import CKernels
 import TestSupport
 @testable import Tensor
 #if canImport(Glibc)
@@ -11,17 +10,13 @@ import Glibc
 /// rounding differs. (The gradient checks elsewhere run whichever path this machine selects.)
 final class NativeKernelTests: XCTestCase {
     override func setUpWithError() throws {
-        try XCTSkipUnless(cv_kernels_native() != 0, "this CPU lacks AVX-512: the portable kernels are the only path")
+        try XCTSkipUnless(KernelImplementation.native.isAvailable, "this CPU lacks AVX-512: the portable kernels are the only path")
     }
-
-    override func tearDown() { Kernels._native = cv_kernels_native() != 0 }
 
     /// Runs `body` once on the portable path and once on the native path; returns both results.
     func both<T>(_ body: () -> T) -> (portable: T, native: T) {
-        Kernels._native = false
-        let p = body()
-        Kernels._native = true
-        return (p, body())
+        let portable = Kernels.withImplementation(.portable, body)
+        return (portable, Kernels.withImplementation(.native, body))
     }
 
     func random(_ n: Int, seed: UInt64, scale: Float = 3) -> [Scalar] {
@@ -114,11 +109,12 @@ final class NativeKernelTests: XCTestCase {
     }
 
     func testNativeTanhPropagatesNaN() {
-        Kernels._native = true
-        var y: [Scalar] = [.nan, 1, .nan]
-        Kernels.tanhInPlace(&y, 0, count: 3)
-        XCTAssertTrue(y[0].isNaN && y[2].isNaN, "NaN must reach the non-finite guard, not turn into ±1")
-        XCTAssertEqual(y[1], Scalar(tanh(1.0)), accuracy: 1e-6)
+        Kernels.withImplementation(.native) {
+            var y: [Scalar] = [.nan, 1, .nan]
+            Kernels.tanhInPlace(&y, 0, count: 3)
+            XCTAssertTrue(y[0].isNaN && y[2].isNaN, "NaN must reach the non-finite guard, not turn into ±1")
+            XCTAssertEqual(y[1], Scalar(tanh(1.0)), accuracy: 1e-6)
+        }
     }
 
     /// The softmax row: sum, maximum and every exponential within 1e-6 relative of expf, over

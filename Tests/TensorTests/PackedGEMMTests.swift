@@ -1,5 +1,4 @@
 import XCTest
-import CKernels
 import TestSupport
 @testable import Tensor
 
@@ -8,7 +7,7 @@ import TestSupport
 /// overwrite and accumulate, offsets and strides wider than the matrices.
 final class PackedGEMMTests: XCTestCase {
     override func setUpWithError() throws {
-        try XCTSkipUnless(cv_kernels_native() != 0, "this CPU lacks AVX-512: the step GEMMs use BLAS only")
+        try XCTSkipUnless(KernelImplementation.native.isAvailable, "this CPU lacks AVX-512: the step GEMMs use BLAS only")
     }
 
     func random(_ n: Int, seed: UInt64) -> [Scalar] {

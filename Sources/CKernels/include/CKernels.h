@@ -5,21 +5,15 @@
 // these are compiled for AVX-512 + FMA and used only when `cv_kernels_native()` says the CPU
 // and OS support them. Tensor keeps portable SIMD8 versions for every other machine and checks
 // both against each other. Shapes and formulas are those of the Swift kernels they replace
-// (Sources/Tensor/RecurrentKernels.swift, Kernels.swift); all strides are in floats.
-// The audit's row scan (audit_rows.c) serves EmbeddingAudit the same way.
-// The packed GEMM (packed_gemm.c, Tensor's PackedOperand) has no Swift twin: without AVX-512
-// the recurrent step products stay on OpenBLAS, and tests compare the two.
+// (Sources/Tensor/Kernels/Portable); all strides are in floats. Only Tensor imports this module;
+// other modules call Tensor's Swift API. The packed GEMM (packed_gemm.c, Tensor's PackedOperand)
+// has no Swift twin: without AVX-512 the recurrent step products stay on OpenBLAS, and tests
+// compare the two.
 
 #include <stddef.h>
 
 /// 1 when AVX-512 F/VL/DQ/BW, FMA and the OS's ZMM state are available; 0 otherwise.
 int cv_kernels_native(void);
-
-/// The widest usable vector level: 3 AVX-512 (F/DQ/BW/VL, ZMM state), 2 AVX2 + FMA (YMM state),
-/// 1 SSE3 or AVX without FMA, 0 older or not x86-64.
-int cv_cpu_vector_level(void);
-/// 1 when the CPU has AVX-512 BF16 (Cooper Lake, Sapphire Rapids, Zen 4 and later).
-int cv_cpu_has_avx512_bf16(void);
 
 /// LSTM forward for `rows` rows: gates (rows × 4H, [i f g o]) → activations in place;
 /// c = f⊙cPrev + i⊙g, tanhCell = tanh(c), h = o⊙tanh(c) (row stride `hStride`).
@@ -64,15 +58,5 @@ void cv_pack_b(long K, long N, const float *B, long ldb, int transposed, float *
 /// C[M × N] = A[M × K]·B, or C += A·B with `accumulate`; B packed by `cv_pack_b`. AVX-512 only.
 void cv_gemm_packed(long M, long N, long K, const float *A, long lda, const float *packed,
                     int accumulate, float *C, long ldc);
-
-/// The audit's row scan over `blocks` × 8 little-endian float32 values at `raw` (unaligned):
-/// adds v·v per lane into `sums`, ORs |bits| into `magnitude`, keeps the largest exponent field
-/// in `exponent` and absorbs each 32-byte block into the 4 hash `lanes`, exactly as the Swift
-/// loop in Auditor.rowNumbers does (bit-identical results).
-void cv_audit_row_blocks(const void *raw, long blocks, float sums[8], unsigned *magnitude, unsigned *exponent,
-                         unsigned long long lanes[4]);
-
-/// `meanSum[i] += (double)x[i]` for the `n` float32 values at `raw` (unaligned).
-void cv_audit_add_to_mean(const void *raw, long n, double *meanSum);
 
 #endif

@@ -17,4 +17,10 @@ void charvec_remove_temporaries_on_interrupt(void);
 /// A hint to load the cache line holding `address` (no fault, no effect on results).
 static inline void charvec_prefetch(const void *address) { __builtin_prefetch(address, 0, 3); }
 
+/// The widest usable vector level: 3 AVX-512 (F/DQ/BW/VL, ZMM state), 2 AVX2 + FMA (YMM state),
+/// 1 SSE3 or AVX without FMA, 0 older or not x86-64.
+int charvec_cpu_vector_level(void);
+/// 1 when the CPU has AVX-512 BF16 (Cooper Lake, Sapphire Rapids, Zen 4 and later).
+int charvec_cpu_has_avx512_bf16(void);
+
 #endif

@@ -3,7 +3,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import CSupport
 import Dispatch
 import EmbeddingCore
 
@@ -34,7 +33,7 @@ extension EmbeddingRecordReader {
     @inline(__always)
     static func prefetchAhead(_ buffer: UnsafeRawPointer, next: Int, rowStart: Int, end: Int) {
         let ahead = next + 8 * (next - rowStart)
-        if ahead < end { charvec_prefetch(buffer + ahead) }
+        if ahead < end { prefetchForReading(buffer + ahead) }
     }
 
     /// The record of a well-formed binary row (UTF-8 is validated only for non-ASCII words).

@@ -3,7 +3,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import CSupport
 import EmbeddingCore
 
 extension EmbeddingRecordReader {

@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import CSupport
+import CharvecRuntime
 import CZlib
 
 /// Why an output file could not be written.
@@ -70,7 +70,7 @@ public final class OutputFile {
             fchmod(descriptor, 0o644)
             fd = descriptor
             temporaryPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-            interruptSlot = charvec_remember_temporary(temporaryPath!)
+            interruptSlot = InterruptCleanup.remember(temporaryPath!)
         }
         buffer.reserveCapacity(Self.flushSize + 65536)
         if gzip { deflater = try Deflater(path: path) }
@@ -81,7 +81,7 @@ public final class OutputFile {
             close(fd)
             unlink(temporaryPath)
         }
-        charvec_forget_temporary(interruptSlot)
+        InterruptCleanup.forget(interruptSlot)
     }
 
     /// Appends bytes (buffered).
@@ -153,7 +153,7 @@ public final class OutputFile {
         close(fd)
         let renamed = rename(temporaryPath, path) == 0
         let reason = String(cString: strerror(errno))
-        charvec_forget_temporary(interruptSlot)
+        InterruptCleanup.forget(interruptSlot)
         interruptSlot = -1
         committed = true
         guard renamed else {

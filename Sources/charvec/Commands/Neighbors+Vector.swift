@@ -32,7 +32,9 @@ extension CharVec.Neighbors {
                 }
                 let found = engine.query.search(unit, k: top)
                 answered += 1
-                try report(query: query, words: [], .answered(found, predicted: []), vocabulary: engine.vocabulary)
+                var noNotes = Set<String>()  // an answer carries no note
+                try report(query: query, words: [], .answered(found, predicted: []), vocabulary: engine.vocabulary,
+                           notesShown: &noNotes)
             }
             fflush(nil)
         }

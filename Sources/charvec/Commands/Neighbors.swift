@@ -80,6 +80,7 @@ extension CharVec {
         func run() throws {
             let engine = try NeighborEngine(file: file, input: input, modelPath: model, indexPath: index, efSearch: efSearch ?? 128)
             var asked = 0, answered = 0
+            var notesShown = Set<String>()
             if vector {
                 (asked, answered) = try answerVectors(engine)
                 if asked > 0 && answered == 0 { throw ExitCode.failure }
@@ -91,7 +92,8 @@ extension CharVec {
                 asked += 1
                 let outcome = engine.neighbors(of: words, k: min(top, engine.vocabulary.count))
                 if case .answered = outcome { answered += 1 }
-                try report(query: words.joined(separator: " "), words: words, outcome, vocabulary: engine.vocabulary)
+                try report(query: words.joined(separator: " "), words: words, outcome, vocabulary: engine.vocabulary,
+                           notesShown: &notesShown)
                 fflush(nil)  // answer interactive and piped queries at once
             }
 
@@ -112,7 +114,10 @@ extension CharVec {
             if asked > 0 && answered == 0 { throw ExitCode.failure }
         }
 
-        func report(query: String, words: [String], _ outcome: NeighborEngine.Outcome, vocabulary: Vocabulary) throws {
+        /// Prints one query's answer or failure; a failure's note (how to fix it) only the first
+        /// time it occurs, tracked in `notesShown`.
+        func report(query: String, words: [String], _ outcome: NeighborEngine.Outcome, vocabulary: Vocabulary,
+                    notesShown: inout Set<String>) throws {
             switch outcome {
             case .answered(let neighbors, let predicted):
                 if json {
@@ -135,8 +140,7 @@ extension CharVec {
             case .failed(let error, let words):
                 // The note (how to fix it) once per run, not once per failed query.
                 Diagnostics.printLine(error.diagnostic)
-                if let note = error.note, !NoteOnce.printed.contains(note) {
-                    NoteOnce.printed.insert(note)
+                if let note = error.note, notesShown.insert(note).inserted {
                     Diagnostics.printNote(note)
                 }
                 if json {
@@ -148,11 +152,6 @@ extension CharVec {
             }
         }
     }
-}
-
-/// Notes already printed by this process (the CLI is single-threaded).
-enum NoteOnce {
-    nonisolated(unsafe) static var printed = Set<String>()
 }
 
 /// One line of `neighbors --json`.

@@ -1,15 +1,13 @@
-import CKernels
-
 /// Fused per-timestep gate kernels for LSTM and GRU over a block of `rows` sequences.
 ///
 /// Notation (llm.c style): `H` hidden size; LSTM gates per row are `[i f g o]` (4H, PyTorch
 /// order), GRU gates `[r z n]` (3H). Each buffer is addressed by `(array, offset)` and, where
 /// noted, a row stride; other row strides are the natural width (H, 3H, 4H). The recurrent GEMM
 /// (`h·Wh`) is done by the caller through ``BLAS``; these kernels do the rest in one pass.
+/// Each entry checks extents, then runs ``PortableKernels`` or ``NativeKernels`` as
+/// ``Kernels/implementation`` says.
 /// Nonlinearities are ``Activations`` (saturating, never NaN for finite input).
 public enum RecurrentKernels {
-    typealias V = SIMD8<Float>
-
     /// LSTM forward: gate pre-activations → activations (in place), then
     /// `c = f⊙c₋ + i⊙g`, `h = o⊙tanh(c)`.
     ///
@@ -38,36 +36,14 @@ public enum RecurrentKernels {
         cell.withUnsafeMutableBufferPointer { pc in
         tanhCell.withUnsafeMutableBufferPointer { ptc in
         hidden.withUnsafeMutableBufferPointer { ph in
+            let g = pg.baseAddress! + gatesOffset, cp = pcp.baseAddress! + cPreviousOffset
+            let c = pc.baseAddress! + cellOffset, tc = ptc.baseAddress! + tanhCellOffset, h = ph.baseAddress! + hiddenOffset
             if Kernels._native {
-                cv_lstm_forward(rows, H, pg.baseAddress! + gatesOffset, pcp.baseAddress! + cPreviousOffset,
-                                pc.baseAddress! + cellOffset, ptc.baseAddress! + tanhCellOffset,
-                                ph.baseAddress! + hiddenOffset, hiddenStride)
-                return
-            }
-            for r in 0..<rows {
-                let g = pg.baseAddress! + (gatesOffset &+ r &* (4 &* H))
-                let cp = pcp.baseAddress! + (cPreviousOffset &+ r &* H)
-                let c = pc.baseAddress! + (cellOffset &+ r &* H)
-                let tc = ptc.baseAddress! + (tanhCellOffset &+ r &* H)
-                let h = ph.baseAddress! + (hiddenOffset &+ r &* hiddenStride)
-                var j = 0
-                while j < H {
-                    let w = min(8, H &- j)
-                    let iv = Activations.sigmoid(Kernels._load(g + j, w))
-                    let fv = Activations.sigmoid(Kernels._load(g + (H &+ j), w))
-                    let gv = Activations.tanh(Kernels._load(g + (2 &* H &+ j), w))
-                    let ov = Activations.sigmoid(Kernels._load(g + (3 &* H &+ j), w))
-                    let cv = fv * Kernels._load(cp + j, w) + iv * gv
-                    let tcv = Activations.tanh(cv)
-                    Kernels._store(iv, g + j, w)
-                    Kernels._store(fv, g + (H &+ j), w)
-                    Kernels._store(gv, g + (2 &* H &+ j), w)
-                    Kernels._store(ov, g + (3 &* H &+ j), w)
-                    Kernels._store(cv, c + j, w)
-                    Kernels._store(tcv, tc + j, w)
-                    Kernels._store(ov * tcv, h + j, w)
-                    j &+= 8
-                }
+                NativeKernels.lstmForward(rows: rows, H: H, gates: g, cPrevious: cp, cell: c, tanhCell: tc, hidden: h,
+                                          hiddenStride: hiddenStride)
+            } else {
+                PortableKernels.lstmForward(rows: rows, H: H, gates: g, cPrevious: cp, cell: c, tanhCell: tc, hidden: h,
+                                            hiddenStride: hiddenStride)
             }
         }}}}}
     }
@@ -106,38 +82,17 @@ public enum RecurrentKernels {
         dhCarry.withUnsafeBufferPointer { pdh in
         dcCarry.withUnsafeMutableBufferPointer { pdc in
         dGates.withUnsafeMutableBufferPointer { pdg in
+            let g = pg.baseAddress! + gatesOffset, cp = pcp.baseAddress! + cPreviousOffset
+            let tc = ptc.baseAddress! + tanhCellOffset, dy = pdy.baseAddress! + dOutputOffset
+            let dg = pdg.baseAddress! + dGatesOffset
             if Kernels._native {
-                cv_lstm_backward(rows, H, pg.baseAddress! + gatesOffset, pcp.baseAddress! + cPreviousOffset,
-                                 ptc.baseAddress! + tanhCellOffset, pdy.baseAddress! + dOutputOffset, dOutputStride,
-                                 pdh.baseAddress!, pdc.baseAddress!, pdg.baseAddress! + dGatesOffset)
-                return
-            }
-            let one = V(repeating: 1)
-            for r in 0..<rows {
-                let g = pg.baseAddress! + (gatesOffset &+ r &* (4 &* H))
-                let cp = pcp.baseAddress! + (cPreviousOffset &+ r &* H)
-                let tc = ptc.baseAddress! + (tanhCellOffset &+ r &* H)
-                let dy = pdy.baseAddress! + (dOutputOffset &+ r &* dOutputStride)
-                let dhc = pdh.baseAddress! + r &* H
-                let dcc = pdc.baseAddress! + r &* H
-                let dg = pdg.baseAddress! + (dGatesOffset &+ r &* (4 &* H))
-                var j = 0
-                while j < H {
-                    let w = min(8, H &- j)
-                    let iv = Kernels._load(g + j, w)
-                    let fv = Kernels._load(g + (H &+ j), w)
-                    let gv = Kernels._load(g + (2 &* H &+ j), w)
-                    let ov = Kernels._load(g + (3 &* H &+ j), w)
-                    let tcv = Kernels._load(tc + j, w)
-                    let dh = Kernels._load(dhc + j, w) + Kernels._load(dy + j, w)
-                    let dc = Kernels._load(dcc + j, w) + dh * ov * (one - tcv * tcv)
-                    Kernels._store(dc * gv * iv * (one - iv), dg + j, w)
-                    Kernels._store(dc * Kernels._load(cp + j, w) * fv * (one - fv), dg + (H &+ j), w)
-                    Kernels._store(dc * iv * (one - gv * gv), dg + (2 &* H &+ j), w)
-                    Kernels._store(dh * tcv * ov * (one - ov), dg + (3 &* H &+ j), w)
-                    Kernels._store(dc * fv, dcc + j, w)
-                    j &+= 8
-                }
+                NativeKernels.lstmBackward(rows: rows, H: H, gates: g, cPrevious: cp, tanhCell: tc, dOutput: dy,
+                                           dOutputStride: dOutputStride, dhCarry: pdh.baseAddress!, dcCarry: pdc.baseAddress!,
+                                           dGates: dg)
+            } else {
+                PortableKernels.lstmBackward(rows: rows, H: H, gates: g, cPrevious: cp, tanhCell: tc, dOutput: dy,
+                                             dOutputStride: dOutputStride, dhCarry: pdh.baseAddress!, dcCarry: pdc.baseAddress!,
+                                             dGates: dg)
             }
         }}}}}}}
     }
@@ -177,34 +132,15 @@ public enum RecurrentKernels {
         hPrevious.withUnsafeBufferPointer { php in
         recurrentNew.withUnsafeMutableBufferPointer { prn in
         hidden.withUnsafeMutableBufferPointer { ph in
+            let g = pg.baseAddress! + gatesOffset, bhn = pb.baseAddress! + hiddenBiasOffset
+            let hp = php.baseAddress! + hPreviousOffset, rn = prn.baseAddress! + recurrentNewOffset
+            let h = ph.baseAddress! + hiddenOffset
             if Kernels._native {
-                cv_gru_forward(rows, H, pg.baseAddress! + gatesOffset, prc.baseAddress!, pb.baseAddress! + hiddenBiasOffset,
-                               php.baseAddress! + hPreviousOffset, prn.baseAddress! + recurrentNewOffset,
-                               ph.baseAddress! + hiddenOffset, hiddenStride)
-                return
-            }
-            let one = V(repeating: 1)
-            let bhn = pb.baseAddress! + hiddenBiasOffset
-            for r in 0..<rows {
-                let g = pg.baseAddress! + (gatesOffset &+ r &* (3 &* H))
-                let rc = prc.baseAddress! + r &* (3 &* H)
-                let hp = php.baseAddress! + (hPreviousOffset &+ r &* H)
-                let rn = prn.baseAddress! + (recurrentNewOffset &+ r &* H)
-                let h = ph.baseAddress! + (hiddenOffset &+ r &* hiddenStride)
-                var j = 0
-                while j < H {
-                    let w = min(8, H &- j)
-                    let rv = Activations.sigmoid(Kernels._load(g + j, w) + Kernels._load(rc + j, w))
-                    let zv = Activations.sigmoid(Kernels._load(g + (H &+ j), w) + Kernels._load(rc + (H &+ j), w))
-                    let ghn = Kernels._load(rc + (2 &* H &+ j), w) + Kernels._load(bhn + j, w)
-                    let nv = Activations.tanh(Kernels._load(g + (2 &* H &+ j), w) + rv * ghn)
-                    Kernels._store(rv, g + j, w)
-                    Kernels._store(zv, g + (H &+ j), w)
-                    Kernels._store(nv, g + (2 &* H &+ j), w)
-                    Kernels._store(ghn, rn + j, w)
-                    Kernels._store((one - zv) * nv + zv * Kernels._load(hp + j, w), h + j, w)
-                    j &+= 8
-                }
+                NativeKernels.gruForward(rows: rows, H: H, gates: g, recurrent: prc.baseAddress!, hiddenBias: bhn, hPrevious: hp,
+                                         recurrentNew: rn, hidden: h, hiddenStride: hiddenStride)
+            } else {
+                PortableKernels.gruForward(rows: rows, H: H, gates: g, recurrent: prc.baseAddress!, hiddenBias: bhn, hPrevious: hp,
+                                           recurrentNew: rn, hidden: h, hiddenStride: hiddenStride)
             }
         }}}}}}
     }
@@ -239,41 +175,17 @@ public enum RecurrentKernels {
         dhCarry.withUnsafeMutableBufferPointer { pdh in
         dGatesInput.withUnsafeMutableBufferPointer { pdx in
         dGatesRecurrent.withUnsafeMutableBufferPointer { pdr in
+            let g = pg.baseAddress! + gatesOffset, rn = prn.baseAddress! + recurrentNewOffset
+            let hp = php.baseAddress! + hPreviousOffset, dy = pdy.baseAddress! + dOutputOffset
+            let dx = pdx.baseAddress! + dGatesInputOffset, dr = pdr.baseAddress! + dGatesRecurrentOffset
             if Kernels._native {
-                cv_gru_backward(rows, H, pg.baseAddress! + gatesOffset, prn.baseAddress! + recurrentNewOffset,
-                                php.baseAddress! + hPreviousOffset, pdy.baseAddress! + dOutputOffset, dOutputStride,
-                                pdh.baseAddress!, pdx.baseAddress! + dGatesInputOffset,
-                                pdr.baseAddress! + dGatesRecurrentOffset)
-                return
-            }
-            let one = V(repeating: 1)
-            for r in 0..<rows {
-                let g = pg.baseAddress! + (gatesOffset &+ r &* (3 &* H))
-                let rn = prn.baseAddress! + (recurrentNewOffset &+ r &* H)
-                let hp = php.baseAddress! + (hPreviousOffset &+ r &* H)
-                let dy = pdy.baseAddress! + (dOutputOffset &+ r &* dOutputStride)
-                let dhc = pdh.baseAddress! + r &* H
-                let dx = pdx.baseAddress! + (dGatesInputOffset &+ r &* (3 &* H))
-                let dr = pdr.baseAddress! + (dGatesRecurrentOffset &+ r &* (3 &* H))
-                var j = 0
-                while j < H {
-                    let w = min(8, H &- j)
-                    let rv = Kernels._load(g + j, w)
-                    let zv = Kernels._load(g + (H &+ j), w)
-                    let nv = Kernels._load(g + (2 &* H &+ j), w)
-                    let dh = Kernels._load(dhc + j, w) + Kernels._load(dy + j, w)
-                    let dan = dh * (one - zv) * (one - nv * nv)
-                    let dar = dan * Kernels._load(rn + j, w) * rv * (one - rv)
-                    let daz = dh * (Kernels._load(hp + j, w) - nv) * zv * (one - zv)
-                    Kernels._store(dar, dx + j, w)
-                    Kernels._store(daz, dx + (H &+ j), w)
-                    Kernels._store(dan, dx + (2 &* H &+ j), w)
-                    Kernels._store(dar, dr + j, w)
-                    Kernels._store(daz, dr + (H &+ j), w)
-                    Kernels._store(dan * rv, dr + (2 &* H &+ j), w)
-                    Kernels._store(dh * zv, dhc + j, w)
-                    j &+= 8
-                }
+                NativeKernels.gruBackward(rows: rows, H: H, gates: g, recurrentNew: rn, hPrevious: hp, dOutput: dy,
+                                          dOutputStride: dOutputStride, dhCarry: pdh.baseAddress!, dGatesInput: dx,
+                                          dGatesRecurrent: dr)
+            } else {
+                PortableKernels.gruBackward(rows: rows, H: H, gates: g, recurrentNew: rn, hPrevious: hp, dOutput: dy,
+                                            dOutputStride: dOutputStride, dhCarry: pdh.baseAddress!, dGatesInput: dx,
+                                            dGatesRecurrent: dr)
             }
         }}}}}}}
     }

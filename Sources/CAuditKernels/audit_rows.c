@@ -1,10 +1,14 @@
 // The audit's per-row scan with AVX-512 (256-bit lanes), where Swift's baseline build would use
 // SSE2 and emulate the hash's 64-bit multiplies. Same operations, lane for lane, as the Swift
-// loop in Auditor.rowNumbers, so the sums, flags and fingerprints are bit-identical to it.
-#include "CKernels.h"
-#include "native.h"
+// loop in AuditState.rowNumbers, so the sums, flags and fingerprints are bit-identical to it.
+#include "CAuditKernels.h"
 
 #if defined(__x86_64__)
+#include <immintrin.h>
+
+// Compiled for AVX-512 + FMA; called only when the CPU has them.
+#define CV_NATIVE __attribute__((target("avx512f,avx512vl,avx512dq,avx512bw,fma")))
+
 // The Swift loop multiplies, then adds: no fused multiply-add here either.
 #pragma clang fp contract(off)
 CV_NATIVE void cv_audit_row_blocks(const void *raw, long blocks, float sums[8], unsigned *magnitude, unsigned *exponent,

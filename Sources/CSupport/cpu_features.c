@@ -1,11 +1,11 @@
-// The CPU's vector level, from CPUID and the OS's saved register state (XGETBV), for choosing
-// BLAS kernels by feature rather than by model number.
-#include "CKernels.h"
+// What the CPU and OS support, from CPUID and the OS's saved register state (XGETBV): for choosing
+// BLAS kernels and AVX-512 code paths by feature rather than by model number.
+#include "CSupport.h"
 
 #if defined(__x86_64__)
 #include <cpuid.h>
 
-int cv_cpu_vector_level(void) {
+int charvec_cpu_vector_level(void) {
     unsigned a, b, c, d;
     if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
     int sse3 = (c & 1u) != 0, osxsave = (c & (1u << 27)) != 0, avx = (c & (1u << 28)) != 0, fma = (c & (1u << 12)) != 0;
@@ -20,13 +20,13 @@ int cv_cpu_vector_level(void) {
     return 2;
 }
 
-int cv_cpu_has_avx512_bf16(void) {
+int charvec_cpu_has_avx512_bf16(void) {
     unsigned a, b, c, d;
-    if (cv_cpu_vector_level() < 3 || !__get_cpuid_count(7, 1, &a, &b, &c, &d)) return 0;
+    if (charvec_cpu_vector_level() < 3 || !__get_cpuid_count(7, 1, &a, &b, &c, &d)) return 0;
     return (a & (1u << 5)) != 0;
 }
 
 #else
-int cv_cpu_vector_level(void) { return 0; }
-int cv_cpu_has_avx512_bf16(void) { return 0; }
+int charvec_cpu_vector_level(void) { return 0; }
+int charvec_cpu_has_avx512_bf16(void) { return 0; }
 #endif
