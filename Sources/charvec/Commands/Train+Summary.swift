@@ -20,16 +20,16 @@ enum TrainDefaults {
     static let ngramLearningRate: Float = 1e-3
     static let loss: LossKind = .contrastive
     static let temperature: Float = 0.03
-    static let cosineWeight: Float = 0.5
+    static let cosineWeight: Float = 20
     static let auxiliaryWeight: Float = 0
     static let augmentation: Augmentation = .none
     static let typoRate = 0.5
     static let epochs = 20
     static let dropout: Float = 0
     /// Weight of the MSE-fitted bag of n-grams added to the model's unit prediction.
-    static let subwordWeight: Float = 0.75
+    static let subwordWeight: Float = 1
     /// Out-of-fold bags the model trains on top of (0 = the head is fitted after training).
-    static let subwordFolds = 0
+    static let subwordFolds = 5
 }
 
 extension CharVec.Train {

@@ -19,7 +19,10 @@ extension CharVec {
             MLP (Mimick), and the mean of a hashed table of the word's character 3–6-grams (fastText-style, \
             --ngram-buckets; 0 keeps the recurrent part only). It trains with a contrastive loss: a softmax \
             over the cosines between the prediction and every training target (--temperature), plus a pull \
-            toward the word's own target (--cos-weight). After training, the validation figures are printed \
+            toward the word's own target (--cos-weight). A subword head (a bag of n-grams fitted by MSE, \
+            --subword-weight) is added to every prediction, and the model trains through it: each training \
+            word's prediction is blended with a bag fitted without that word (--subword-folds). \
+            After training, the validation figures are printed \
             beside a bag-of-n-grams baseline fitted on the same split, with the share of typos of validation \
             words that find their word (docs/training.md). Zero and non-finite rows are excluded and duplicates resolved before training (a summary says how many). \
             Every step is guarded: a NaN/Inf loss or gradient, a loss spike or a collapse of the predictions \
@@ -108,7 +111,7 @@ extension CharVec {
         var log: String?
         @Option(help: "Draw the loss and validation curves as an SVG file.")
         var plot: String?
-        @Option(help: "Weight of the subword head: after training, a bag of hashed n-grams is fitted to the targets by MSE (a few seconds) and its unit vector, times this weight, is added to the model's unit prediction; 0 = no head.")
+        @Option(help: "Weight of the subword head: a bag of hashed n-grams fitted to the targets by MSE (a few seconds), whose unit vector, times this weight, is added to the model's unit prediction; 0 = no head.")
         var subwordWeight: Float = TrainDefaults.subwordWeight
         @Option(help: "Train the model through its subword head: the bag is fitted first, and each training word's prediction is blended, during training, with a bag fitted on the other folds of words (N ≥ 2 folds; 0 = fit the head after training).")
         var subwordFolds: Int = TrainDefaults.subwordFolds
