@@ -53,7 +53,7 @@ let package = Package(
         .target(name: "NeuralNet", dependencies: ["Tensor", "EmbeddingCore"]),
 
         // Training loop, model files, checkpoints.
-        .target(name: "Training", dependencies: ["NeuralNet", "EmbeddingCore", "EmbeddingIO", "CZlib"]),
+        .target(name: "Training", dependencies: ["NeuralNet", "EmbeddingCore", "EmbeddingIO"]),
 
         // Nearest-neighbour search.
         // Calls cblas_sgemm directly (not through Tensor) so it can be built in parallel with Tensor.

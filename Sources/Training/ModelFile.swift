@@ -1,4 +1,3 @@
-import CZlib
 import EmbeddingCore
 import EmbeddingIO
 import Foundation
@@ -61,10 +60,6 @@ enum Container {
         var name: String { self == .model ? "model" : "checkpoint" }
     }
 
-    static func crc32(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
-        UInt32(CZlib.crc32(0, bytes.baseAddress?.assumingMemoryBound(to: Bytef.self), UInt32(bytes.count)))
-    }
-
     /// Serialises and writes atomically (temporary file + rename), streaming each array from its
     /// own storage (checkpoints of hybrid models hold hundreds of MB) with a running CRC.
     /// Checkpoints are not forced to the disk (see ``OutputFile/commit(durable:)``): a run rewrites
@@ -79,30 +74,25 @@ enum Container {
         prefix.append(contentsOf: header)
         u64(UInt64(arrays.count), &prefix)
         let output = try OutputFile(path: path)
-        var crc: uLong = 0
-        func emit(_ raw: UnsafeRawBufferPointer) throws {
-            var offset = 0
-            while offset < raw.count {  // zlib's length is 32-bit
-                let n = min(raw.count - offset, 1 << 30)
-                crc = CZlib.crc32(crc, raw.baseAddress!.advanced(by: offset).assumingMemoryBound(to: Bytef.self), uInt(n))
-                offset += n
-            }
-            try output.write(raw)
+        var crc = CRC32()
+        func emit<T: BitwiseCopyable>(_ values: [T]) throws {
+            crc.update(values)
+            try values.withUnsafeBytes { try output.write($0) }
         }
-        try prefix.withUnsafeBytes { try emit($0) }
+        try emit(prefix)
         for array in arrays {
             var count: [UInt8] = []
             u64(UInt64(array.count), &count)
-            try count.withUnsafeBytes { try emit($0) }
+            try emit(count)
             #if _endian(little)
-            try array.withUnsafeBytes { try emit($0) }
+            try emit(array)
             #else
             let swapped = array.map { $0.bitPattern.littleEndian }
-            try swapped.withUnsafeBytes { try emit($0) }
+            try emit(swapped)
             #endif
         }
         var trailer: [UInt8] = []
-        u32(UInt32(crc), &trailer)
+        u32(crc.value, &trailer)
         try output.write(trailer)
         try output.commit(durable: kind == .model)
     }
@@ -142,7 +132,9 @@ enum Container {
         }
         guard bytes.count >= 28 else { throw ModelFileError.truncated(path: path, byteOffset: bytes.count, needed: 28 - bytes.count) }
         let stored = bytes.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: bytes.count - 4, as: UInt32.self)) }
-        let computed = bytes.withUnsafeBytes { crc32(UnsafeRawBufferPointer(rebasing: $0[0 ..< bytes.count - 4])) }
+        var checksum = CRC32()
+        checksum.update(bytes[0 ..< bytes.count - 4])
+        let computed = checksum.value
         guard stored == computed else { throw ModelFileError.checksumMismatch(path: path, stored: stored, computed: computed) }
         let rawKind = try u32()
         guard let found = Kind(rawValue: rawKind) else { throw ModelFileError.malformed(path: path, reason: "unknown kind \(rawKind)") }

@@ -27,7 +27,8 @@ final class TrainRobustnessTests: XCTestCase {
             (["--patience", "-1"], "--patience"), (["--max-recoveries", "-2"], "--max-recoveries"),
             (["--subword-weight", "nan"], "--subword-weight must be a number in [0, 100]"), (["--subword-weight", "-1"], "--subword-weight"),
             (["--subword-weight", "1e9"], "--subword-weight"), (["--aux-weight", "nan"], "--aux-weight must be in [0, 100]"),
-            (["--aux-weight", "-0.5"], "--aux-weight"),
+            (["--aux-weight", "-0.5"], "--aux-weight"), (["--subword-folds", "1"], "--subword-folds must be 0 or in 2...100"),
+            (["--subword-folds", "-3"], "--subword-folds"), (["--subword-folds", "1000000"], "--subword-folds"),
         ]
         for (options, message) in cases {
             let result = try train(["no-such-table.vec", "--out", "m.cvm"] + options, in: directory)

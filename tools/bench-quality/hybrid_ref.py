@@ -488,10 +488,10 @@ def main():
             fold = np.empty(len(tr_words), np.int64)
             fold[np.random.RandomState(a.seed + 11).permutation(len(tr_words))] = np.arange(len(tr_words)) % a.subword_folds
             offsets = torch.zeros_like(targets)
-            with torch.no_grad():
-                for f in range(a.subword_folds):
-                    held = np.nonzero(fold == f)[0]
-                    table = fit_bag(np.nonzero(fold != f)[0], a.seed + 7 + f)
+            for f in range(a.subword_folds):
+                held = np.nonzero(fold == f)[0]
+                table = fit_bag(np.nonzero(fold != f)[0], a.seed + 7 + f)
+                with torch.no_grad():
                     b = table(*bag_tensors([bag_ids[i] for i in held]))
                     offsets[torch.from_numpy(held)] = a.subword_weight * b / b.norm(dim=1, keepdim=True).clamp_min(1e-12)
         emit({"info": "subword head", "fit_s": round(time.perf_counter() - tb, 1), "buckets": bag_hasher.B,
