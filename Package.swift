@@ -6,7 +6,9 @@
 //   CharvecRuntime (Scalar, SplitMix64, threads, SourceLocation, C helpers) under everything
 //   EmbeddingCore ← EmbeddingIO ← EmbeddingAudit
 //   Tensor ← NeuralNet ← Training (also uses EmbeddingCore, EmbeddingIO)
-//   EmbeddingCore + EmbeddingIO (its atomic writer) + CBLAS ← NeighborSearch
+//   EmbeddingCore + EmbeddingIO (its atomic writer) + Tensor (its BLAS) ← NeighborSearch
+//   Each C module has one Swift owner: CSupport ← CharvecRuntime, CZlib ← EmbeddingIO,
+//   CBLAS and CKernels ← Tensor, CAuditKernels ← EmbeddingAudit.
 //   charvec (CLI) uses all of them; only it prints or exits.
 import PackageDescription
 
@@ -55,9 +57,8 @@ let package = Package(
         // Training loop, model files, checkpoints.
         .target(name: "Training", dependencies: ["NeuralNet", "EmbeddingCore", "EmbeddingIO"]),
 
-        // Nearest-neighbour search.
-        // Calls cblas_sgemm directly (not through Tensor) so it can be built in parallel with Tensor.
-        .target(name: "NeighborSearch", dependencies: ["EmbeddingCore", "EmbeddingIO", "CBLAS"]),
+        // Nearest-neighbour search (its blocked sgemm through Tensor's BLAS).
+        .target(name: "NeighborSearch", dependencies: ["EmbeddingCore", "EmbeddingIO", "Tensor"]),
 
         // Shared test helpers (gradient checks, fixtures, the CLI runner and golden-output checks).
         .target(name: "TestSupport", dependencies: [

@@ -1,6 +1,6 @@
-import CBLAS
 import Dispatch
 import EmbeddingCore
+import Tensor
 
 /// Exact cosine-similarity search over the rows of a matrix.
 ///
@@ -158,9 +158,9 @@ public struct ExactIndex: Sendable {
         // Each worker keeps its own heap per query; merged in order at the end.
         var partial = [[TopK]](repeating: [TopK](repeating: TopK(k: k), count: q), count: workers)
         let queryBlock = 256, rowBlock = 1024
-        let savedBLASThreads = openblas_get_num_threads()
-        openblas_set_num_threads(1)
-        defer { openblas_set_num_threads(savedBLASThreads) }
+        let savedBLASThreads = BLAS.threadCount
+        BLAS.setThreadCount(1)
+        defer { BLAS.setThreadCount(max(savedBLASThreads, 1)) }
 
         normalizedMatrix.withUnsafeBufferPointer { m in
             units.withUnsafeBufferPointer { u in
@@ -181,8 +181,8 @@ public struct ExactIndex: Sendable {
                                 for b in firstBlock ..< lastBlock {
                                     let r0 = b * rowBlock, rn = min(rowBlock, end - r0)
                                     // scores[qn × rn] = units[qb ..< qb+qn] · rowsᵀ[r0 ..< r0+rn]
-                                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(qn), Int32(rn), Int32(n),
-                                                1, uP + qb * n, Int32(n), mP + r0 * n, Int32(n), 0, scores, Int32(rn))
+                                    BLAS.gemmTransposedB(m: qn, n: rn, k: n, uP + qb * n, lda: n, mP + r0 * n, ldb: n,
+                                                         scores, ldc: rn)
                                     for i in 0 ..< qn where valid[qb + i] {
                                         let excluded = excludedSets.isEmpty ? [] : excludedSets[qb + i]
                                         _selectScores(scores + i * rn, rn, rowOffset: r0, sP, excluded,

@@ -61,6 +61,17 @@ public enum BLAS {
         }
     }
 
+    /// `C = A · Bᵀ` on row-major blocks that live in other storage (a memory-mapped table, a
+    /// worker's scratch): `A` is `m × k` (row stride `lda`), `B` is `n × k` (`ldb`), `C` is
+    /// `m × n` (`ldc`). For callers inside the package that hold the pointers within a closure.
+    /// - Complexity: 2·m·n·k flops.
+    @inline(__always)
+    package static func gemmTransposedB(m: Int, n: Int, k: Int, _ a: UnsafePointer<Scalar>, lda: Int,
+                                        _ b: UnsafePointer<Scalar>, ldb: Int, _ c: UnsafeMutablePointer<Scalar>, ldc: Int) {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k),
+                    1, a, Int32(lda), b, Int32(ldb), 0, c, Int32(ldc))
+    }
+
     /// `C = alpha · op(A) · op(B) + beta · C` on whole matrices.
     public static func gemm(
         transposeA: Bool = false, transposeB: Bool = false, alpha: Scalar = 1,

@@ -9,7 +9,10 @@ import XCTest
 /// The hybrid model (recurrent part + hashed n-grams) with the contrastive loss and typo
 /// augmentation: learning, determinism, resume, model files, the large-table path, the guard.
 final class HybridTrainingTests: XCTestCase {
-    func configuration(epochs: Int = 3) -> TrainingConfiguration {
+    func configuration(epochs: Int = 3) -> TrainingConfiguration { Self.configuration(epochs: epochs) }
+
+    /// A small hybrid model with the contrastive loss and typo augmentation.
+    static func configuration(epochs: Int = 3) -> TrainingConfiguration {
         var model = CharToVectorConfiguration(vocabularySize: 2)
         model.hiddenSize = 16
         model.characterDimensions = 8

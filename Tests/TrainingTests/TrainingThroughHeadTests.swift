@@ -9,16 +9,8 @@ import XCTest
 /// Training through the subword head: the blend's gradient, the out-of-fold bags, and a run.
 final class TrainingThroughHeadTests: XCTestCase {
     func configuration(epochs: Int = 3) -> TrainingConfiguration {
-        var model = CharToVectorConfiguration(vocabularySize: 2)
-        model.hiddenSize = 16
-        model.characterDimensions = 8
-        model.mlpHiddenSize = 32
-        model.ngrams = NgramConfiguration(buckets: 3000)
-        var configuration = TrainingConfiguration(model: model)
-        configuration.epochs = epochs
-        configuration.loss = .contrastive
-        configuration.learningRate = 3e-3
-        configuration.patience = 0
+        var configuration = HybridTrainingTests.configuration(epochs: epochs)
+        configuration.augmentation = .none
         return configuration
     }
 
