@@ -53,6 +53,16 @@ public final class CharToVectorModel {
     /// per-step GEMMs stay large. Combine with `BLAS.setThreadCount(1)`.
     public var parallelizesDirections = false
 
+    /// Spreads the work over `threads` threads the way training does: two threads on a
+    /// bidirectional model run the two directions side by side (the per-step GEMMs stay large);
+    /// otherwise each thread takes a slice of the batch. A model used for prediction with the same
+    /// count gives the same bits as during training.
+    public func useThreads(_ threads: Int) {
+        precondition(threads >= 1, "thread count must be positive")
+        parallelizesDirections = threads == 2 && configuration.bidirectional
+        threadCount = parallelizesDirections ? 1 : threads
+    }
+
     var replicas: [_Replica] = []
     var splits: [Range<Int>] = []
     var forwardRows = -1

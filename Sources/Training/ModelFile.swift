@@ -218,7 +218,7 @@ public struct TrainedModel {
         if let table = ngramTable, let ngrams = configuration.ngrams {
             model.ngramTable = NgramTable(configuration: ngrams, dimensions: configuration.outputDimensions, values: table)
         }
-        model.threadCount = threads
+        model.useThreads(threads)
         return model
     }
 

@@ -162,13 +162,7 @@ public final class Trainer {
         self.configuration = configuration
         self.data = data
         model = CharToVectorModel(configuration: configuration.model)
-        // Two threads: a bidirectional model runs its two directions side by side (bench-neural, batch 64:
-        // the same numbers as one thread per half batch or better); otherwise each thread takes a slice of the batch.
-        if configuration.threads == 2, configuration.model.bidirectional {
-            model.parallelizesDirections = true
-        } else {
-            model.threadCount = configuration.threads
-        }
+        model.useThreads(configuration.threads)
         // charvec's own threads do the parallel work (one thread means one thread).
         BLAS.setThreadCount(1)
         adam = Adam(parameterCount: model.parameters.values.count, learningRate: configuration.learningRate)
