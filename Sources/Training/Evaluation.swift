@@ -28,6 +28,9 @@ public struct Predictor {
     public let lowercase: Bool
     /// Blended into every prediction when present (models trained with a subword head).
     public let subword: SubwordHead?
+    /// When set, a word one edit from a table word is pulled toward that word's vector (see
+    /// ``SpellingLexicon``); nil predicts from the spelling alone.
+    public var lexicon: SpellingLexicon?
 
     public init(model: CharToVectorModel, characters: CharacterVocabulary, maxLength: Int, lowercase: Bool = false,
                 subword: SubwordHead? = nil) {
@@ -39,7 +42,7 @@ public struct Predictor {
     }
 
     /// Predictions `[words.count × outputDimensions]`, row i for words[i] (not normalised; with a
-    /// subword head, the sum of the two unit vectors).
+    /// subword head, the sum of the two unit vectors; with a lexicon, plus a table word's vector).
     /// - Complexity: one forward pass per word; batches of up to `batchSize` equal-length words.
     public func predict(_ words: [String], batchSize: Int = 256) -> RowMatrix {
         let dim = model.configuration.outputDimensions
@@ -65,6 +68,7 @@ public struct Predictor {
             }
         }
         subword?.blend(&out, words: folded, maxLength: maxLength)
+        lexicon?.blend(&out, words: words)
         return out
     }
 }

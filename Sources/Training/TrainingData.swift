@@ -26,6 +26,9 @@ public struct TrainingData: Sendable {
     /// Unit-norm targets: training rows first, then validation rows `[N × D]` (the ranking candidates).
     public var targets: RowMatrix
     public var exclusions: TableExclusions
+    /// The table row each target row came from (empty when not built from a table): table order,
+    /// which is frequency order in the usual formats.
+    public var tableRows: [Int] = []
 
     public var dimensions: Int { targets.columns }
     public var trainCount: Int { trainWords.count }
@@ -81,6 +84,8 @@ public struct TrainingData: Sendable {
             // Usable rows have a finite, non-zero norm.
             targets.appendRow(table.matrix.withRow(row) { L2.unitVector($0)! })
         }
-        return TrainingData(trainWords: train, validationWords: validation, targets: targets, exclusions: exclusions)
+        var data = TrainingData(trainWords: train, validationWords: validation, targets: targets, exclusions: exclusions)
+        data.tableRows = trainRows + validationRows
+        return data
     }
 }

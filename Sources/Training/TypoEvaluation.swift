@@ -34,10 +34,16 @@ extension Predictor {
 
 extension Trainer {
     /// Typo robustness on the validation words with the best model so far (their own rows are
-    /// among the candidates, as in validation), or nil without validation words.
-    public func validationTypoMetrics(of trained: TrainedModel? = nil) -> TypoMetrics? {
+    /// among the candidates, as in validation), or nil without validation words. With
+    /// `spellingWeight` > 0 the predictor snaps typos to the table's words (training and
+    /// validation words: all of them are in the table a user queries; see ``SpellingLexicon``).
+    public func validationTypoMetrics(of trained: TrainedModel? = nil, spellingWeight: Scalar = 0) -> TypoMetrics? {
         guard data.validationCount > 0 else { return nil }
-        let predictor = (trained ?? bestModel(source: "")).makePredictor(threads: 1)
+        var predictor = (trained ?? bestModel(source: "")).makePredictor(threads: 1)
+        if spellingWeight > 0 {
+            predictor.lexicon = SpellingLexicon(words: data.trainWords + data.validationWords, vectors: data.targets,
+                                                weight: spellingWeight, rank: data.tableRows.isEmpty ? nil : data.tableRows)
+        }
         return predictor.typoMetrics(words: data.validationWords, trueRows: data.validationRows,
                                      candidates: data.targets, typos: typos, seed: configuration.seed)
     }

@@ -37,8 +37,13 @@ final class DemoCLITests: XCTestCase {
         }
 
         // Neighbours of every out-of-vocabulary word, through the model.
-        for word in ["goverment", "runing", "kingdomz", "governmental", "universities"] {
+        for word in ["runing", "governmental", "universities"] {
             XCTAssertTrue(stdout.contains("\(word)  (predicted by the model: \(word))"), stdout)
+        }
+        // Typos one edit from a table word are pulled toward it, and it comes first.
+        for (typo, word) in [("goverment", "government"), ("kingdomz", "kingdom")] {
+            XCTAssertTrue(stdout.contains("\(typo)  (predicted by the model: \(typo); \(typo) is one edit from \(word))\n   1  \(word) "),
+                          stdout)
         }
 
         // The files: a learning curve and finite predicted vectors.

@@ -306,8 +306,18 @@ final class NeighborsCLITests: XCTestCase {
             XCTAssertTrue(neighbors.allSatisfy { ($0["cosine"] as! Double).isFinite })
         }
         XCTAssertFalse((lines[1]["neighbors"] as! [[String: Any]]).contains { $0["word"] as? String == "king" })
+        XCTAssertEqual(lines[0]["pulledToward"] as? [String: String], ["kingz": "king"])
+        XCTAssertEqual((lines[0]["neighbors"] as! [[String: Any]])[0]["word"] as? String, "king", "the typo lands on its word")
         let text = try run(["neighbors", sample, "--model", model, "kingz", "--top", "1"])
-        XCTAssertTrue(text.stdout.hasPrefix("kingz  (predicted by the model: kingz)\n"), text.stdout)
+        XCTAssertTrue(text.stdout.hasPrefix("kingz  (predicted by the model: kingz; kingz is one edit from king)\n   1  king  "),
+                      text.stdout)
+        let alone = try run(["neighbors", sample, "--model", model, "kingz", "--top", "1", "--spelling-weight", "0", "--json"])
+        XCTAssertNil(try jsonLines(alone.stdout)[0]["pulledToward"], "--spelling-weight 0: the model alone")
+        for bad in ["-1", "nan", "inf", "101"] {
+            let refused = try run(["neighbors", sample, "--model", model, "kingz", "--spelling-weight", bad])
+            XCTAssertEqual(refused.status, 64, bad)
+            XCTAssertTrue(refused.stderr.contains("--spelling-weight"), refused.stderr)
+        }
 
         guard let shared = Fixtures.sharedData else { throw XCTSkip(Fixtures.sharedDataMissing) }
         let pairsPath = shared.appendingPathComponent("eval/wordsim353.tsv").path

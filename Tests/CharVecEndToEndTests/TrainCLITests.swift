@@ -24,7 +24,22 @@ final class TrainCLITests: XCTestCase {
         let summary = try JSONSerialization.jsonObject(with: Data(lines[2].utf8)) as! [String: Any]
         XCTAssertEqual(summary["event"] as? String, "summary")
         XCTAssertNotNil((summary["ngramBaseline"] as? [String: Any])?["meanReciprocalRank"])
-        XCTAssertNotNil((summary["typos"] as? [String: Any])?["hitAt10"])
+        let typos = try XCTUnwrap((summary["typos"] as? [String: Any])?["hitAt10"] as? Double)
+        let snapped = try XCTUnwrap((summary["typosWithTable"] as? [String: Any])?["hitAt10"] as? Double)
+        XCTAssertGreaterThan(snapped, typos, "the table's words catch typos the model alone misses")
+
+        // eval --typos: the model alone and pulled toward the table's words.
+        let eval = try CLIRunner.run(["eval", sample, "--model", model, "--typos", "300", "--json"])
+        XCTAssertEqual(eval.status, 0, eval.stderr)
+        let report = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(eval.stdout.utf8)) as? [String: Any])["typos"]
+        let evalTypos = try XCTUnwrap(report as? [String: Any])
+        XCTAssertEqual(evalTypos["words"] as? Int, 300)
+        let withTable = try XCTUnwrap(evalTypos["with_table"] as? [String: Any])
+        XCTAssertGreaterThan(try XCTUnwrap(withTable["hit_at_10"] as? Double), 0.8)
+        let evalAlone = try CLIRunner.run(["eval", sample, "--model", model, "--typos", "300", "--spelling-weight", "0", "--json"])
+        let aloneReport = try JSONSerialization.jsonObject(with: Data(evalAlone.stdout.utf8)) as? [String: Any]
+        XCTAssertNil((aloneReport?["typos"] as? [String: Any])?["with_table"])
+        XCTAssertEqual(try CLIRunner.run(["eval", sample, "--model", model, "--typos", "3", "--spelling-weight", "-2"]).status, 64)
         let record = try JSONSerialization.jsonObject(with: Data(epochs[1].utf8)) as! [String: Any]
         XCTAssertEqual(record["epoch"] as? Int, 2)
         XCTAssertNotNil((record["validation"] as? [String: Any])?["meanReciprocalRank"])

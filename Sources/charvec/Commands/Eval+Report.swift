@@ -137,8 +137,17 @@ struct EvalJSON: Encodable {
         var words: Int
         var hitAt10: Double
         var hitAt1: Double
+        /// The same typos snapped to the table's words one edit away (`--spelling-weight` > 0).
+        var withTable: WithTable?
 
-        enum CodingKeys: String, CodingKey { case words, hitAt10 = "hit_at_10", hitAt1 = "hit_at_1" }
+        struct WithTable: Encodable {
+            var hitAt10: Double
+            var hitAt1: Double
+            var weight: Float
+            enum CodingKeys: String, CodingKey { case hitAt10 = "hit_at_10", hitAt1 = "hit_at_1", weight }
+        }
+
+        enum CodingKeys: String, CodingKey { case words, hitAt10 = "hit_at_10", hitAt1 = "hit_at_1", withTable = "with_table" }
     }
 
     enum CodingKeys: String, CodingKey {

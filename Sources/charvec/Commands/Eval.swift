@@ -57,6 +57,9 @@ extension CharVec {
         @Option(help: "With --model: measure how often a one-edit typo of N in-vocabulary words finds its word (0 = off).")
         var typos: Int = 0
 
+        @Option(help: "With --typos: also rank the typos pulled toward the table word one edit away, with this weight (0 = model only).")
+        var spellingWeight: Float = SpellingLexicon.defaultWeight
+
         @Option(help: "Seed of the --typos sample and edits.")
         var seed: UInt64 = 1
 
@@ -72,6 +75,7 @@ extension CharVec {
             guard typos >= 0 && typos <= 10_000_000 else { throw ValidationError("--typos must be in 0...10000000 (got \(typos)).") }
             guard typos == 0 || model != nil else { throw ValidationError("--typos needs --model (the model predicts the misspelled words).") }
             try OptionValidation.positive(restrict, option: "--restrict")
+            try OptionValidation.finite(spellingWeight, 0 ... 100, option: "--spelling-weight")
             if let delimiter, delimiter.count != 1 {
                 throw ValidationError("--delimiter must be one character (got '\(DisplayText.escaped(delimiter))').")
             }
@@ -153,9 +157,18 @@ extension CharVec {
             for i in stride(from: eligible.count - 1, to: 0, by: -1) { eligible.swapAt(i, rng.nextIndex(i + 1)) }
             let sample = Array(eligible.prefix(typos)).sorted()
             let words = sample.map { table.vocabulary[$0] }
-            let metrics = predictor.typoMetrics(words: words, trueRows: sample, candidates: evaluator.index.normalizedMatrix,
+            let candidates = evaluator.index.normalizedMatrix
+            let metrics = predictor.typoMetrics(words: words, trueRows: sample, candidates: candidates,
                                                 typos: TypoGenerator(words: words), seed: seed)
-            return EvalJSON.Typos(words: metrics.count, hitAt10: metrics.hitAt10, hitAt1: metrics.hitAt1)
+            var report = EvalJSON.Typos(words: metrics.count, hitAt10: metrics.hitAt10, hitAt1: metrics.hitAt1)
+            if spellingWeight > 0 {
+                var snapping = predictor
+                snapping.lexicon = SpellingLexicon(words: table.vocabulary.words, vectors: candidates, weight: spellingWeight)
+                let snapped = snapping.typoMetrics(words: words, trueRows: sample, candidates: candidates,
+                                                   typos: TypoGenerator(words: words), seed: seed)
+                report.withTable = .init(hitAt10: snapped.hitAt10, hitAt1: snapped.hitAt1, weight: spellingWeight)
+            }
+            return report
         }
 
         /// Lists skipped lines on stderr as warnings at their position (the first 10).
@@ -195,6 +208,10 @@ extension CharVec {
                 print("")
                 print(String(format: "typos: %d misspelled in-vocabulary words; own word in the top 10: %.1f%%, first: %.1f%%",
                              t.words, 100 * t.hitAt10, 100 * t.hitAt1))
+                if let w = t.withTable {
+                    print(String(format: "  pulled toward the table word one edit away (--spelling-weight %g): top 10: %.1f%%, first: %.1f%%",
+                                 w.weight, 100 * w.hitAt10, 100 * w.hitAt1))
+                }
             }
             for entry in report.analogies {
                 print("")

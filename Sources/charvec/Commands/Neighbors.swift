@@ -21,7 +21,9 @@ extension CharVec {
             their rows) are never listed, nor are rows with a zero or non-finite vector.
 
             Words not in the table are predicted by --model when given (for a fastText .bin table, by its \
-            character n-grams, as fastText does), otherwise reported as unknown. \
+            character n-grams, as fastText does), otherwise reported as unknown. With --model, an unknown \
+            word one edit from a table word (a likely typo: a letter dropped, added, changed or two swapped) \
+            is pulled toward that word (--spelling-weight; the most frequent such word, i.e. the lowest row). \
             With --index, an HNSW index written by 'charvec index' answers instead of an exact scan.
 
             Exit status: 0 when at least one query was answered (or none was asked), 1 when every \
@@ -47,6 +49,9 @@ extension CharVec {
         @Option(help: "A model written by 'charvec train' that predicts vectors for words not in the table.")
         var model: String?
 
+        @Option(help: "With --model: weight of the table word one edit from an unknown word (a likely typo), added to its prediction (0 = the model alone).")
+        var spellingWeight: Float = SpellingLexicon.defaultWeight
+
         @Option(help: "An HNSW index written by 'charvec index' for this table (approximate, faster on large tables).")
         var index: String?
 
@@ -63,6 +68,7 @@ extension CharVec {
 
         func validate() throws {
             try OptionValidation.positive(top, option: "--top")
+            try OptionValidation.finite(spellingWeight, 0 ... 100, option: "--spelling-weight")
             if let efSearch {
                 try OptionValidation.range(efSearch, 1 ... 1_000_000, option: "--ef-search")
                 guard index != nil else {
@@ -78,7 +84,8 @@ extension CharVec {
         }
 
         func run() throws {
-            let engine = try NeighborEngine(file: file, input: input, modelPath: model, indexPath: index, efSearch: efSearch ?? 128)
+            let engine = try NeighborEngine(file: file, input: input, modelPath: model, indexPath: index, efSearch: efSearch ?? 128,
+                                            spellingWeight: spellingWeight)
             var asked = 0, answered = 0
             var notesShown = Set<String>()
             if vector {
@@ -93,7 +100,7 @@ extension CharVec {
                 let outcome = engine.neighbors(of: words, k: min(top, engine.vocabulary.count))
                 if case .answered = outcome { answered += 1 }
                 try report(query: words.joined(separator: " "), words: words, outcome, vocabulary: engine.vocabulary,
-                           notesShown: &notesShown)
+                           lexicon: engine.lexicon, notesShown: &notesShown)
                 fflush(nil)  // answer interactive and piped queries at once
             }
 
@@ -117,18 +124,22 @@ extension CharVec {
         /// Prints one query's answer or failure; a failure's note (how to fix it) only the first
         /// time it occurs, tracked in `notesShown`.
         func report(query: String, words: [String], _ outcome: NeighborEngine.Outcome, vocabulary: Vocabulary,
-                    notesShown: inout Set<String>) throws {
+                    lexicon: SpellingLexicon? = nil, notesShown: inout Set<String>) throws {
             switch outcome {
             case .answered(let neighbors, let predicted):
+                // Predicted words pulled toward a table word one edit away, and that word.
+                let pulled = predicted.compactMap { word in lexicon?.nearestRow(to: word).map { (word, vocabulary[$0]) } }
                 if json {
                     try printJSON(NeighborsJSON(query: query, words: words, predicted: predicted.isEmpty ? nil : predicted,
+                                                 pulledToward: pulled.isEmpty ? nil : Dictionary(pulled, uniquingKeysWith: { a, _ in a }),
                                                  neighbors: neighbors.enumerated().map {
                                                      .init(rank: $0.offset + 1, word: vocabulary[$0.element.row], row: $0.element.row,
                                                            cosine: $0.element.score)
                                                  }, error: nil, unknown: nil))
                     return
                 }
-                let note = predicted.isEmpty ? "" : "  (predicted by the model: \(predicted.joined(separator: ", ")))"
+                let spelled = pulled.map { "; \($0.0) is one edit from \($0.1)" }.joined()
+                let note = predicted.isEmpty ? "" : "  (predicted by the model: \(predicted.joined(separator: ", "))\(spelled))"
                 print(DisplayText.word(query) + DisplayText.escaped(note))
                 let shown = neighbors.map { DisplayText.word(vocabulary[$0.row]) }
                 let width = shown.map(\.count).max() ?? 0
@@ -166,6 +177,8 @@ struct NeighborsJSON: Encodable {
     var words: [String]
     /// Query words not in the table whose vectors the model predicted.
     var predicted: [String]?
+    /// Predicted words pulled toward the table word one edit away (`--spelling-weight`), and that word.
+    var pulledToward: [String: String]?
     var neighbors: [Entry]?
     /// "unknown word" or "zero vector" when the query could not be answered.
     var error: String?
@@ -194,12 +207,19 @@ struct NeighborEngine {
     let query: NeighborQuery
     /// Whether unknown words come from a model given with `--model`.
     let predictsWithModel: Bool
+    /// The table's words for pulling typos toward them (with `--model` and `--spelling-weight` > 0).
+    let lexicon: SpellingLexicon?
     var vocabulary: Vocabulary { query.vocabulary }
     var dimensions: Int { query.dimensions }
 
-    init(file: String, input: InputOptions, modelPath: String?, indexPath: String?, efSearch: Int) throws {
+    init(file: String, input: InputOptions, modelPath: String?, indexPath: String?, efSearch: Int,
+         spellingWeight: Float = 0) throws {
         let table = try TableLoading.load(file, input: input)
-        let predictor = try modelPath.map { try TableLoading.predictor($0, dimensions: table.dimensions, threads: input.threads) }
+        var predictor = try modelPath.map { try TableLoading.predictor($0, dimensions: table.dimensions, threads: input.threads) }
+        if spellingWeight > 0, predictor != nil {
+            predictor?.lexicon = SpellingLexicon(words: table.vocabulary.words, vectors: table.matrix, weight: spellingWeight)
+        }
+        lexicon = predictor?.lexicon
         let isFastText = modelPath == nil && TableFile.detectForeignFormat(file) == .fastText
         // A fastText model read as the table: out-of-vocabulary words get vectors from its n-gram buckets.
         let subwordModel = isFastText ? try reportingErrors { try FastTextModel(path: file) } : nil

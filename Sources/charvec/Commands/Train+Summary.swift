@@ -57,6 +57,7 @@ extension CharVec.Train {
     func printComparison(_ trainer: Trainer, best: TrainedModel, withoutHead: TrainedModel?) {
         guard let model = best.metadata.validation else { return }
         let typos = trainer.validationTypoMetrics(of: best)
+        let snapped = trainer.validationTypoMetrics(of: best, spellingWeight: SpellingLexicon.defaultWeight)
         if baseline { Diagnostics.printLine("fitting the bag-of-n-grams baseline (20 epochs of MSE)") }
         let reference = baseline ? trainer.baselineMetrics() : nil
         let alone = withoutHead?.metadata.validation
@@ -65,6 +66,9 @@ extension CharVec.Train {
             if let alone { object["withoutSubwordHead"] = Self.dictionary(alone) }
             if let reference { object["ngramBaseline"] = Self.dictionary(reference) }
             if let typos { object["typos"] = ["count": typos.count, "hitAt10": typos.hitAt10, "hitAt1": typos.hitAt1] }
+            if let snapped {
+                object["typosWithTable"] = ["count": snapped.count, "hitAt10": snapped.hitAt10, "hitAt1": snapped.hitAt1]
+            }
             if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
                 print(String(decoding: data, as: UTF8.self))
             }
@@ -78,6 +82,10 @@ extension CharVec.Train {
         if let typos, typos.count > 0 {
             print(String(format: "typos of validation words with their word in the top 10: %.1f%% (top 1: %.1f%%, %@)",
                          100 * typos.hitAt10, 100 * typos.hitAt1, pluralized(typos.count, "typo")))
+            if let snapped {
+                print(String(format: "  with the table's words one edit away (neighbors --model, eval --typos): %.1f%% (top 1: %.1f%%)",
+                             100 * snapped.hitAt10, 100 * snapped.hitAt1))
+            }
         }
     }
 
