@@ -1,4 +1,5 @@
 import EmbeddingCore
+import Foundation
 
 /// The words of a table and their unit vectors, for snapping misspellings: a word that is not
 /// in the table but lies one edit (deletion, insertion, substitution or adjacent swap) from a
@@ -47,35 +48,72 @@ public struct SpellingLexicon: Sendable {
         self.weight = weight
     }
 
-    /// The most preferred row (lowest rank) whose word is exactly one edit from `word` and whose
-    /// vector is not zero, or nil (also when `word` itself is in the table: it is no misspelling then).
+    /// Rows whose word is exactly one edit from `word` and whose vector is usable (finite, not
+    /// zero), most preferred (lowest rank) first; empty when `word` itself is in the table (it is
+    /// no misspelling then).
     /// - Complexity: O(rows of lengths n−1 … n+1 × n), most rows rejected at their second mismatch.
-    public func nearestRow(to word: String) -> Int? {
+    public func candidateRows(of word: String) -> [Int] {
         let q = word.unicodeScalars.map(\.value)
-        if byLength[q.count]?.contains(where: { scalars[$0] == q }) == true { return nil }
-        var best: Int?
+        if byLength[q.count]?.contains(where: { scalars[$0] == q }) == true { return [] }
+        var found: [Int] = []
         for length in max(q.count - 1, 1) ... q.count + 1 {
-            // Groups list rows by preference: the first usable match is the group's best.
-            for row in byLength[length] ?? [] {
-                if let b = best, (rank[row], row) > (rank[b], b) { break }
-                guard Self.isOneEdit(q, scalars[row]) else { continue }
+            for row in byLength[length] ?? [] where Self.isOneEdit(q, scalars[row]) {
                 let norm = vectors.withRow(row) { L2.norm($0) }
-                if norm.isFinite && norm > 1e-12 { best = row; break }
+                if norm.isFinite && norm > 1e-12 { found.append(row) }
             }
         }
-        return best
+        return found.sorted { (rank[$0], $0) < (rank[$1], $1) }
+    }
+
+    /// The table word a misspelling most likely stands for, among the words one edit away: a small
+    /// noisy-channel choice (as spelling correctors since Kernighan, Church and Gale rank
+    /// corrections). Each candidate scores the cosine between its vector and the model's
+    /// `prediction`, less a cost for the edit that would have made the typo (a dropped letter,
+    /// two swapped letters or a slip to a neighbouring key: 0; an extra letter: 0.5, since it could
+    /// be any letter; a key far from the intended one: 1), less `0.01 · ln(1 + row rank)`
+    /// (frequent words first). Without a prediction, the earliest word. Nil when no table word is
+    /// one edit away.
+    /// - Complexity: ``candidateRows(of:)`` plus O(D) per candidate.
+    public func nearestRow(to word: String, prediction: [Scalar]? = nil) -> Int? {
+        let rows = candidateRows(of: word)
+        guard rows.count > 1, let prediction, let p = L2.unitVector(prediction) else { return rows.first }
+        let q = word.unicodeScalars.map(\.value)
+        return rows.max { score($0, prediction: p, typo: q) < score($1, prediction: p, typo: q) }
+    }
+
+    static let extraLetterCost = 0.5, farKeyCost = 1.0, rarityCost = 0.01
+
+    func score(_ row: Int, prediction p: [Scalar], typo q: [UInt32]) -> Double {
+        let cosine = vectors.withRow(row) { v -> Double in
+            var dot = 0.0
+            for k in 0 ..< p.count { dot += Double(p[k]) * Double(v[k]) }
+            return dot / max(L2.norm(v), 1e-12)
+        }
+        let w = scalars[row]
+        var cost = 0.0
+        if q.count > w.count {
+            cost = Self.extraLetterCost
+        } else if q.count == w.count {
+            var i = 0
+            while q[i] == w[i] { i += 1 }
+            let swapped = i + 1 < q.count && q[i] == w[i + 1] && q[i + 1] == w[i]
+            let near = Unicode.Scalar(w[i]).flatMap { TypoGenerator.keyboard[$0] }?.contains { $0.value == q[i] } ?? false
+            if !swapped && !near { cost = Self.farKeyCost }
+        }
+        return cosine - cost - Self.rarityCost * log(1 + Double(rank[row]))
     }
 
     /// Replaces row i of `predictions` (for `words[i]`) by `unit(row) + weight · unit(v)`, where v is
-    /// the vector of the table word one edit away, when there is one. Returns how many rows moved.
-    /// - Complexity: ``nearestRow(to:)`` per word plus O(D).
+    /// the vector of the table word a misspelling stands for (``nearestRow(to:prediction:)``), when
+    /// there is one. Returns how many rows moved.
+    /// - Complexity: ``candidateRows(of:)`` per word plus O(D) per candidate.
     @discardableResult
     public func blend(_ predictions: inout RowMatrix, words: [String]) -> Int {
         guard weight > 0 else { return 0 }
         var moved = 0
         let d = predictions.columns
         for (i, word) in words.enumerated() {
-            guard let row = nearestRow(to: word) else { continue }
+            guard let row = nearestRow(to: word, prediction: predictions.row(i)) else { continue }
             var target = vectors.row(row)
             let scale = Scalar(1 / target.withUnsafeBufferPointer { L2.norm($0) })
             for k in target.indices { target[k] *= scale }

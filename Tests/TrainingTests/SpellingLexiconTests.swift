@@ -42,6 +42,17 @@ final class SpellingLexiconTests: XCTestCase {
         XCTAssertNil(table.nearestRow(to: ""))
     }
 
+    func testWithAPredictionTheLikeliestEditAndTheNearestVectorWin() {
+        let vectors = RowMatrix(rows: 2, columns: 2, values: [1, 0, 0, 1])
+        let shall = SpellingLexicon(words: ["shall", "shale"], vectors: vectors)
+        XCTAssertEqual(shall.nearestRow(to: "shael"), 0, "without a prediction: the earliest word")
+        XCTAssertEqual(shall.nearestRow(to: "shael", prediction: [1, 1]), 1, "two swapped letters, not a far key")
+        let cart = SpellingLexicon(words: ["cart", "card"], vectors: vectors)
+        XCTAssertEqual(cart.nearestRow(to: "carx", prediction: [0.6, 0.8]), 1, "x lies next to d, far from t")
+        XCTAssertEqual(cart.nearestRow(to: "carx", prediction: [1, 0]), 0, "a prediction on cart outweighs the far key")
+        XCTAssertEqual(cart.nearestRow(to: "carx", prediction: [0, 0]), 0, "a zero prediction: the earliest word")
+    }
+
     func testARankOrdersWordsGivenOutOfTableOrder() {
         let words = ["care", "cart"], vectors = RowMatrix(rows: 2, columns: 2, values: [1, 0, 0, 1])
         XCTAssertEqual(SpellingLexicon(words: words, vectors: vectors).nearestRow(to: "carx"), 0)
