@@ -72,9 +72,13 @@ public enum NgramBaseline {
     /// Out-of-fold predictions of the bag for every training word: the words are dealt into
     /// `folds` seeded folds, and each fold's words are predicted by a bag fitted on the others, so a
     /// training word's bag errs as a held-out word's does. Unit rows `[trainCount × D]` (a zero
-    /// bag stays zero). - Complexity: `folds` fits on `(folds − 1)/folds` of the words.
-    public static func outOfFoldUnitBags(data: TrainingData, settings: Settings, folds: Int, maxLength: Int = 0) -> [Scalar] {
+    /// bag stays zero). The fits run on up to `threads` threads, with `alongside` (other work of
+    /// the same size, such as the bag of all words) as one more job; the result does not depend on
+    /// the thread count. - Complexity: `folds` fits on `(folds − 1)/folds` of the words.
+    public static func outOfFoldUnitBags(data: TrainingData, settings: Settings, folds: Int, maxLength: Int = 0,
+                                         threads: Int = 1, alongside: (() -> Void)? = nil) -> [Scalar] {
         precondition(folds >= 2, "out-of-fold predictions need at least two folds")
+        precondition(threads >= 1, "thread count must be positive")
         let d = data.dimensions, n = data.trainCount
         var rng = SplitMix64(seed: settings.seed ^ 0xF01D)
         var order = Array(0 ..< n)
@@ -82,17 +86,24 @@ public enum NgramBaseline {
         var fold = [Int](repeating: 0, count: n)
         for (k, row) in order.enumerated() { fold[row] = k % folds }
         var out = [Scalar](repeating: 0, count: n * d)
-        for f in 0 ..< folds {
-            let held = (0 ..< n).filter { fold[$0] == f }
-            guard !held.isEmpty else { continue }
-            let table = fit(data: data, settings: settings, maxLength: maxLength, rows: (0 ..< n).filter { fold[$0] != f })
-            var bags = [Scalar](repeating: 0, count: held.count * d)
-            table.addBags(held.map { table.configuration.ids(data.trainWords[$0], maxScalars: maxLength) }, into: &bags)
-            bags.withUnsafeBufferPointer { bag in
-                for (k, row) in held.enumerated() {
-                    let norm = L2.norm(UnsafeBufferPointer(rebasing: bag[k * d ..< (k + 1) * d]))
-                    let inverse = norm > 0 && norm.isFinite ? Scalar(1 / norm) : 0
-                    for j in 0 ..< d { out[row * d + j] = bag[k * d + j] * inverse }
+        let jobs = folds + (alongside == nil ? 0 : 1), workers = min(threads, jobs)
+        out.withUnsafeMutableBufferPointer { buffer in
+            let shared = _UncheckedSendable(buffer)  // each fold writes its own rows
+            parallelFor(workers) { worker in
+                for f in stride(from: worker, to: jobs, by: workers) {
+                    guard f < folds else { alongside?(); continue }
+                    let held = (0 ..< n).filter { fold[$0] == f }
+                    guard !held.isEmpty else { continue }
+                    let table = fit(data: data, settings: settings, maxLength: maxLength, rows: (0 ..< n).filter { fold[$0] != f })
+                    var bags = [Scalar](repeating: 0, count: held.count * d)
+                    table.addBags(held.map { table.configuration.ids(data.trainWords[$0], maxScalars: maxLength) }, into: &bags)
+                    bags.withUnsafeBufferPointer { bag in
+                        for (k, row) in held.enumerated() {
+                            let norm = L2.norm(UnsafeBufferPointer(rebasing: bag[k * d ..< (k + 1) * d]))
+                            let inverse = norm > 0 && norm.isFinite ? Scalar(1 / norm) : 0
+                            for j in 0 ..< d { shared.value[row * d + j] = bag[k * d + j] * inverse }
+                        }
+                    }
                 }
             }
         }

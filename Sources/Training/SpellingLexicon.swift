@@ -1,15 +1,14 @@
 import EmbeddingCore
 import Foundation
 
-/// The words of a table and their unit vectors, for snapping misspellings: a word that is not
-/// in the table but lies one edit (deletion, insertion, substitution or adjacent swap) from a
-/// table word is pulled toward that word's vector.
+/// The words of a table and their vectors, for snapping misspellings: a word that is not in the
+/// table but lies one edit (deletion, insertion, substitution or adjacent swap) from a table word
+/// is pulled toward that word's vector.
 ///
 /// A character model alone places a typo of a word near words of similar spelling, not on the
 /// word (the typo is as new to it as any unseen word). The table itself knows the word, so a
-/// query made with the table at hand (`neighbors --model`, `eval --typos`) can use it. Among
-/// several words one edit away, the one earliest in the table wins: tables written by word2vec,
-/// GloVe, fastText and gensim list words by falling frequency.
+/// query made with the table at hand (`neighbors --model`, `eval --typos`) can use it. Which of
+/// several words one edit away a typo stands for: see ``nearestRow(to:prediction:)``.
 public struct SpellingLexicon: Sendable {
     /// Code points of each word, grouped by length: `byLength[n]` lists the rows of length n,
     /// most preferred first.
@@ -70,8 +69,8 @@ public struct SpellingLexicon: Sendable {
     /// corrections). Each candidate scores the cosine between its vector and the model's
     /// `prediction`, less a cost for the edit that would have made the typo (a dropped letter,
     /// two swapped letters or a slip to a neighbouring key: 0; an extra letter: 0.5, since it could
-    /// be any letter; a key far from the intended one: 1), less `0.01 · ln(1 + row rank)`
-    /// (frequent words first). Without a prediction, the earliest word. Nil when no table word is
+    /// be any letter; a key far from the intended one: 1), less `0.01 · ln(1 + rank)`
+    /// (the table's order: frequent words first). Without a prediction, the earliest word. Nil when no table word is
     /// one edit away.
     /// - Complexity: ``candidateRows(of:)`` plus O(D) per candidate.
     public func nearestRow(to word: String, prediction: [Scalar]? = nil) -> Int? {

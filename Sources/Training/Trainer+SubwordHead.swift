@@ -49,12 +49,15 @@ extension Trainer {
         }
         let settings = NgramBaseline.Settings.subwordHead(trainingWords: data.trainCount)
         let maxLength = configuration.maxLength
-        let table = NgramBaseline.fit(data: data, settings: settings, maxLength: maxLength)
+        // The bag of all words is fitted alongside the folds' bags, on the training threads.
+        var table: NgramTable?
         var offsets = NgramBaseline.outOfFoldUnitBags(data: data, settings: settings, folds: configuration.subwordFolds,
-                                                      maxLength: maxLength)
+                                                      maxLength: maxLength, threads: configuration.threads) {
+            table = NgramBaseline.fit(data: data, settings: settings, maxLength: maxLength)
+        }
         let w = configuration.subwordWeight
         for i in offsets.indices { offsets[i] *= w }
-        return (SubwordHead(table: table, weight: w), offsets)
+        return (SubwordHead(table: table!, weight: w), offsets)
     }
 
     /// The configured loss of the blend of `predictions` with the examples' head offsets, and its

@@ -43,6 +43,10 @@ final class TrainingThroughHeadTests: XCTestCase {
         let d = data.dimensions
         let oof = NgramBaseline.outOfFoldUnitBags(data: data, settings: settings, folds: 3)
         XCTAssertEqual(oof, NgramBaseline.outOfFoldUnitBags(data: data, settings: settings, folds: 3), "seeded")
+        var ranAlongside = false
+        XCTAssertEqual(oof, NgramBaseline.outOfFoldUnitBags(data: data, settings: settings, folds: 3, threads: 2) { ranAlongside = true },
+                       "the same bags on two threads")
+        XCTAssertTrue(ranAlongside)
         let norms = (0 ..< data.trainCount).map { i in oof[i * d ..< (i + 1) * d].reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot() }
         XCTAssertTrue(norms.allSatisfy { abs($0 - 1) < 1e-4 }, "unit rows")
         // A bag fitted on every word fits its own words better than the out-of-fold bags do.
