@@ -81,7 +81,7 @@ let package = Package(
         .executableTarget(name: "neural-bench", dependencies: ["NeuralNet", "Tensor"], path: "tools/bench-neural/Sources"),
 
         // Nearest-neighbour benchmark (run with tools/bench-search/run.sh, release only).
-        .executableTarget(name: "search-bench", dependencies: ["NeighborSearch", "EmbeddingCore"],
+        .executableTarget(name: "search-bench", dependencies: ["NeighborSearch", "EmbeddingCore", "Tensor"],
                           path: "tools/bench-search/Sources"),
 
         .testTarget(name: "EmbeddingCoreTests", dependencies: ["EmbeddingCore", "TestSupport"]),

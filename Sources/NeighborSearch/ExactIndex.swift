@@ -98,6 +98,10 @@ public struct ExactIndex: Sendable {
         // Two workers only pay off when each has far more work than waking a thread costs.
         let workers = end * n >= 1 << 20 ? min(threads, 8) : 1
         var partial = [TopK](repeating: TopK(k: k), count: workers)
+        // The workers are the threads: OpenBLAS's sgemv runs on the caller's thread inside each.
+        let savedBLASThreads = BLAS.threadCount
+        BLAS.setThreadCount(1)
+        defer { BLAS.setThreadCount(max(savedBLASThreads, 1)) }
         normalizedMatrix.withUnsafeBufferPointer { m in
             unit.withUnsafeBufferPointer { q in
                 _unsearchable.withUnsafeBufferPointer { skip in

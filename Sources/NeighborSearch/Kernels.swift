@@ -1,4 +1,5 @@
 import EmbeddingCore
+import Tensor
 
 // Small unsafe-pointer kernels. Index arithmetic wraps (&+, &*) so that overflow checks
 // do not block vectorisation in -O builds; callers guarantee the ranges.
@@ -60,17 +61,25 @@ func _normalize(_ x: UnsafePointer<Scalar>, into y: UnsafeMutablePointer<Scalar>
 func _scanRows(_ matrix: UnsafePointer<Scalar>, _ n: Int, _ lo: Int, _ hi: Int,
                _ query: UnsafePointer<Scalar>, _ skip: UnsafePointer<Bool>,
                _ excluded: Set<Int>, into top: inout TopK) {
+    // Scores come a block at a time from sgemv (OpenBLAS streams the rows at memory speed on the
+    // kernels chosen for the CPU); the block's scores stay in L1 for the threshold pass.
+    let block = 2048
     var threshold = top.threshold
-    var row = lo
-    var p = matrix + lo &* n
-    while row < hi {
-        let s = _dot(p, query, n)
-        // Rare path: only candidates that beat the current k-th score are checked further.
-        if s >= threshold && !skip[row] && (excluded.isEmpty || !excluded.contains(row)) {
-            top.insert(Neighbor(row: row, score: s))
-            threshold = top.threshold
+    withUnsafeTemporaryAllocation(of: Scalar.self, capacity: block) { scores in
+        let s = scores.baseAddress!
+        var start = lo
+        while start < hi {
+            let count = min(block, hi &- start)
+            BLAS.gemv(m: count, n: n, matrix + start &* n, lda: n, query, s)
+            for j in 0 ..< count where s[j] >= threshold {
+                // Rare path: only candidates that beat the current k-th score are checked further.
+                let row = start &+ j
+                if !skip[row] && (excluded.isEmpty || !excluded.contains(row)) {
+                    top.insert(Neighbor(row: row, score: s[j]))
+                    threshold = top.threshold
+                }
+            }
+            start &+= count
         }
-        row &+= 1
-        p += n
     }
 }

@@ -72,6 +72,15 @@ public enum BLAS {
                     1, a, Int32(lda), b, Int32(ldb), 0, c, Int32(ldc))
     }
 
+    /// `y = A · x` for a row-major `m × n` block `A` (row stride `lda`) in other storage: the
+    /// scores of one query against a block of table rows. For callers inside the package that hold
+    /// the pointers within a closure. - Complexity: 2·m·n flops, one pass over `A`.
+    @inline(__always)
+    package static func gemv(m: Int, n: Int, _ a: UnsafePointer<Scalar>, lda: Int, _ x: UnsafePointer<Scalar>,
+                             _ y: UnsafeMutablePointer<Scalar>) {
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(m), Int32(n), 1, a, Int32(lda), x, 1, 0, y, 1)
+    }
+
     /// `C = alpha · op(A) · op(B) + beta · C` on whole matrices.
     public static func gemm(
         transposeA: Bool = false, transposeB: Bool = false, alpha: Scalar = 1,

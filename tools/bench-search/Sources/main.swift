@@ -6,6 +6,7 @@ import Dispatch
 import EmbeddingCore
 import Foundation
 import NeighborSearch
+import Tensor
 
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 func median(_ xs: [Double]) -> Double { let s = xs.sorted(); return s[s.count / 2] }
@@ -50,6 +51,7 @@ func readWord2VecBinary(_ path: String) -> RowMatrix {
     }
 }
 
+KernelChoice.restartOnBetterKernelsIfNeeded()  // as charvec does: OpenBLAS kernels from the CPU's features
 let args = CommandLine.arguments
 let matrix: RowMatrix, queries: RowMatrix, hnswRows: Int, name: String
 if args[1] == "raw" {
