@@ -23,7 +23,8 @@ extension CharVec {
             Words not in the table are predicted by --model when given (for a fastText .bin table, by its \
             character n-grams, as fastText does), otherwise reported as unknown. With --model, an unknown \
             word one edit from a table word (a likely typo: a letter dropped, added, changed or two swapped) \
-            is pulled toward that word (--spelling-weight; the most frequent such word, i.e. the lowest row). \
+            is pulled toward that word (--spelling-weight; among several, the likeliest given the model's \
+            prediction, the kind of slip and the word's place in the table). \
             With --index, an HNSW index written by 'charvec index' answers instead of an exact scan.
 
             Exit status: 0 when at least one query was answered (or none was asked), 1 when every \
