@@ -19,33 +19,56 @@ extension Predictor {
     /// `trueRows[i]`. - Complexity: one prediction and one ranking pass per typo.
     public func typoMetrics(words: [String], trueRows: [Int], candidates: RowMatrix, typos: TypoGenerator,
                             seed: UInt64) -> TypoMetrics {
+        typoMetrics(words: words, trueRows: trueRows, candidates: candidates, typos: typos, seed: seed, lexicon: nil).alone
+    }
+
+    /// ``typoMetrics(words:trueRows:candidates:typos:seed:)``, and with `lexicon` the same typos
+    /// pulled toward the table's words, from the same predictions (one forward pass).
+    public func typoMetrics(words: [String], trueRows: [Int], candidates: RowMatrix, typos: TypoGenerator,
+                            seed: UInt64, lexicon: SpellingLexicon?) -> (alone: TypoMetrics, withTable: TypoMetrics?) {
         precondition(words.count == trueRows.count, "one true row per word")
         var rng = SplitMix64(seed: seed ^ 0x7790)
         var misspelled: [String] = [], rows: [Int] = []
         for (word, row) in zip(words, trueRows) {
             if let typo = typos.typo(of: word, rng: &rng) { misspelled.append(typo); rows.append(row) }
         }
-        guard !misspelled.isEmpty else { return TypoMetrics(count: 0, hitAt10: 0, hitAt1: 0) }
-        let metrics = Evaluation.metrics(predictions: predict(misspelled), trueRows: rows, candidates: candidates,
-                                         rankedSample: Array(misspelled.indices))
-        return TypoMetrics(count: misspelled.count, hitAt10: metrics.hitAt10, hitAt1: metrics.hitAt1)
+        guard !misspelled.isEmpty else {
+            let none = TypoMetrics(count: 0, hitAt10: 0, hitAt1: 0)
+            return (none, lexicon.map { _ in none })
+        }
+        func ranked(_ predictions: RowMatrix) -> TypoMetrics {
+            let metrics = Evaluation.metrics(predictions: predictions, trueRows: rows, candidates: candidates,
+                                             rankedSample: Array(misspelled.indices))
+            return TypoMetrics(count: misspelled.count, hitAt10: metrics.hitAt10, hitAt1: metrics.hitAt1)
+        }
+        let predictions = predict(misspelled)
+        guard let lexicon else { return (ranked(predictions), nil) }
+        var snapped = predictions
+        lexicon.blend(&snapped, words: misspelled)
+        return (ranked(predictions), ranked(snapped))
     }
 }
 
 extension Trainer {
     /// Typo robustness on the validation words with the best model so far (their own rows are
-    /// among the candidates, as in validation), or nil without validation words. With
-    /// `spellingWeight` > 0 the predictor snaps typos to the table's words (training and
-    /// validation words: all of them are in the table a user queries; see ``SpellingLexicon``).
-    public func validationTypoMetrics(of trained: TrainedModel? = nil, spellingWeight: Scalar = 0) -> TypoMetrics? {
+    /// among the candidates, as in validation), or nil without validation words.
+    public func validationTypoMetrics(of trained: TrainedModel? = nil) -> TypoMetrics? {
+        validationTypoMetrics(of: trained, spellingWeight: 0)?.alone
+    }
+
+    /// ``validationTypoMetrics(of:)``, and with `spellingWeight` > 0 the same typos snapped to the
+    /// table's words (training and validation words, in table order: all of them are in the table
+    /// a user queries; see ``SpellingLexicon``), from one forward pass.
+    public func validationTypoMetrics(of trained: TrainedModel? = nil,
+                                      spellingWeight: Scalar) -> (alone: TypoMetrics, withTable: TypoMetrics?)? {
         guard data.validationCount > 0 else { return nil }
-        var predictor = (trained ?? bestModel(source: "")).makePredictor(threads: 1)
-        if spellingWeight > 0 {
-            predictor.lexicon = SpellingLexicon(words: data.trainWords + data.validationWords, vectors: data.targets,
-                                                weight: spellingWeight, rank: data.tableRows.isEmpty ? nil : data.tableRows)
-        }
+        let predictor = (trained ?? bestModel(source: "")).makePredictor(threads: 1)
+        let lexicon = spellingWeight > 0
+            ? SpellingLexicon(words: data.trainWords + data.validationWords, vectors: data.targets,
+                              weight: spellingWeight, rank: data.tableRows.isEmpty ? nil : data.tableRows)
+            : nil
         return predictor.typoMetrics(words: data.validationWords, trueRows: data.validationRows,
-                                     candidates: data.targets, typos: typos, seed: configuration.seed)
+                                     candidates: data.targets, typos: typos, seed: configuration.seed, lexicon: lexicon)
     }
 
     /// The n-gram baseline's validation metrics on this run's split and ranked sample (fitted

@@ -158,16 +158,12 @@ extension CharVec {
             let sample = Array(eligible.prefix(typos)).sorted()
             let words = sample.map { table.vocabulary[$0] }
             let candidates = evaluator.index.normalizedMatrix
-            let metrics = predictor.typoMetrics(words: words, trueRows: sample, candidates: candidates,
-                                                typos: TypoGenerator(words: words), seed: seed)
+            let lexicon = spellingWeight > 0
+                ? SpellingLexicon(words: table.vocabulary.words, vectors: candidates, weight: spellingWeight) : nil
+            let (metrics, snapped) = predictor.typoMetrics(words: words, trueRows: sample, candidates: candidates,
+                                                           typos: TypoGenerator(words: words), seed: seed, lexicon: lexicon)
             var report = EvalJSON.Typos(words: metrics.count, hitAt10: metrics.hitAt10, hitAt1: metrics.hitAt1)
-            if spellingWeight > 0 {
-                var snapping = predictor
-                snapping.lexicon = SpellingLexicon(words: table.vocabulary.words, vectors: candidates, weight: spellingWeight)
-                let snapped = snapping.typoMetrics(words: words, trueRows: sample, candidates: candidates,
-                                                   typos: TypoGenerator(words: words), seed: seed)
-                report.withTable = .init(hitAt10: snapped.hitAt10, hitAt1: snapped.hitAt1, weight: spellingWeight)
-            }
+            if let snapped { report.withTable = .init(hitAt10: snapped.hitAt10, hitAt1: snapped.hitAt1, weight: spellingWeight) }
             return report
         }
 

@@ -56,8 +56,8 @@ extension CharVec.Train {
     /// word finds its word.
     func printComparison(_ trainer: Trainer, best: TrainedModel, withoutHead: TrainedModel?) {
         guard let model = best.metadata.validation else { return }
-        let typos = trainer.validationTypoMetrics(of: best)
-        let snapped = trainer.validationTypoMetrics(of: best, spellingWeight: SpellingLexicon.defaultWeight)
+        let both = trainer.validationTypoMetrics(of: best, spellingWeight: SpellingLexicon.defaultWeight)
+        let typos = both?.alone, snapped = both?.withTable
         if baseline { Diagnostics.printLine("fitting the bag-of-n-grams baseline (20 epochs of MSE)") }
         let reference = baseline ? trainer.baselineMetrics() : nil
         let alone = withoutHead?.metadata.validation
