@@ -101,7 +101,7 @@ extension CharVec {
                 let outcome = engine.neighbors(of: words, k: min(top, engine.vocabulary.count))
                 if case .answered = outcome { answered += 1 }
                 try report(query: words.joined(separator: " "), words: words, outcome, vocabulary: engine.vocabulary,
-                           lexicon: engine.lexicon, notesShown: &notesShown)
+                           pulledToward: engine.pulledToward, notesShown: &notesShown)
                 fflush(nil)  // answer interactive and piped queries at once
             }
 
@@ -125,11 +125,10 @@ extension CharVec {
         /// Prints one query's answer or failure; a failure's note (how to fix it) only the first
         /// time it occurs, tracked in `notesShown`.
         func report(query: String, words: [String], _ outcome: NeighborEngine.Outcome, vocabulary: Vocabulary,
-                    lexicon: SpellingLexicon? = nil, notesShown: inout Set<String>) throws {
+                    pulledToward: ([String]) -> [(String, String)] = { _ in [] }, notesShown: inout Set<String>) throws {
             switch outcome {
             case .answered(let neighbors, let predicted):
-                // Predicted words pulled toward a table word one edit away, and that word.
-                let pulled = predicted.compactMap { word in lexicon?.nearestRow(to: word).map { (word, vocabulary[$0]) } }
+                let pulled = pulledToward(predicted)
                 if json {
                     try printJSON(NeighborsJSON(query: query, words: words, predicted: predicted.isEmpty ? nil : predicted,
                                                  pulledToward: pulled.isEmpty ? nil : Dictionary(pulled, uniquingKeysWith: { a, _ in a }),
@@ -208,8 +207,10 @@ struct NeighborEngine {
     let query: NeighborQuery
     /// Whether unknown words come from a model given with `--model`.
     let predictsWithModel: Bool
-    /// The table's words for pulling typos toward them (with `--model` and `--spelling-weight` > 0).
+    /// The table's words for pulling typos toward them (with `--model` and `--spelling-weight` > 0),
+    /// and the model's predictor without them (to name the word each typo was pulled toward).
     let lexicon: SpellingLexicon?
+    let modelAlone: Predictor?
     var vocabulary: Vocabulary { query.vocabulary }
     var dimensions: Int { query.dimensions }
 
@@ -221,6 +222,7 @@ struct NeighborEngine {
             predictor?.lexicon = SpellingLexicon(words: table.vocabulary.words, vectors: table.matrix, weight: spellingWeight)
         }
         lexicon = predictor?.lexicon
+        modelAlone = predictor.map { var alone = $0; alone.lexicon = nil; return alone }
         let isFastText = modelPath == nil && TableFile.detectForeignFormat(file) == .fastText
         // A fastText model read as the table: out-of-vocabulary words get vectors from its n-gram buckets.
         let subwordModel = isFastText ? try reportingErrors { try FastTextModel(path: file) } : nil
@@ -267,6 +269,16 @@ struct NeighborEngine {
             default: same = false
             }
             guard same else { throw CommandError.indexContentMismatch(path: path, row: row, word: table.vocabulary[row]) }
+        }
+    }
+
+    /// Predicted words that were pulled toward a table word one edit away, and that word: the
+    /// lexicon's choice from the same model prediction the search used.
+    func pulledToward(_ predicted: [String]) -> [(String, String)] {
+        guard let lexicon, let modelAlone, !predicted.isEmpty else { return [] }
+        let predictions = modelAlone.predict(predicted)
+        return predicted.indices.compactMap { i in
+            lexicon.nearestRow(to: predicted[i], prediction: predictions.row(i)).map { (predicted[i], vocabulary[$0]) }
         }
     }
 
