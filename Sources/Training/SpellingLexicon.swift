@@ -10,8 +10,7 @@ import Foundation
 /// query made with the table at hand (`neighbors --model`, `eval --typos`) can use it. Which of
 /// several words one edit away a typo stands for: see ``nearestRow(to:prediction:)``.
 public struct SpellingLexicon: Sendable {
-    /// Code points of each word, grouped by length: `byLength[n]` lists the rows of length n,
-    /// most preferred first.
+    /// Code points of each word, grouped by length: `byLength[n]` lists the rows of length n.
     let scalars: [[UInt32]]
     let byLength: [Int: [Int]]
     /// Preference of each row among words one edit away (lower wins).
@@ -30,7 +29,7 @@ public struct SpellingLexicon: Sendable {
     ///     rows are never snapped to).
     ///   - rank: preference among words one edit away, lower wins (default: the row; pass the
     ///     table rows when `words` are in another order).
-    /// - Complexity: O(Σ word lengths + W log W).
+    /// - Complexity: O(Σ word lengths).
     public init(words: [String], vectors: RowMatrix, weight: Scalar = defaultWeight, rank: [Int]? = nil) {
         precondition(words.count == vectors.rows, "one vector per word")
         precondition(rank.map { $0.count == words.count } ?? true, "one rank per word")
@@ -38,9 +37,7 @@ public struct SpellingLexicon: Sendable {
         scalars = words.map { $0.unicodeScalars.map(\.value) }
         let rank = rank ?? Array(words.indices)
         var groups: [Int: [Int]] = [:]
-        for row in words.indices.sorted(by: { (rank[$0], $0) < (rank[$1], $1) }) {
-            groups[scalars[row].count, default: []].append(row)
-        }
+        for (row, s) in scalars.enumerated() { groups[s.count, default: []].append(row) }
         byLength = groups
         self.rank = rank
         self.vectors = vectors
