@@ -1,5 +1,6 @@
 #include "CKernels.h"
 #include "native.h"
+#include "micro.h"
 
 // A GEMM for the recurrent step: C[M × N] (+)= A[M × K] · B, with B packed once per batch into
 // panels of 32 columns. OpenBLAS packs its operands on every call; at the step shapes
@@ -11,7 +12,6 @@
 // row and 12 broadcasts of A. K is blocked by 256 so a panel block (32 KB) stays in L1.
 
 #if defined(__x86_64__)
-#define CV_PANEL 32
 #define CV_KBLOCK 256
 
 long cv_packed_size(long K, long N) { return ((N + CV_PANEL - 1) / CV_PANEL) * CV_PANEL * K; }
@@ -39,38 +39,6 @@ void cv_pack_b(long K, long N, const float *B, long ldb, int transposed, float *
         }
     }
 }
-
-// MR rows × 32 columns over k in [0, kc): c[r] += A[r, k] · panel[k]. `accumulate`: add the
-// result to C (else overwrite). `m0`, `m1`: column masks of the two 16-lane halves.
-#define CV_MICRO(MR)                                                                               \
-    CV_NATIVE __attribute__((noinline)) static void cv_micro_##MR(                                 \
-        long kc, const float *A, long lda, const float *panel, float *C, long ldc,                 \
-        int accumulate, __mmask16 m0, __mmask16 m1) {                                              \
-        __m512 c0[MR], c1[MR];                                                                     \
-        /* The unroll pragmas keep c0/c1 in registers; without them they stay in memory. */        \
-        _Pragma("GCC unroll 16") for (int r = 0; r < MR; r++) {                                    \
-            c0[r] = _mm512_setzero_ps();                                                           \
-            c1[r] = _mm512_setzero_ps();                                                           \
-        }                                                                                          \
-        for (long k = 0; k < kc; k++) {                                                            \
-            __m512 b0 = _mm512_loadu_ps(panel + k * CV_PANEL);                                     \
-            __m512 b1 = _mm512_loadu_ps(panel + k * CV_PANEL + 16);                                \
-            _Pragma("GCC unroll 16") for (int r = 0; r < MR; r++) {                                \
-                __m512 a = _mm512_set1_ps(A[r * lda + k]);                                         \
-                c0[r] = _mm512_fmadd_ps(a, b0, c0[r]);                                             \
-                c1[r] = _mm512_fmadd_ps(a, b1, c1[r]);                                             \
-            }                                                                                      \
-        }                                                                                          \
-        _Pragma("GCC unroll 16") for (int r = 0; r < MR; r++) {                                    \
-            float *out = C + r * ldc;                                                              \
-            if (accumulate) {                                                                      \
-                c0[r] = _mm512_add_ps(_mm512_maskz_loadu_ps(m0, out), c0[r]);                      \
-                c1[r] = _mm512_add_ps(_mm512_maskz_loadu_ps(m1, out + 16), c1[r]);                 \
-            }                                                                                      \
-            _mm512_mask_storeu_ps(out, m0, c0[r]);                                                 \
-            _mm512_mask_storeu_ps(out + 16, m1, c1[r]);                                            \
-        }                                                                                          \
-    }
 
 CV_MICRO(12)
 CV_MICRO(8)

@@ -133,7 +133,6 @@ extension Trainer {
                                     firstMoment: ngram.firstMoment, secondMoment: ngram.secondMoment)
             bestNgramTable = ngram.best
         }
-        snapshot.ngramTable = model.ngramTable?.values
-        snapshot.sparseAdam = sparseAdam
+        if let sparseAdam { journal?.mark(adam: sparseAdam) }
     }
 }

@@ -65,6 +65,7 @@ extension Trainer {
         adam.update(&model.parameters, gradients: model.gradients, twoThreads: configuration.threads > 1)
         if sparseAdam != nil {
             sparseAdam!.learningRate = ngramLearningRate
+            journal!.record(model.ngramGradient!, table: model.ngramTable!, adam: sparseAdam!)
             sparseAdam!.update(&model.ngramTable!, gradient: model.ngramGradient!)
         }
         recentLosses.append(value)
@@ -108,14 +109,13 @@ extension Trainer {
     }
 
     func takeSnapshot() {
-        snapshot = Snapshot(parameters: model.parameters.values, adam: adam, step: globalStep,
-                            ngramTable: model.ngramTable?.values, sparseAdam: sparseAdam)
+        snapshot = Snapshot(parameters: model.parameters.values, adam: adam, step: globalStep)
+        if let sparseAdam { journal!.mark(adam: sparseAdam) }
     }
 
     func restoreSnapshot() {
         model.parameters.values = snapshot.parameters
         adam = snapshot.adam
-        if let table = snapshot.ngramTable { model.ngramTable!.values = table }
-        sparseAdam = snapshot.sparseAdam
+        if sparseAdam != nil { journal!.restore(&model.ngramTable!, adam: &sparseAdam!) }
     }
 }

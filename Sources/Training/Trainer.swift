@@ -101,6 +101,8 @@ public final class Trainer {
     var adam: Adam
     /// The n-gram table's optimiser (hybrid models).
     var sparseAdam: SparseAdam?
+    /// The n-gram table's and its optimiser's rows as they were at the last snapshot (hybrid models).
+    var journal: SparseTableJournal?
     /// Halved at each recovery.
     var learningRateScale: Scalar = 1
     var recoveries = 0
@@ -133,13 +135,12 @@ public final class Trainer {
         let ngrams: [Int32]
     }
 
-    /// The last good state, restored after trouble.
+    /// The last good dense weights and Adam state, restored after trouble (the n-gram table's rows
+    /// come back from ``journal``).
     struct Snapshot {
         var parameters: [Scalar]
         var adam: Adam
         var step: Int
-        var ngramTable: [Scalar]?
-        var sparseAdam: SparseAdam?
     }
 
     public init(data: TrainingData, configuration: TrainingConfiguration) throws {
@@ -168,9 +169,9 @@ public final class Trainer {
         adam = Adam(parameterCount: model.parameters.values.count, learningRate: configuration.learningRate)
         if let table = model.ngramTable {
             sparseAdam = SparseAdam(count: table.values.count, learningRate: configuration.ngramLearningRate)
+            journal = SparseTableJournal(buckets: table.configuration.buckets, dimensions: table.dimensions)
         }
-        snapshot = Snapshot(parameters: model.parameters.values, adam: adam, step: 0,
-                            ngramTable: model.ngramTable?.values, sparseAdam: sparseAdam)
+        snapshot = Snapshot(parameters: model.parameters.values, adam: adam, step: 0)
         let characters = self.characters, maxLength = configuration.maxLength, ngrams = configuration.model.ngrams
         baseExamples = data.trainWords.enumerated().map { i, word in
             Example(target: i, characters: characters.encode(word, maxLength: maxLength),

@@ -61,6 +61,30 @@ final class ContrastiveLossTests: XCTestCase {
         }
     }
 
+    /// A table of several chunks of the fused pass, split between two threads at an odd row.
+    func testFixedTableOfSeveralChunksMatchesThePerCallPath() {
+        let count = 1_031, dims = 40, rows = 37
+        var t = randomProjection(count: count * dims, seed: 5)
+        for r in 0 ..< count {
+            let norm = (0 ..< dims).reduce(Float(0)) { $0 + t[r * dims + $1] * t[r * dims + $1] }.squareRoot()
+            for j in 0 ..< dims { t[r * dims + j] /= norm }
+        }
+        let p = Matrix(rows: rows, columns: dims, values: randomProjection(count: rows * dims, seed: 6))
+        let positives = (0 ..< rows).map { ($0 * 211) % count }
+        let expected = ContrastiveLoss(temperature: 0.03, cosineWeight: 2)(p, candidates: t, count: count, positives: positives)
+        for threads in [1, 2] {
+            let fixed = ContrastiveLoss(temperature: 0.03, cosineWeight: 2)
+            fixed.threads = threads
+            fixed.setTable(t, count: count, dimensions: dims)
+            let got = fixed(p, positives: positives)
+            XCTAssertEqual(got.value, expected.value, accuracy: 1e-4 * abs(expected.value), "threads \(threads)")
+            let scale = expected.gradient.storage.map(abs).max()!
+            for i in got.gradient.storage.indices {
+                XCTAssertEqual(got.gradient.storage[i], expected.gradient.storage[i], accuracy: 1e-4 * scale, "threads \(threads), gradient \(i)")
+            }
+        }
+    }
+
     func testNoNonFiniteValueAtZeroPredictionsOrExtremeTemperatures() {
         let t = table
         var p = predictions(9)

@@ -1,4 +1,5 @@
 import XCTest
+import CharvecRuntime
 import NeuralNet
 import TestSupport
 
@@ -111,5 +112,39 @@ final class NgramTests: XCTestCase {
         XCTAssertEqual(adam.secondMoment[5], 0.001, accuracy: 1e-7)
         gradient.reset()
         XCTAssertTrue(gradient.rows.isEmpty)
+    }
+
+    func testJournalRestoresTheTableAndOptimiserAsTheyWereAtTheMark() {
+        let buckets = 50, d = 3
+        var rng = SplitMix64(seed: 9)
+        var table = NgramTable(configuration: NgramConfiguration(buckets: buckets), dimensions: d,
+                               values: (0 ..< buckets * d).map { _ in Float(rng.nextUnit()) })
+        var adam = SparseAdam(count: buckets * d, learningRate: 0.05)
+        var journal = SparseTableJournal(buckets: buckets, dimensions: d)
+        func steps(_ count: Int) {
+            for _ in 0 ..< count {
+                var gradient = SparseRowGradient(buckets: buckets, dimensions: d)
+                let ids = (0 ..< 4).map { _ in (0 ..< 3).map { _ in Int32(rng.nextIndex(buckets)) } }
+                gradient.accumulate(ids, dOutput: (0 ..< 4 * d).map { _ in Float(rng.nextUnit()) - 0.5 })
+                journal.record(gradient, table: table, adam: adam)
+                adam.update(&table, gradient: gradient)
+            }
+        }
+        steps(3)
+        journal.mark(adam: adam)
+        let (values, first, second, step) = (table.values, adam.firstMoment, adam.secondMoment, adam.step)
+        steps(6)
+        XCTAssertNotEqual(table.values, values)
+        XCTAssertGreaterThan(journal.savedRows, 0)
+        journal.restore(&table, adam: &adam)
+        XCTAssertEqual(table.values, values)
+        XCTAssertEqual(adam.firstMoment, first)
+        XCTAssertEqual(adam.secondMoment, second)
+        XCTAssertEqual(adam.step, step)
+        XCTAssertEqual(journal.savedRows, 0, "a restore marks again")
+        // The same steps again give the same state: nothing of the undone steps survived.
+        steps(2)
+        journal.restore(&table, adam: &adam)
+        XCTAssertEqual(table.values, values)
     }
 }

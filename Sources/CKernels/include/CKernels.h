@@ -48,6 +48,17 @@ void cv_add_column_sums(long rows, long columns, long ld, const float *x, float 
 /// (in double) and stores m in `maximum`. AVX-512 only (scale > 0).
 double cv_softmax_row(long n, float *x, float scale, float *maximum);
 
+/// Floats of scratch `cv_contrastive_scan` needs for B predictions of dimension D.
+long cv_contrastive_scratch_size(long B, long D);
+
+/// One pass of the contrastive loss over N candidates T [N × D] (row-major unit rows) for B unit
+/// predictions U [B × D]: per row r, with s_j = U_r·T_j, `maximum[r]` = max_j s_j, `sum[r]` =
+/// Σ_j exp((s_j − maximum[r])·scale), `O[r]` = Σ_j exp((s_j − maximum[r])·scale)·T_j [B × D], and
+/// `positive[r]` = s at index `positives[r]` (0 when outside [0, N)). AVX-512 only.
+void cv_contrastive_scan(long B, long D, long N, const float *U, const float *T, float scale,
+                         const long *positives, float *maximum, double *sum, float *positive,
+                         float *O, float *scratch);
+
 /// Floats needed to pack a K × N right operand (N rounded up to panels of 32 columns).
 long cv_packed_size(long K, long N);
 

@@ -1,57 +1,37 @@
-import Dispatch
+import CharvecRuntime
 import Tensor
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Two threads over a fixed, packed table split the *candidates* rather than the batch: each
-/// thread streams its half of the table once per product with the whole batch (the products are
-/// bound by reading the table, which is larger than the caches), and the row softmax is merged
-/// from the two halves' maxima and sums.
+/// The native path over a fixed table: the table is split by *candidates* into one part per
+/// thread; each part makes one fused pass (scores, online softmax, softmax-weighted sum of its
+/// candidates) with the whole batch, and the parts are merged per row from their maxima and sums.
+/// The passes are bound by reading the table, so each thread reads only its part.
 extension ContrastiveLoss {
-    /// Packs each half of the table for the column split (native kernels, two threads).
-    func packHalves(_ candidates: [Scalar], count: Int, dimensions d: Int) {
-        let middle = count / 2
-        halves = [0 ..< middle, middle ..< count].filter { !$0.isEmpty }
-        halfTransposed = halves.map { range in
-            var p = PackedOperand()
-            p.pack(candidates, range.lowerBound * d, k: d, n: range.count, ldb: d, transposed: true)
-            return p
-        }
-        halfTable = halves.map { range in
-            var p = PackedOperand()
-            p.pack(candidates, range.lowerBound * d, k: range.count, n: d, ldb: d, transposed: false)
-            return p
-        }
-    }
-
     /// Σ of the rows' losses (not divided by B) and `∂L/∂p̂` `[B × D]` for unit predictions `unit`.
+    ///
+    /// Per row, with part i's maximum `m_i`, exponential sum `z_i` and weighted sum `w_i` (all at
+    /// scale 1/τ), `top = max m_i`, `Z = Σ z_i·e^{(m_i − top)/τ}`:
+    /// `L = top/τ + log Z − s_y/τ + λ(1 − s_y)` and
+    /// `∂L/∂p̂ = (1/(Bτ)) Σ_i e^{(m_i − top)/τ} w_i / Z − (1/(Bτ) + λ/B) t_y`.
     func computeByColumns(unit: [Scalar], b: Int, d: Int, positives: [Int]) -> (Double, [Scalar]) {
         let inverseT = 1 / temperature
-        let parts = self.parts, halves = self.halves, halfTransposed = self.halfTransposed, halfTable = self.halfTable
-        let work = _UncheckedBox((parts, halves, halfTransposed, halfTable, unit, positives))
-        // 1. Each half: scores, the positive's raw score, and an in-place softmax of its segment.
-        DispatchQueue.concurrentPerform(iterations: halves.count) { i in
-            let (parts, halves, transposed, _, unit, positives) = work.value
-            let part = parts[i], range = halves[i], n = range.count
-            if part.scratch.count < b * n { part.scratch = [Scalar](repeating: 0, count: b * n) }
-            transposed[i].multiply(m: b, unit, 0, lda: d, accumulate: false, into: &part.scratch, 0, ldc: n)
-            part.positive = [Scalar](repeating: 0, count: b)
-            part.maximum = [Scalar](repeating: 0, count: b)
-            part.sum = [Double](repeating: 0, count: b)
-            part.scratch.withUnsafeMutableBufferPointer { s in
-                for r in 0 ..< b {
-                    if range.contains(positives[r]) { part.positive[r] = s[r * n + positives[r] - range.lowerBound] }
-                    let (sum, maximum) = Kernels.softmaxRow(s.baseAddress! + r * n, count: n, scale: inverseT)
-                    part.sum[r] = sum
-                    part.maximum[r] = maximum
-                }
-            }
+        let parts = self.parts, halves = self.halves
+        let work = _UncheckedBox((parts, halves, table, unit, positives))
+        let body: @Sendable (Int) -> Void = { i in
+            let (parts, halves, table, unit, positives) = work.value
+            let part = parts[i], range = halves[i]
+            let scan = part.scanner.scan(table, range.lowerBound * d, count: range.count, dimensions: d, units: unit, rows: b,
+                                         scale: inverseT, positives: positives.map { $0 - range.lowerBound })
+            (part.maximum, part.sum, part.positive, part.dUnit) = (scan.maximum, scan.sum, scan.positive, scan.weighted)
         }
-        // 2. Merge the halves per row: the loss, and each half's factor turning its exponentials into ∂L/∂s.
+        // The recurrent layers' two-thread regions run on the same persistent helper: no thread wake-up per step.
+        if halves.count == 2 { SpinTeam.shared.run(body) } else { body(0) }
         var total = 0.0
         let scale = 1 / (Scalar(b) * temperature), lambda = Double(cosineWeight)
-        var factors = [[Scalar]](repeating: [Scalar](repeating: 0, count: b), count: halves.count)
+        let pull = scale + cosineWeight / Scalar(b)
+        var dUnit = [Scalar](repeating: 0, count: b * d)
         for r in 0 ..< b {
             let top = halves.indices.map { parts[$0].maximum[r] }.max()!
             var sum = 0.0
@@ -63,34 +43,16 @@ extension ContrastiveLoss {
             let owner = halves.firstIndex { $0.contains(positives[r]) }!
             let positive = Double(parts[owner].positive[r])
             total += Double(top * inverseT) + _log(sum) - positive * Double(inverseT) + lambda * (1 - positive)
-            for i in halves.indices { factors[i][r] = Scalar(shifts[i] / sum) * scale }
-        }
-        // 3. Each half: ∂L/∂s = softmax − one-hot (scaled), then its share of ∂L/∂p̂ = G·T.
-        let factorsBox = _UncheckedBox(factors)
-        DispatchQueue.concurrentPerform(iterations: halves.count) { i in
-            let (parts, halves, _, table, _, positives) = work.value
-            let part = parts[i], range = halves[i], n = range.count, f = factorsBox.value[i]
-            part.scratch.withUnsafeMutableBufferPointer { s in
-                for r in 0 ..< b {
-                    let row = s.baseAddress! + r * n, factor = f[r]
-                    for j in 0 ..< n { row[j] *= factor }
-                    if range.contains(positives[r]) { row[positives[r] - range.lowerBound] -= scale }
-                }
+            for i in halves.indices {
+                Kernels.axpy(Scalar(shifts[i] / sum) * scale, parts[i].dUnit, r * d, &dUnit, r * d, count: d)
             }
-            if part.dUnit.count != b * d { part.dUnit = [Scalar](repeating: 0, count: b * d) }
-            table[i].multiply(m: b, part.scratch, 0, lda: n, accumulate: false, into: &part.dUnit, 0, ldc: d)
-        }
-        var dUnit = parts[0].dUnit
-        for i in 1 ..< halves.count { Kernels.axpy(1, parts[i].dUnit, 0, &dUnit, 0, count: b * d) }
-        if lambda != 0 {
-            let pull = -cosineWeight / Scalar(b)
-            for r in 0 ..< b { Kernels.axpy(pull, table, positives[r] * d, &dUnit, r * d, count: d) }
+            Kernels.axpy(-pull, table, positives[r] * d, &dUnit, r * d, count: d)
         }
         return (total, dUnit)
     }
 }
 
-/// Hands values to `concurrentPerform` (each part writes only its own `_ContrastivePart`).
+/// Hands values to the worker threads (each part writes only its own `_ContrastivePart`).
 struct _UncheckedBox<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }

@@ -12,8 +12,9 @@ import Glibc
 /// L   = (1/B) Σ_b [ −log softmax_j(s_bj / τ)[y_b]  +  λ (1 − s_b,y_b) ]
 /// ```
 /// Only the predictions get a gradient (the targets are fixed), so one step costs two GEMMs of
-/// `B × N × D`: scores, then `∂L/∂p̂ = softmax-error · T`. Rows of the batch are independent and
-/// run on up to two threads.
+/// `B × N × D`: scores, then `∂L/∂p̂ = softmax-error · T`. On a fixed table with the native kernels
+/// both run fused in one pass per thread over its share of the table (``CandidateScanner``);
+/// otherwise OpenBLAS runs them on up to two threads, each with its rows of the batch.
 ///
 /// Candidates: the full table when it fits (`N ≤ fullTableLimit` in the trainer), otherwise the
 /// batch's positives plus sampled rows, which the caller gathers; the loss only sees a table and
@@ -27,16 +28,11 @@ public final class ContrastiveLoss: @unchecked Sendable {
     /// Threads used for the two GEMMs and the softmax (1 or 2).
     public var threads = 1
     let parts = [_ContrastivePart(), _ContrastivePart()]
-    /// A fixed table set by ``setTable(_:count:)``: the rows, and with the native kernels the two
-    /// GEMM operands packed once (`Tᵀ` for the scores, `T` for the gradient).
+    /// A fixed table set by ``setTable(_:count:dimensions:)``, and with the native kernels its
+    /// split into one contiguous range of candidates per thread.
     var table: [Scalar] = []
     var tableCount = 0
-    var packedTransposed = PackedOperand()
-    var packedTable = PackedOperand()
-    /// The column split (two threads): the table's two halves, each packed both ways.
     var halves: [Range<Int>] = []
-    var halfTransposed: [PackedOperand] = []
-    var halfTable: [PackedOperand] = []
 
     public init(temperature: Scalar = 0.05, cosineWeight: Scalar = 0, epsilon: Scalar = 1e-8) {
         precondition(temperature > 0 && temperature.isFinite, "temperature must be positive and finite")
@@ -46,19 +42,13 @@ public final class ContrastiveLoss: @unchecked Sendable {
     }
 
     /// Fixes the candidate table for ``callAsFunction(_:positives:)``: `[count × D]` unit rows.
-    /// Packs it for the native GEMM when the CPU has it (a fixed table is packed once, not per step).
+    /// With the native kernels, each thread's pass reads its own contiguous range of the table in place.
     public func setTable(_ candidates: [Scalar], count: Int, dimensions d: Int) {
         precondition(count >= 1 && candidates.count >= count * d, "table must be [\(count) × \(d)]")
         table = candidates
         tableCount = count
-        if Kernels.usesNativeKernels {
-            if threads >= 2 && count >= 2 {
-                packHalves(candidates, count: count, dimensions: d)
-            } else {
-                packedTransposed.pack(candidates, 0, k: d, n: count, ldb: d, transposed: true)
-                packedTable.pack(candidates, 0, k: count, n: d, ldb: d, transposed: false)
-            }
-        }
+        let parts = Kernels.usesNativeKernels && threads >= 2 && count >= 2 ? 2 : 1
+        halves = (0 ..< parts).map { count * $0 / parts ..< count * ($0 + 1) / parts }
     }
 
     /// Loss and `∂L/∂predictions` against the table of ``setTable(_:count:dimensions:)``.
@@ -97,23 +87,21 @@ public final class ContrastiveLoss: @unchecked Sendable {
         }
         var dUnit = [Scalar](repeating: 0, count: b * d)
         var total = 0.0
-        if packed && halves.count == 2 {
+        if packed {
             (total, dUnit) = computeByColumns(unit: unit, b: b, d: d, positives: positives)
         } else {
-            total = computeByRows(unit: unit, candidates: candidates, n: n, b: b, d: d, positives: positives, packed: packed,
-                                  dUnit: &dUnit)
+            total = computeByRows(unit: unit, candidates: candidates, n: n, b: b, d: d, positives: positives, dUnit: &dUnit)
         }
         return (total / Double(b), Self.throughNormalization(unit: unit, norms: norms, dUnit: dUnit, b: b, d: d, epsilon: epsilon))
     }
 
     /// Row split (one or two threads): each part ranks its rows of the batch against the whole table.
-    func computeByRows(unit: [Scalar], candidates: [Scalar], n: Int, b: Int, d: Int, positives: [Int], packed: Bool,
+    func computeByRows(unit: [Scalar], candidates: [Scalar], n: Int, b: Int, d: Int, positives: [Int],
                        dUnit: inout [Scalar]) -> Double {
         let partCount = min(max(threads, 1), 2, b)
         let splits = (0 ..< partCount).map { b * $0 / partCount ..< b * ($0 + 1) / partCount }
         var total = 0.0
-        let work = _ContrastiveWork(loss: self, unit: unit, candidates: candidates, n: n, d: d, b: b, positives: positives,
-                                    packed: packed)
+        let work = _ContrastiveWork(loss: self, unit: unit, candidates: candidates, n: n, d: d, b: b, positives: positives)
         if partCount == 1 {
             total = work.run(splits[0], scratch: &self.parts[0].scratch, dUnit: &dUnit)
         } else {
@@ -156,8 +144,10 @@ final class _ContrastivePart: @unchecked Sendable {
     var scratch: [Scalar] = []
     var dUnit: [Scalar] = []
     var loss = 0.0
-    /// Column split: per batch row, the positive's raw score (when in this half), the half's
-    /// maximum score and Σ exp((s − maximum)/τ).
+    /// Native path: this part's fused pass (its scratch), and per batch row the positive's raw score
+    /// (when in this part), the part's maximum score, Σ exp((s − maximum)/τ) and (in `dUnit`) the
+    /// exponential-weighted sum of its candidates.
+    var scanner = CandidateScanner()
     var positive: [Scalar] = []
     var maximum: [Scalar] = []
     var sum: [Double] = []
@@ -169,20 +159,14 @@ struct _ContrastiveWork: @unchecked Sendable {
     let candidates: [Scalar]
     let n: Int, d: Int, b: Int
     let positives: [Int]
-    /// Use the loss's packed table operands instead of OpenBLAS.
-    let packed: Bool
 
     /// Rows `rows` of the batch: scores, per-row loss sum, and `∂L/∂p̂` into `dUnit` (whose row 0 is
     /// batch row `offsetRows`). Returns Σ of the rows' losses (not divided by B).
     func run(_ rows: Range<Int>, scratch: inout [Scalar], dUnit: inout [Scalar], offsetRows: Int = 0) -> Double {
         let m = rows.count
         if scratch.count < m * n { scratch = [Scalar](repeating: 0, count: m * n) }
-        if packed {
-            loss.packedTransposed.multiply(m: m, unit, rows.lowerBound * d, lda: d, accumulate: false, into: &scratch, 0, ldc: n)
-        } else {
-            BLAS.gemm(transposeB: true, m: m, n: n, k: d, unit, rows.lowerBound * d, lda: d, candidates, 0, ldb: d,
-                      beta: 0, &scratch, 0, ldc: n)
-        }
+        BLAS.gemm(transposeB: true, m: m, n: n, k: d, unit, rows.lowerBound * d, lda: d, candidates, 0, ldb: d,
+                  beta: 0, &scratch, 0, ldc: n)
         let inverseT = 1 / loss.temperature, lambda = Double(loss.cosineWeight)
         let scale = 1 / (Scalar(b) * loss.temperature)
         var total = 0.0
@@ -200,12 +184,8 @@ struct _ContrastiveWork: @unchecked Sendable {
             }
         }
         // ∂L/∂p̂ = G · T, then the cosine pull −λ/B · t_y.
-        if packed {
-            loss.packedTable.multiply(m: m, scratch, 0, lda: n, accumulate: false, into: &dUnit, (rows.lowerBound - offsetRows) * d, ldc: d)
-        } else {
-            BLAS.gemm(m: m, n: d, k: n, scratch, 0, lda: n, candidates, 0, ldb: d, beta: 0, &dUnit,
-                      (rows.lowerBound - offsetRows) * d, ldc: d)
-        }
+        BLAS.gemm(m: m, n: d, k: n, scratch, 0, lda: n, candidates, 0, ldb: d, beta: 0, &dUnit,
+                  (rows.lowerBound - offsetRows) * d, ldc: d)
         if lambda != 0 {
             let pull = -loss.cosineWeight / Scalar(b)
             for i in 0 ..< m {

@@ -93,10 +93,10 @@ public struct SparseAdam: Sendable, Equatable {
     public var beta1: Scalar = 0.9
     public var beta2: Scalar = 0.999
     public var epsilon: Scalar = 1e-8
-    public private(set) var step = 0
+    public internal(set) var step = 0
     /// Moments, same layout as the table.
-    public private(set) var firstMoment: [Scalar]
-    public private(set) var secondMoment: [Scalar]
+    public internal(set) var firstMoment: [Scalar]
+    public internal(set) var secondMoment: [Scalar]
 
     public init(count: Int, learningRate: Scalar) {
         self.learningRate = learningRate
