@@ -66,7 +66,7 @@ extension Trainer {
         if sparseAdam != nil {
             sparseAdam!.learningRate = ngramLearningRate
             journal!.record(model.ngramGradient!, table: model.ngramTable!, adam: sparseAdam!)
-            sparseAdam!.update(&model.ngramTable!, gradient: model.ngramGradient!)
+            sparseAdam!.update(&model.ngramTable!, gradient: model.ngramGradient!, twoThreads: configuration.threads > 1)
         }
         recentLosses.append(value)
         if recentLosses.count > 50 { recentLosses.removeFirst() }

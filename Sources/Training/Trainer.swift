@@ -201,9 +201,10 @@ public final class Trainer {
         (subwordHead, headOffsets) = Self.makeSubwordHead(data: data, configuration: configuration)
     }
 
-    /// Current learning rate (schedule × recovery scale).
+    /// Current learning rate (schedule × per-epoch decay × recovery scale).
     var learningRate: Scalar {
-        configuration.schedule.learningRate(base: configuration.learningRate, step: globalStep) * learningRateScale
+        let decay = Scalar(pow(Double(configuration.epochDecay), Double(epochsDone)))
+        return configuration.schedule.learningRate(base: configuration.learningRate, step: globalStep) * decay * learningRateScale
     }
 
     /// The n-gram table's learning rate, on the same schedule and recovery scale.
@@ -310,10 +311,11 @@ public final class Trainer {
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
             let validation = validate()
+            let rate = learningRate  // the epoch's own rate (the per-epoch decay counts epochs done)
             epochsDone = epoch
             let record = EpochRecord(epoch: epoch, trainLoss: lossWords > 0 ? lossSum / Double(lossWords) : .nan,
                                      wordsPerSecond: Double(words) / max(seconds, 1e-9), seconds: seconds,
-                                     learningRate: Double(learningRate), recoveries: recoveries, validation: validation)
+                                     learningRate: Double(rate), recoveries: recoveries, validation: validation)
             history.append(record)
             // Without validation words the best epoch is the one with the lowest training loss.
             let score = validation?.meanReciprocalRank ?? (record.trainLoss.isFinite ? -record.trainLoss : -.infinity)

@@ -62,6 +62,8 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
     /// Adam's base learning rate.
     public var learningRate: Scalar = 1e-3
     public var schedule: LearningRateSchedule = .constant
+    /// Both learning rates are multiplied by this after every epoch (1 = constant).
+    public var epochDecay: Scalar = 1
     public var batchSize = 64
     public var epochs = 10
     /// Global-norm gradient clipping threshold (0 = off).
@@ -95,6 +97,7 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
         if batchSize < 1 { problems.append("--batch must be at least 1 (got \(batchSize))") }
         if epochs < 0 { problems.append("--epochs must be at least 0 (got \(epochs))") }
         if !(learningRate > 0) || !learningRate.isFinite { problems.append("--lr must be positive (got \(learningRate))") }
+        if !(epochDecay > 0 && epochDecay <= 1) { problems.append("--lr-decay must be in (0, 1] (got \(epochDecay))") }
         if loss == .margin && negatives < 1 { problems.append("--negatives must be at least 1 (got \(negatives))") }
         if !(margin.isFinite && margin >= 0 && margin <= 2) { problems.append("--margin must be in [0, 2] (got \(margin))") }
         if !(temperature >= 0.001 && temperature <= 100) { problems.append("--temperature must be in [0.001, 100] (got \(temperature))") }
@@ -150,6 +153,7 @@ extension TrainingConfiguration {
         try read(.typoRate, &typoRate)
         try read(.learningRate, &learningRate)
         try read(.schedule, &schedule)
+        try read(.epochDecay, &epochDecay)
         try read(.batchSize, &batchSize)
         try read(.epochs, &epochs)
         try read(.clip, &clip)

@@ -32,6 +32,22 @@ final class TrainerTests: XCTestCase {
         TrainingData.prepare(table: Self.sample.prefix(rows), validationFraction: 0.1, seed: 3)
     }
 
+    func testLearningRateDecaysPerEpoch() throws {
+        var configuration = configuration(epochs: 3)
+        configuration.epochDecay = 0.5
+        XCTAssertTrue(configuration.problems().isEmpty)
+        let trainer = try Trainer(data: data(rows: 300), configuration: configuration)
+        try trainer.run()
+        XCTAssertEqual(trainer.history.count, 3)
+        for (record, expected) in zip(trainer.history, [3e-3, 1.5e-3, 0.75e-3]) {
+            XCTAssertEqual(record.learningRate, expected, accuracy: 1e-9, "epoch \(record.epoch)")
+        }
+        for bad: Float in [0, -0.5, 1.5, .nan] {
+            configuration.epochDecay = bad
+            XCTAssertTrue(configuration.problems().contains { $0.hasPrefix("--lr-decay must be in (0, 1]") }, "\(bad)")
+        }
+    }
+
     func testTrainingImprovesValidationAndIsDeterministic() throws {
         let data = data()
         XCTAssertEqual(data.trainCount + data.validationCount, 800)

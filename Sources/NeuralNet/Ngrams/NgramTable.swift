@@ -113,8 +113,9 @@ public struct SparseAdam: Sendable, Equatable {
         self.secondMoment = secondMoment
     }
 
-    /// One step on the rows of `gradient`. - Complexity: O(touched rows × dimensions).
-    public mutating func update(_ table: inout NgramTable, gradient: SparseRowGradient) {
+    /// One step on the rows of `gradient` (split between two threads with `twoThreads`).
+    /// - Complexity: O(touched rows × dimensions).
+    public mutating func update(_ table: inout NgramTable, gradient: SparseRowGradient, twoThreads: Bool = false) {
         precondition(table.values.count == firstMoment.count, "SparseAdam state does not match the table")
         step += 1
         let t = Double(step)
@@ -122,6 +123,6 @@ public struct SparseAdam: Sendable, Equatable {
         let stepSize = Scalar(Double(learningRate) * c2.squareRoot() / c1)
         Kernels.adamRows(gradient.rows, dimensions: gradient.dimensions, parameters: &table.values, gradients: gradient.values,
                          firstMoment: &firstMoment, secondMoment: &secondMoment, stepSize: stepSize, beta1: beta1, beta2: beta2,
-                         epsilon: epsilon)
+                         epsilon: epsilon, twoThreads: twoThreads)
     }
 }

@@ -57,9 +57,11 @@ extension Kernels {
     /// `rows[k]` of `parameters`, `m`, `v` (`[N × d]`) steps with gradient row `k` of `gradients`
     /// (`[rows.count × d]`): `m ← β1·m + (1−β1)·g`, `v ← β2·v + (1−β2)·g²`,
     /// `θ ← θ − stepSize · m / (√v + ε)`. Rows must be distinct. - Complexity: O(rows × d).
+    /// With `twoThreads` the rows are split in two halves on ``SpinTeam/shared`` (rows are distinct,
+    /// so the halves touch disjoint memory).
     public static func adamRows(_ rows: [Int32], dimensions d: Int, parameters: inout [Scalar], gradients: [Scalar],
                                 firstMoment m: inout [Scalar], secondMoment v: inout [Scalar], stepSize: Scalar,
-                                beta1: Scalar, beta2: Scalar, epsilon: Scalar) {
+                                beta1: Scalar, beta2: Scalar, epsilon: Scalar, twoThreads: Bool = false) {
         precondition(gradients.count >= rows.count * d && m.count == parameters.count && v.count == parameters.count,
                      "sparse Adam buffers differ in size")
         precondition(rows.allSatisfy { $0 >= 0 && (Int($0) + 1) * d <= parameters.count }, "row outside the table")
@@ -67,18 +69,23 @@ extension Kernels {
             gradients.withUnsafeBufferPointer { pg in
                 m.withUnsafeMutableBufferPointer { pm in
                     v.withUnsafeMutableBufferPointer { pv in
-                        for (k, row) in rows.enumerated() {
-                            let base = Int(row) * d
-                            let p = pp.baseAddress! + base, g = pg.baseAddress! + k * d
-                            let mp = pm.baseAddress! + base, vp = pv.baseAddress! + base
-                            if _native {
-                                NativeKernels.adam(d, p, g, mp, vp, stepSize: stepSize, beta1: beta1, beta2: beta2,
-                                                   epsilon: epsilon, decay: 0)
-                            } else {
-                                PortableKernels.adam(d, p, g, mp, vp, stepSize: stepSize, beta1: beta1, beta2: beta2,
-                                                     epsilon: epsilon, decay: 0)
+                        let p = _UncheckedSendable((pp.baseAddress!, pg.baseAddress!, pm.baseAddress!, pv.baseAddress!))
+                        let native = _native
+                        func part(_ index: Int, of parts: Int) {
+                            let (pp, pg, pm, pv) = p.value
+                            for k in rows.count * index / parts ..< rows.count * (index + 1) / parts {
+                                let base = Int(rows[k]) * d
+                                let p = pp + base, g = pg + k * d, mp = pm + base, vp = pv + base
+                                if native {
+                                    NativeKernels.adam(d, p, g, mp, vp, stepSize: stepSize, beta1: beta1, beta2: beta2,
+                                                       epsilon: epsilon, decay: 0)
+                                } else {
+                                    PortableKernels.adam(d, p, g, mp, vp, stepSize: stepSize, beta1: beta1, beta2: beta2,
+                                                         epsilon: epsilon, decay: 0)
+                                }
                             }
                         }
+                        if twoThreads && rows.count * d >= 1 << 14 { SpinTeam.shared.run { part($0, of: 2) } } else { part(0, of: 1) }
                     }
                 }
             }

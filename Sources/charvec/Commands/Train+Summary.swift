@@ -25,6 +25,7 @@ enum TrainDefaults {
     static let augmentation: Augmentation = .none
     static let typoRate = 0.5
     static let epochs = 20
+    static let learningRateDecay: Float = 1
     static let dropout: Float = 0
     /// Weight of the MSE-fitted bag of n-grams added to the model's unit prediction.
     static let subwordWeight: Float = 1

@@ -77,6 +77,8 @@ extension CharVec {
         var typoRate: Double = TrainDefaults.typoRate
         @Option(help: "Adam learning rate.")
         var lr: Float = 1e-3
+        @Option(help: "Multiply both learning rates by this factor after every epoch (1 = constant).")
+        var lrDecay: Float = TrainDefaults.learningRateDecay
         @Option(help: "Words per batch (batches hold words of one length).")
         var batch: Int = 64
         @Option(help: "Epochs (training may stop earlier, see --patience).")
@@ -163,6 +165,7 @@ extension CharVec {
             configuration.augmentation = augment
             configuration.typoRate = typoRate
             configuration.learningRate = lr
+            configuration.epochDecay = lrDecay
             configuration.batchSize = batch
             configuration.epochs = epochs
             configuration.clip = clip
