@@ -11,6 +11,8 @@
 #if defined(__x86_64__)
 #define CV_CHUNK 256
 #define CV_KBLOCK 256
+// Predictions per pass over the table: bounds the scratch and the per-lane state.
+#define CV_ROWS 128
 
 CV_MICRO(12)
 CV_MICRO(8)
@@ -26,7 +28,7 @@ CV_MICRO_COLUMNS(1)
 static long cv_round32(long n) { return (n + 31) / 32 * 32; }
 
 long cv_contrastive_scratch_size(long B, long D) {
-    long ld = cv_round32(B);
+    long ld = cv_round32(B < CV_ROWS ? B : CV_ROWS);
     return cv_packed_size(D, B) + CV_CHUNK * ld + D * ld;
 }
 
@@ -84,17 +86,18 @@ CV_NATIVE static void cv_weighted(long nb, long D, long B, const float *T, const
     }
 }
 
-CV_NATIVE void cv_contrastive_scan(long B, long D, long N, const float *U, const float *T, float scale,
-                                   const long *positives, float *maximum, double *sum, float *positive,
-                                   float *O, float *scratch) {
+// One block of at most CV_ROWS predictions.
+CV_NATIVE static void cv_contrastive_block(long B, long D, long N, const float *U, const float *T, float scale,
+                                           const long *positives, float *maximum, double *sum, float *positive,
+                                           float *O, float *scratch) {
     long ld = cv_round32(B), lanes = ld / 16;
     float *packedU = scratch, *St = packedU + cv_packed_size(D, B), *Ot = St + CV_CHUNK * ld;
     cv_pack_b(D, B, U, D, 1, packedU);
     for (long i = 0; i < D * ld; i++) Ot[i] = 0;
     for (long i = 0; i < CV_CHUNK * ld; i++) St[i] = 0;  // lanes past B stay 0
     for (long r = 0; r < B; r++) positive[r] = 0;
-    __m512 top[lanes > 0 ? lanes : 1];
-    __m512d total[2 * (lanes > 0 ? lanes : 1)];
+    __m512 top[CV_ROWS / 16];
+    __m512d total[2 * CV_ROWS / 16];
     for (long v = 0; v < lanes; v++) {
         top[v] = _mm512_set1_ps(-__builtin_inff());
         total[2 * v] = total[2 * v + 1] = _mm512_setzero_pd();
@@ -151,6 +154,17 @@ CV_NATIVE void cv_contrastive_scan(long B, long D, long N, const float *U, const
     }
     for (long r = 0; r < B; r++)
         for (long k = 0; k < D; k++) O[r * D + k] = Ot[k * ld + r];
+}
+
+// Rows are independent: large batches run in blocks of CV_ROWS, each a pass over the table.
+CV_NATIVE void cv_contrastive_scan(long B, long D, long N, const float *U, const float *T, float scale,
+                                   const long *positives, float *maximum, double *sum, float *positive,
+                                   float *O, float *scratch) {
+    for (long r0 = 0; r0 < B; r0 += CV_ROWS) {
+        long rows = B - r0 < CV_ROWS ? B - r0 : CV_ROWS;
+        cv_contrastive_block(rows, D, N, U + r0 * D, T, scale, positives + r0, maximum + r0, sum + r0, positive + r0,
+                             O + r0 * D, scratch);
+    }
 }
 
 #else

@@ -4,7 +4,8 @@ import TestSupport
 
 /// The contrastive loss's fused pass against a direct double-precision computation: batches
 /// across one and several 32-row panels (with tails), tables across 256-row chunks (with tails),
-/// dimensions across the 256 block of the scores, positives inside and outside the table.
+/// dimensions across the 256 block of the scores, batches of more than one 128-row block,
+/// positives inside and outside the table.
 final class CandidateScanTests: XCTestCase {
     override func setUpWithError() throws {
         try XCTSkipUnless(KernelImplementation.native.isAvailable, "this CPU lacks AVX-512: the loss uses BLAS only")
@@ -21,7 +22,7 @@ final class CandidateScanTests: XCTestCase {
     }
 
     func testMatchesADirectComputation() {
-        let shapes = [(1, 1, 1), (3, 7, 5), (17, 255, 33), (32, 256, 384), (33, 257, 300), (64, 700, 384), (70, 513, 64)]
+        let shapes = [(1, 1, 1), (3, 7, 5), (17, 255, 33), (32, 256, 384), (33, 257, 300), (64, 700, 384), (70, 513, 64), (300, 40, 9)]
         var scanner = CandidateScanner()
         for (index, (b, n, d)) in shapes.enumerated() {
             let offset = 2 * d
