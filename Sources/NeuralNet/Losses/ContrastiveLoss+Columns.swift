@@ -11,8 +11,8 @@ import Glibc
 extension ContrastiveLoss {
     /// Σ of the rows' losses (not divided by B) and `∂L/∂p̂` `[B × D]` for unit predictions `unit`.
     ///
-    /// Per row, with part i's maximum `m_i`, exponential sum `z_i` and weighted sum `w_i` (all at
-    /// scale 1/τ), `top = max m_i`, `Z = Σ z_i·e^{(m_i − top)/τ}`:
+    /// Per row, with part i's largest score `m_i`, `z_i = Σ_j e^{(s_j − m_i)/τ}` and
+    /// `w_i = Σ_j e^{(s_j − m_i)/τ} t_j` over its candidates, `top = max m_i`, `Z = Σ z_i·e^{(m_i − top)/τ}`:
     /// `L = top/τ + log Z − s_y/τ + λ(1 − s_y)` and
     /// `∂L/∂p̂ = (1/(Bτ)) Σ_i e^{(m_i − top)/τ} w_i / Z − (1/(Bτ) + λ/B) t_y`.
     func computeByColumns(unit: [Scalar], b: Int, d: Int, positives: [Int]) -> (Double, [Scalar]) {
