@@ -27,9 +27,10 @@ CV_MICRO_COLUMNS(1)
 
 static long cv_round32(long n) { return (n + 31) / 32 * 32; }
 
+// Per block of rows (at most CV_ROWS): packed Uᵀ, the chunk's Sᵀ and Oᵀ.
 long cv_contrastive_scratch_size(long B, long D) {
-    long ld = cv_round32(B < CV_ROWS ? B : CV_ROWS);
-    return cv_packed_size(D, B) + CV_CHUNK * ld + D * ld;
+    long rows = B < CV_ROWS ? B : CV_ROWS, ld = cv_round32(rows);
+    return cv_packed_size(D, rows) + CV_CHUNK * ld + D * ld;
 }
 
 // Sᵀ[nb × ld] = T[nb × D]·Uᵀ: 12 candidates at a time against every panel of the batch, so each
@@ -37,7 +38,7 @@ long cv_contrastive_scratch_size(long B, long D) {
 CV_NATIVE static void cv_scores(long nb, long D, long B, const float *T, const float *packedU, float *St, long ld) {
     long i = 0;
     while (i < nb) {
-        long mr = nb - i >= 12 ? 12 : nb - i >= 8 ? 8 : nb - i >= 4 ? 4 : nb - i >= 2 ? 2 : 1;
+        long mr = cv_micro_rows(nb - i);
         // The next 12 rows toward L2: a row is only D floats, too short a stream for the
         // hardware prefetchers to ramp up on when the table comes from memory.
         const char *next = (const char *)(T + (i + 12) * D), *end = (const char *)(T + nb * D);
@@ -71,7 +72,7 @@ CV_NATIVE static void cv_weighted(long nb, long D, long B, const float *T, const
         __mmask16 m0 = CV_MASK(nc, 0), m1 = nc > 16 ? CV_MASK(nc, 16) : 0;
         long i = 0;
         while (i < D) {
-            long mr = D - i >= 12 ? 12 : D - i >= 8 ? 8 : D - i >= 4 ? 4 : D - i >= 2 ? 2 : 1;
+            long mr = cv_micro_rows(D - i);
             const float *a = T + i, *p = Et + n0;
             float *c = Ot + i * ld + n0;
             switch (mr) {

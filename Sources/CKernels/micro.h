@@ -6,6 +6,11 @@
 
 #define CV_PANEL 32
 
+// The tallest block (12, 8, 4, 2 or 1 rows) that fits in the `left` rows that remain.
+static inline long cv_micro_rows(long left) {
+    return left >= 12 ? 12 : left >= 8 ? 8 : left >= 4 ? 4 : left >= 2 ? 2 : 1;
+}
+
 // MR rows × 32 columns over k in [0, kc): c[r] += A[r, k] · panel[k]. `accumulate`: add the
 // result to C (else overwrite). `m0`, `m1`: column masks of the two 16-lane halves.
 #define CV_MICRO(MR)                                                                               \

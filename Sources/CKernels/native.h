@@ -10,7 +10,6 @@
 // Lanes of a 16-wide block starting at j that lie below n (n > j).
 #define CV_MASK(n, j) ((n) - (j) >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << ((n) - (j))) - 1u))
 
-
 // e^x for x ≤ 0 (Cephes' expf reduction: x = n·ln2 + r, |r| ≤ ln2/2, degree-6 polynomial,
 // 2^n by scalef); x below −87.3 gives 0. Relative error about 2e-7.
 CV_NATIVE static inline __m512 exp16(__m512 x) {
