@@ -47,13 +47,13 @@ extension CharVec.Train {
     /// than the checkpoint's is refused (the run would silently not be what was asked); options
     /// left at their defaults are taken from the checkpoint, and a note lists them.
     func checkResumeOptions(requested: TrainingConfiguration, saved: TrainingConfiguration) throws {
-        let defaults = try Self.parse([vectors, "--out", out]).makeConfiguration(trainingWords: 1)
+        let defaults = try Self.parse([vectors, "--out", out]).makeConfiguration()
         let mine = Self.flatten(requested), theirs = Self.flatten(saved), standard = Self.flatten(defaults)
         var conflicts: [String] = [], inherited: [String] = []
         for (key, flag) in Self.resumeFlags {
             let a = mine[key] ?? "none", b = theirs[key] ?? "none", d = standard[key] ?? "none"
             guard a != b else { continue }
-            // The n-gram table's default size follows the word count; only an explicit value can conflict.
+            // An explicit --ngram-buckets conflicts even when it equals the default (0 = no table).
             let given = key == "model.ngrams.buckets" ? ngramBuckets != nil : a != d
             if given { conflicts.append("\(flag) \(a) (the checkpoint has \(b))") } else { inherited.append("\(flag) \(b)") }
         }

@@ -10,13 +10,9 @@ enum TrainDefaults {
     static let hidden = 256
     static let charDim = 32
     static let mlpHidden = 512
-    /// N-gram table rows per training word (distinct grams grow about linearly with the vocabulary).
-    static let bucketsPerWord = 6
-    static let minimumBuckets = 5_000
-    static let maximumBuckets = 2_000_000
-    static func buckets(trainingWords: Int) -> Int {
-        min(max(trainingWords * bucketsPerWord / 1000 * 1000, minimumBuckets), maximumBuckets)
-    }
+    /// No trainable n-gram table: with the subword head in place it ranked and pointed worse
+    /// (docs/performance.md), and it costs a sparse table, its moments and larger checkpoints.
+    static let ngramBuckets = 0
     static let ngramLearningRate: Float = 1e-3
     static let loss: LossKind = .contrastive
     static let temperature: Float = 0.03

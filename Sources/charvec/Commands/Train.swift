@@ -15,9 +15,9 @@ extension CharVec {
         static let configuration = CommandConfiguration(
             abstract: "Train a character-level model that predicts a word's normalised vector from its spelling.",
             discussion: """
-            The default model adds two parts: a bidirectional LSTM over the characters followed by an \
-            MLP (Mimick), and the mean of a hashed table of the word's character 3–6-grams (fastText-style, \
-            --ngram-buckets; 0 keeps the recurrent part only). It trains with a contrastive loss: a softmax \
+            The default model is a bidirectional LSTM over the characters followed by an MLP (Mimick); \
+            --ngram-buckets N adds the mean of a trainable hashed table of the word's character 3–6-grams \
+            (fastText-style, the hybrid model). It trains with a contrastive loss: a softmax \
             over the cosines between the prediction and every training target (--temperature), plus a pull \
             toward the word's own target (--cos-weight). A subword head (a bag of n-grams fitted by MSE, \
             --subword-weight) is added to every prediction, and the model trains through it: each training \
@@ -55,7 +55,7 @@ extension CharVec {
         var charDim: Int = TrainDefaults.charDim
         @Option(help: "Hidden units of the MLP after the recurrent layers.")
         var mlpHidden: Int = TrainDefaults.mlpHidden
-        @Option(help: "Rows of the hashed character 3–6-gram table whose mean is added to the prediction (the hybrid model); 0 = recurrent part only. Default: \(TrainDefaults.bucketsPerWord) per training word, at least \(TrainDefaults.minimumBuckets), at most \(TrainDefaults.maximumBuckets).")
+        @Option(help: "Rows of a trainable hashed character 3–6-gram table whose mean is added to the recurrent part's output (the hybrid model; about 6 per training word). Default 0: none (the subword head already brings the word's n-grams).")
         var ngramBuckets: Int?
         @Option(help: "Adam learning rate of the n-gram table (sparse updates).")
         var ngramLr: Float = TrainDefaults.ngramLearningRate
@@ -135,13 +135,13 @@ extension CharVec {
                 throw ValidationError("--subword-weight must be a number in [0, 100] (got \(subwordWeight)); 0 trains no subword head.")
             }
             // Every hyper-parameter is checked before the table is loaded (the trainer re-checks).
-            let problems = makeConfiguration(trainingWords: 1000).problems()
+            let problems = makeConfiguration().problems()
             if !problems.isEmpty { throw ValidationError(problems.joined(separator: "; ") + ".") }
         }
 
         /// The run's configuration from the options (the model's vocabulary and output size are set
         /// by the trainer from the data).
-        func makeConfiguration(trainingWords: Int) -> TrainingConfiguration {
+        func makeConfiguration() -> TrainingConfiguration {
             var model = CharToVectorConfiguration(vocabularySize: 2)
             model.cell = cell
             model.layers = layers
@@ -150,7 +150,7 @@ extension CharVec {
             model.mlpHiddenSize = mlpHidden
             model.dropout = dropout
             model.initialization = initialization == .xavier ? nil : initialization
-            let buckets = ngramBuckets ?? TrainDefaults.buckets(trainingWords: trainingWords)
+            let buckets = ngramBuckets ?? TrainDefaults.ngramBuckets
             model.ngrams = buckets > 0 ? NgramConfiguration(buckets: buckets) : nil
             var configuration = TrainingConfiguration(model: model)
             configuration.loss = loss
@@ -209,7 +209,7 @@ extension CharVec {
                                             maxLength: saved?.configuration.maxLength ?? maxLength,
                                             seed: saved?.configuration.seed ?? seed)
             reportExclusions(data)
-            var configuration = makeConfiguration(trainingWords: data.trainCount)
+            var configuration = makeConfiguration()
             for fault in injectFault {
                 let parts = fault.split(separator: "@")
                 guard parts.count == 2, let kind = InjectedFault(rawValue: String(parts[0])), let step = Int(parts[1]) else {
@@ -356,7 +356,7 @@ final class LogFile {
     let handle: FileHandle
 
     init(path: String) throws {
-        if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
         guard let handle = FileHandle(forWritingAtPath: path) else {
             throw EmbeddingWriteError.cannotWrite(path: path, reason: "cannot open for appending")
         }
