@@ -45,11 +45,17 @@ public struct CharToVectorConfiguration: Sendable, Equatable, Codable {
     /// Hashed character n-grams whose mean is added to the prediction (the hybrid model); nil for
     /// a purely recurrent model (and in model files written before the field existed).
     public var ngrams: NgramConfiguration?
+    /// Width of a per-word context vector (``CharacterBatch/context``) fed to the MLP beside the
+    /// recurrent states; nil or 0 for none (and in model files written before the field existed).
+    public var contextDimensions: Int?
 
     public init(vocabularySize: Int) { self.vocabularySize = vocabularySize }
 
-    /// Width of the word representation fed to the MLP: `directions · hiddenSize`.
+    /// Width of the recurrent word representation: `directions · hiddenSize`.
     public var representationDimensions: Int { hiddenSize * (bidirectional ? 2 : 1) }
+
+    /// Width of the MLP's input: the recurrent representation, then the context vector.
+    public var mlpInputDimensions: Int { representationDimensions + (contextDimensions ?? 0) }
 
     /// Checks ranges; returns a message per problem (empty when valid).
     public func problems() -> [String] {
@@ -65,6 +71,9 @@ public struct CharToVectorConfiguration: Sendable, Equatable, Codable {
             out.append("\(name) index \(id) outside 0..<\(vocabularySize)")
         }
         if let ngrams { out += ngrams.problems() }
+        if let contextDimensions, contextDimensions < 0 || contextDimensions > 1_000_000 {
+            out.append("context dimensions must be in 0...1000000 (got \(contextDimensions))")
+        }
         return out
     }
 
@@ -103,8 +112,8 @@ public struct CharToVectorConfiguration: Sendable, Equatable, Codable {
         var total = times(vocabularySize, characterDimensions)
         total = plus(total, recurrentLayer(input: characterDimensions))
         total = plus(total, times(layers - 1, recurrentLayer(input: representation)))
-        // MLP: hidden [R × M] + [M], output [M × O] + [O].
-        total = plus(total, plus(times(representation, mlpHiddenSize), mlpHiddenSize))
+        // MLP: hidden [(R + C) × M] + [M], output [M × O] + [O].
+        total = plus(total, plus(times(plus(representation, contextDimensions ?? 0), mlpHiddenSize), mlpHiddenSize))
         total = plus(total, plus(times(mlpHiddenSize, outputDimensions), outputDimensions))
         return overflow ? nil : total
     }

@@ -89,7 +89,7 @@ public final class CharToVectorModel {
             input = layer.outputDimensions
         }
         recurrentLayers = layers
-        mlp = MLP(inputDimensions: c.representationDimensions, hiddenDimensions: c.mlpHiddenSize,
+        mlp = MLP(inputDimensions: c.mlpInputDimensions, hiddenDimensions: c.mlpHiddenSize,
                   outputDimensions: c.outputDimensions, name: "mlp", layout: &layout)
         dropout = c.dropout > 0 ? Dropout(probability: c.dropout) : nil
         parameters = FlatParameters(layout: layout)
@@ -241,7 +241,7 @@ final class _Replica: @unchecked Sendable {
     var caches: [RecurrentLayerCache] = []
     var layerInputs: [[Scalar]] = []      // dropout-masked inputs of layers 1...
     var layerMasks: [[Scalar]] = []
-    var representation: [Scalar] = []    // [B × R], slot order
+    var representation: [Scalar] = []    // [B × (R + C)], slot order: recurrent states, then the context
     var representationMask: [Scalar] = []
     let mlpCache = MLPCache()
     var predictions: [Scalar] = []       // [B × O], batch order
@@ -264,7 +264,10 @@ final class _Replica: @unchecked Sendable {
         sequences = PackedSequences(lengths: batch.lengths.map { Int($0) })
         ids = sequences.packedIDs(batch)
         let n = sequences.totalRows, b = sequences.count
-        let d = c.characterDimensions, h = c.hiddenSize, r = c.representationDimensions, o = c.outputDimensions
+        let d = c.characterDimensions, h = c.hiddenSize, r = c.mlpInputDimensions, o = c.outputDimensions
+        let contextWidth = c.contextDimensions ?? 0
+        precondition(contextWidth == 0 || batch.context?.count == batch.count * contextWidth,
+                     "the model needs a context of \(contextWidth) values per word")
         if embedded.count < n * d { embedded = [Scalar](repeating: 0, count: n * d) }
         model.embedding.forward(ids: ids, parameters: p, into: &embedded)
         usedDropout = training && model.dropout != nil
@@ -292,6 +295,13 @@ final class _Replica: @unchecked Sendable {
                 Kernels.copyRows(top, slot * s + h, srcLd: s, into: &representation, slot * r + h, dstLd: r, rows: 1, columns: h)
             }
         }
+        if contextWidth > 0 {
+            let context = batch.context!, recurrent = c.representationDimensions
+            for slot in 0..<b {
+                Kernels.copyRows(context, sequences.order[slot] * contextWidth, srcLd: contextWidth, into: &representation,
+                                 slot * r + recurrent, dstLd: r, rows: 1, columns: contextWidth)
+            }
+        }
         if usedDropout {
             model.dropout!.forward(&representation, count: b * r, mask: &representationMask, rng: &rng)
         }
@@ -307,7 +317,7 @@ final class _Replica: @unchecked Sendable {
                   gradients: inout FlatParameters) {
         let c = model.configuration
         let n = sequences.totalRows, b = sequences.count
-        let h = c.hiddenSize, r = c.representationDimensions, o = c.outputDimensions
+        let h = c.hiddenSize, r = c.mlpInputDimensions, o = c.outputDimensions
         if dOutput.count < b * o { dOutput = [Scalar](repeating: 0, count: b * o) }
         for slot in 0..<b {
             Kernels.copyRows(dPredictions, sequences.order[slot] * o, srcLd: o, into: &dOutput, slot * o, dstLd: o,

@@ -12,6 +12,10 @@ public struct CharacterBatch: Sendable, Equatable {
     /// Each word's n-gram bucket ids (batch order) for a hybrid model; nil for a purely
     /// recurrent one. The model averages these rows of its n-gram table into each prediction.
     public var ngrams: [[Int32]]?
+    /// A context vector per word, `[count × contextDimensions]` in batch order, for a model whose
+    /// MLP takes one (``CharToVectorConfiguration/contextDimensions``); nil otherwise. It is an
+    /// input: no gradient flows into it.
+    public var context: [Scalar]?
 
     /// Number of words.
     public var count: Int { lengths.count }
@@ -41,10 +45,15 @@ public struct CharacterBatch: Sendable, Equatable {
     /// The id of word `word` at position `position`.
     public subscript(word: Int, position: Int) -> Int32 { ids[word * maxLength + position] }
 
-    /// Words `range` as their own batch (same `maxLength`).
+    /// Words `range` as their own batch (same `maxLength`, with their context rows).
     public func slice(_ range: Range<Int>) -> CharacterBatch {
-        CharacterBatch(ids: Array(ids[range.lowerBound * maxLength ..< range.upperBound * maxLength]),
-                       lengths: Array(lengths[range]), maxLength: maxLength)
+        var part = CharacterBatch(ids: Array(ids[range.lowerBound * maxLength ..< range.upperBound * maxLength]),
+                                  lengths: Array(lengths[range]), maxLength: maxLength)
+        if let context, count > 0 {
+            let width = context.count / count
+            part.context = Array(context[range.lowerBound * width ..< range.upperBound * width])
+        }
+        return part
     }
 }
 

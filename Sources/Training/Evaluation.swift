@@ -60,6 +60,10 @@ public struct Predictor {
                 let slice = order[start ..< end]
                 var batch = CharacterBatch(sequences: slice.map { encoded[$0] }, paddingIndex: CharacterVocabulary.paddingIndex)
                 if let ngrams, model.ngramTable != nil { batch.ngrams = slice.map { ngrams.ids(folded[$0], maxScalars: maxLength) } }
+                if (model.configuration.contextDimensions ?? 0) > 0 {
+                    precondition(subword != nil, "a model that takes its head's bags needs its subword head")
+                    batch.context = subword!.unitBags(slice.map { folded[$0] }, maxLength: maxLength)
+                }
                 let predictions = model.predict(batch)
                 for (k, index) in slice.enumerated() {
                     for d in 0 ..< dim { buffer[index * dim + d] = predictions.storage[k * dim + d] }

@@ -43,8 +43,8 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
 ///
 /// ```
 /// offset 0   8 bytes  magic "CHARVEC\0"
-///        8   u32      format version (3; versions 1 and 2, without the n-gram table or the
-///                     subword head, still read)
+///        8   u32      format version (4; versions 1–3, without the n-gram table, the subword
+///                     head or the MLP's context input, still read)
 ///       12   u32      kind: 1 = model, 2 = checkpoint
 ///       16   u64      H, byte length of the JSON header
 ///       24   H bytes  UTF-8 JSON header (architecture, characters, metadata, array names)
@@ -53,7 +53,7 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
 /// ```
 enum Container {
     static let magic: [UInt8] = Array("CHARVEC".utf8) + [0]
-    static let version: UInt32 = 3
+    static let version: UInt32 = 4
 
     enum Kind: UInt32 {
         case model = 1, checkpoint = 2
@@ -277,6 +277,11 @@ public struct TrainedModel {
         }
         if tableCount > 0 && arrays[1].count != tableCount {
             throw ModelFileError.malformed(path: path, reason: "expected an n-gram table of \(tableCount) values, found \(arrays[1].count)")
+        }
+        if let width = header.configuration.contextDimensions, width > 0 {
+            guard header.subword != nil, width == header.configuration.outputDimensions else {
+                throw ModelFileError.malformed(path: path, reason: "the MLP takes a context of \(width) values but the file has no subword head of that width")
+            }
         }
         var subword: SubwordHead?
         if let head = header.subword {

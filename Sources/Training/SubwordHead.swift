@@ -26,6 +26,24 @@ public struct SubwordHead: Sendable, Equatable {
         var weight: Scalar
     }
 
+    /// The unit bag `b̂` of each word (already case-folded as the model folds them), flat
+    /// `[words.count × D]`; a word whose bag is zero gets a zero row.
+    /// - Complexity: O(words × (grams + 1) × D).
+    public func unitBags(_ words: some Collection<String>, maxLength: Int) -> [Scalar] {
+        let d = table.dimensions
+        let ids = words.map { table.configuration.ids($0, maxScalars: maxLength) }
+        var bags = [Scalar](repeating: 0, count: ids.count * d)
+        table.addBags(ids, into: &bags)
+        bags.withUnsafeMutableBufferPointer { bag in
+            for k in 0 ..< ids.count {
+                let norm = L2.norm(UnsafeBufferPointer(rebasing: bag[k * d ..< (k + 1) * d]))
+                let scale = norm > 0 && norm.isFinite ? Scalar(1 / norm) : 0
+                for j in k * d ..< (k + 1) * d { bag[j] *= scale }
+            }
+        }
+        return bags
+    }
+
     /// Replaces each row of `predictions` (`[words.count × D]`, row i for `words[i]`, already
     /// case-folded as the model folds them) by `p̂ + weight · b̂`. A zero part contributes nothing.
     /// - Complexity: O(words × (grams + 2) × D).
@@ -36,19 +54,13 @@ public struct SubwordHead: Sendable, Equatable {
         var start = 0
         while start < words.count {
             let end = min(start + chunk, words.count)
-            let ids = words[start ..< end].map { table.configuration.ids($0, maxScalars: maxLength) }
-            var bags = [Scalar](repeating: 0, count: ids.count * d)
-            table.addBags(ids, into: &bags)
+            let bags = unitBags(words[start ..< end], maxLength: maxLength)
             predictions.withUnsafeMutableBufferPointer { out in
-                bags.withUnsafeBufferPointer { bag in
-                    for k in 0 ..< ids.count {
-                        let row = (start + k) * d
-                        let modelNorm = L2.norm(UnsafeBufferPointer(rebasing: out[row ..< row + d]))
-                        let bagNorm = L2.norm(UnsafeBufferPointer(rebasing: bag[k * d ..< (k + 1) * d]))
-                        let a = modelNorm > 0 && modelNorm.isFinite ? Scalar(1 / modelNorm) : 0
-                        let b = bagNorm > 0 && bagNorm.isFinite ? weight * Scalar(1 / bagNorm) : 0
-                        for j in 0 ..< d { out[row + j] = a * out[row + j] + b * bag[k * d + j] }
-                    }
+                for k in 0 ..< end - start {
+                    let row = (start + k) * d
+                    let modelNorm = L2.norm(UnsafeBufferPointer(rebasing: out[row ..< row + d]))
+                    let a = modelNorm > 0 && modelNorm.isFinite ? Scalar(1 / modelNorm) : 0
+                    for j in 0 ..< d { out[row + j] = a * out[row + j] + weight * bags[k * d + j] }
                 }
             }
             start = end

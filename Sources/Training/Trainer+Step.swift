@@ -8,6 +8,7 @@ extension Trainer {
         let targetRows = examples.map(\.target)
         var batch = CharacterBatch(sequences: examples.map(\.characters), paddingIndex: CharacterVocabulary.paddingIndex)
         if model.ngramTable != nil { batch.ngrams = examples.map(\.ngrams) }
+        if configuration.headInput { batch.context = headContext(targetRows) }
         let fault = configuration.faults[globalStep]
         var predictionsDiversity = 0.0
         var value: Double
@@ -71,6 +72,15 @@ extension Trainer {
         recentLosses.append(value)
         if recentLosses.count > 50 { recentLosses.removeFirst() }
         return .ok(value)
+    }
+
+    /// The MLP's context for examples of these training rows: each row's out-of-fold unit bag
+    /// (its head offset without the weight), flat `[rows.count × D]`.
+    func headContext(_ rows: [Int]) -> [Scalar] {
+        let d = data.dimensions, scale = 1 / configuration.subwordWeight
+        var context = [Scalar](repeating: 0, count: rows.count * d)
+        for (k, row) in rows.enumerated() { for j in 0 ..< d { context[k * d + j] = headOffsets[row * d + j] * scale } }
+        return context
     }
 
     /// The configured loss of `predictions` (row k predicts training target `targetRows[k]`).

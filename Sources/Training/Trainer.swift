@@ -154,6 +154,7 @@ public final class Trainer {
         configuration.model.outputDimensions = data.dimensions
         configuration.model.paddingIndex = CharacterVocabulary.paddingIndex
         configuration.model.unknownIndex = CharacterVocabulary.unknownIndex
+        configuration.model.contextDimensions = configuration.headInput ? data.dimensions : nil
         configuration.model.seed = configuration.seed
         let modelProblems = configuration.model.problems()
         guard modelProblems.isEmpty else { throw TrainingError.invalidConfiguration(modelProblems) }
@@ -199,6 +200,9 @@ public final class Trainer {
             contrastive = nil
         }
         (subwordHead, headOffsets) = Self.makeSubwordHead(data: data, configuration: configuration)
+        if configuration.headInput && subwordHead == nil {
+            throw TrainingError.invalidConfiguration(["--head-input needs at least --subword-folds training words (got \(data.trainCount))"])
+        }
     }
 
     /// Current learning rate (schedule × per-epoch decay × recovery scale).

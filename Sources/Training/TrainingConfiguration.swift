@@ -50,6 +50,10 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
     /// Folds of the out-of-fold bags the model trains on top of: the loss sees each training word's
     /// prediction blended with a bag fitted without that word, as a new word's will be.
     public var subwordFolds = 0
+    /// Feed each word's unit bag from the subword head (out-of-fold in training) to the MLP
+    /// beside the recurrent states (``CharToVectorConfiguration/contextDimensions``). Needs the
+    /// head the model trains through (``subwordWeight`` > 0, ``subwordFolds`` ≥ 2).
+    public var headInput = false
     /// Above this many training words the contrastive loss ranks against the batch's targets plus
     /// ``sampledCandidates`` random ones instead of the whole table.
     public var fullTableLimit = 200_000
@@ -107,6 +111,9 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
         if subwordFolds == 1 || subwordFolds < 0 || subwordFolds > 100 {
             problems.append("--subword-folds must be 0 or in 2...100 (got \(subwordFolds))")
         }
+        if headInput && !(subwordWeight > 0 && subwordFolds >= 2) {
+            problems.append("--head-input needs the subword head the model trains through (--subword-weight > 0 and --subword-folds ≥ 2)")
+        }
         if !(ngramLearningRate > 0 && ngramLearningRate.isFinite) { problems.append("--ngram-lr must be positive (got \(ngramLearningRate))") }
         if !(typoRate >= 0 && typoRate <= 1) { problems.append("--typo-rate must be in [0, 1] (got \(typoRate))") }
         if fullTableLimit < 1 || sampledCandidates < 1 { problems.append("contrastive candidate counts must be positive") }
@@ -146,6 +153,7 @@ extension TrainingConfiguration {
         try read(.auxiliaryWeight, &auxiliaryWeight)
         try read(.subwordWeight, &subwordWeight)
         try read(.subwordFolds, &subwordFolds)
+        try read(.headInput, &headInput)
         try read(.fullTableLimit, &fullTableLimit)
         try read(.sampledCandidates, &sampledCandidates)
         try read(.ngramLearningRate, &ngramLearningRate)

@@ -72,6 +72,20 @@ final class TrainCLITests: XCTestCase {
         XCTAssertEqual(Array(big.vocabulary.words.suffix(2)), ["brandnewword", "anotherone"])
     }
 
+    /// `--head-input`: the saved model takes its head's bags, and `embed` and `neighbors` use them.
+    func testHeadInputModelPredictsThroughItsHead() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let model = directory.appendingPathComponent("input.cvm").path
+        let train = try CLIRunner.run(["train", sample, "--out", model, "--epochs", "1", "--head-input", "--no-baseline"] + small)
+        XCTAssertEqual(train.status, 0, train.stderr)
+        let embed = try CLIRunner.run(["embed", model, "kingdomm", "naïve", "--to", "json"])
+        XCTAssertEqual(embed.status, 0, embed.stderr)
+        XCTAssertTrue(embed.stdout.contains("kingdomm"), embed.stdout)
+        let neighbors = try CLIRunner.run(["neighbors", sample, "--model", model, "--top", "3", "governmentt"])
+        XCTAssertEqual(neighbors.status, 0, neighbors.stderr)
+        XCTAssertTrue(neighbors.stdout.contains("government"), neighbors.stdout)
+    }
+
     /// OpenBLAS's kernels follow the CPU's features: an older family pinned by OPENBLAS_CORETYPE (or
     /// picked by OpenBLAS for a CPU it does not know) is replaced at start, and the start line says
     /// why; CHARVEC_OPENBLAS_CORETYPE forces a family. `info --json` reports the same.

@@ -7,13 +7,22 @@ import TestSupport
 final class ModelGradientTests: XCTestCase {
     func check(_ configuration: CharToVectorConfiguration, lengths: [Int], threads: Int = 1, directions: Bool = false,
                file: StaticString = #filePath, line: UInt = #line) {
+        var batch = ModelFixtures.batch(lengths: lengths)
+        if let width = configuration.contextDimensions, width > 0 {
+            batch.context = randomProjection(count: lengths.count * width, seed: 21)
+        }
+        check(configuration, batch: batch, threads: threads, directions: directions, file: file, line: line)
+    }
+
+    func check(_ configuration: CharToVectorConfiguration, batch: CharacterBatch, threads: Int = 1, directions: Bool = false,
+               file: StaticString = #filePath, line: UInt = #line) {
+        let lengths = batch.lengths.map { Int($0) }
         let model = CharToVectorModel(configuration: configuration)
         model.threadCount = threads
         model.parallelizesDirections = directions
         // Move biases and the padding row off their special initial values.
         var rng = SplitMix64(seed: 99)
         for i in model.parameters.values.indices { model.parameters.values[i] += 0.1 * rng.uniform(-1, 1) }
-        let batch = ModelFixtures.batch(lengths: lengths)
         var targets = ModelFixtures.targets(rows: lengths.count, columns: configuration.outputDimensions, seed: 3)
         for j in 0..<targets.columns { targets[1, j] = 0 }  // a zero target vector
         let mse = MSELoss()
@@ -43,6 +52,28 @@ final class ModelGradientTests: XCTestCase {
     }
     func testBiLSTMSplitAcrossTwoThreads() {
         check(ModelFixtures.configuration(.lstm, layers: 2), lengths: [3, 1, 4, 2, 5], threads: 2)
+    }
+
+    /// A context vector per word beside the recurrent states (the subword head's bag): the MLP's
+    /// first layer is wider, the context gets no gradient, and a split batch slices it along.
+    func testContextInputBesideTheRecurrentStates() {
+        var c = ModelFixtures.configuration(.lstm)
+        c.contextDimensions = 3
+        check(c, lengths: [3, 1, 4, 2])
+        check(c, lengths: [3, 1, 4, 2, 5], threads: 2)
+        check(c, lengths: [2, 2, 3], directions: true)
+        XCTAssertEqual(CharToVectorModel(configuration: c).parameters.values.count, c.parameterCount)
+        // The context changes the prediction, and only the context's own word.
+        let model = CharToVectorModel(configuration: c)
+        var batch = ModelFixtures.batch(lengths: [3, 1, 4])
+        batch.context = [Float](repeating: 0.5, count: 9)
+        let before = model.predict(batch).storage
+        batch.context![3] = -2  // the second word's first context value
+        let after = model.predict(batch).storage
+        let o = c.outputDimensions
+        XCTAssertEqual(Array(before[0 ..< o]), Array(after[0 ..< o]))
+        XCTAssertNotEqual(Array(before[o ..< 2 * o]), Array(after[o ..< 2 * o]))
+        XCTAssertEqual(Array(before[2 * o ..< 3 * o]), Array(after[2 * o ..< 3 * o]))
     }
 
     func testDropoutWithReplayedMasks() {

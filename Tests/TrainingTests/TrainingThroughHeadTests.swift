@@ -86,6 +86,44 @@ final class TrainingThroughHeadTests: XCTestCase {
         XCTAssertEqual(resumed.subwordHead, trainer.subwordHead)
     }
 
+    /// The MLP takes the head's bag: out-of-fold bags in training, the saved head's bags when
+    /// predicting; the saved model reads back and predicts what was validated; resumes exactly.
+    func testHeadInputTrainsSavesAndResumes() throws {
+        var configuration = configuration(epochs: 2)
+        configuration.subwordWeight = 1
+        configuration.subwordFolds = 3
+        configuration.headInput = true
+        let data = TrainingData.prepare(table: TrainerTests.sample.prefix(400), validationFraction: 0.1, seed: 3)
+        let trainer = try Trainer(data: data, configuration: configuration)
+        try trainer.run()
+        XCTAssertTrue(trainer.history.allSatisfy { $0.trainLoss.isFinite })
+        let best = trainer.bestModel(source: "sample")
+        XCTAssertEqual(best.configuration.contextDimensions, data.dimensions)
+        let directory = try Fixtures.temporaryDirectory()
+        let modelPath = directory.appendingPathComponent("input.cvm").path
+        try best.write(to: modelPath)
+        let read = try TrainedModel.read(modelPath)
+        XCTAssertEqual(trainer.validationMetrics(of: read), best.metadata.validation, "the saved model predicts what was validated")
+        // Without its head such a model cannot predict: the file is refused.
+        var headless = best
+        headless.subword = nil
+        let headlessPath = directory.appendingPathComponent("headless.cvm").path
+        try headless.write(to: headlessPath)
+        XCTAssertThrowsError(try TrainedModel.read(headlessPath)) { error in
+            XCTAssertTrue("\(error)".contains("context"), "\(error)")
+        }
+        let path = directory.appendingPathComponent("input.checkpoint").path
+        var first = configuration
+        first.epochs = 1
+        try Trainer(data: data, configuration: first).run(onCheckpoint: { try $0.write(to: path) })
+        let resumed = try Trainer(resuming: try Checkpoint.read(path), data: data, epochs: 2)
+        try resumed.run()
+        XCTAssertEqual(resumed.history.map(\.trainLoss), trainer.history.map(\.trainLoss))
+        // Without a head to train through there is no bag to feed.
+        configuration.subwordFolds = 0
+        XCTAssertTrue(configuration.problems().contains { $0.contains("--head-input") })
+    }
+
     func testFoldCountsAreChecked() {
         var configuration = configuration()
         for folds in [1, -2, 101] {

@@ -27,6 +27,8 @@ enum TrainDefaults {
     static let subwordWeight: Float = 1
     /// Out-of-fold bags the model trains on top of (0 = the head is fitted after training).
     static let subwordFolds = 5
+    /// The MLP sees the head's bag (``TrainingConfiguration/headInput``).
+    static let headInput = false
 }
 
 extension CharVec.Train {
@@ -36,7 +38,8 @@ extension CharVec.Train {
     func withSubwordHead(_ trained: TrainedModel, trainer: Trainer) -> (TrainedModel, TrainedModel?) {
         if trained.subword != nil {
             var alone = trained
-            alone.subword = nil
+            // A model that takes the head's bags as input keeps them; only the blend goes.
+            if (trained.configuration.contextDimensions ?? 0) > 0 { alone.subword!.weight = 0 } else { alone.subword = nil }
             alone.metadata.validation = trainer.validationMetrics(of: alone)
             return (trained, alone)
         }

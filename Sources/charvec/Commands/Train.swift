@@ -117,6 +117,8 @@ extension CharVec {
         var subwordWeight: Float = TrainDefaults.subwordWeight
         @Option(help: "Train the model through its subword head: the bag is fitted first, and each training word's prediction is blended, during training, with a bag fitted on the other folds of words (N ≥ 2 folds; 0 = fit the head after training).")
         var subwordFolds: Int = TrainDefaults.subwordFolds
+        @Flag(inversion: .prefixedNo, help: "Feed the subword head's bag to the MLP beside the recurrent states (out-of-fold bags in training); only when the model trains through its head.")
+        var headInput = TrainDefaults.headInput
         @Flag(inversion: .prefixedNo, help: "After training, print the validation figures of a bag-of-n-grams baseline fitted on the same split beside the model's.")
         var baseline = true
         @Flag(help: "Print one JSON line per epoch on standard output instead of text.")
@@ -161,6 +163,7 @@ extension CharVec {
             configuration.auxiliaryWeight = auxWeight
             configuration.subwordWeight = subwordFolds >= 2 ? subwordWeight : 0
             configuration.subwordFolds = subwordFolds
+            configuration.headInput = headInput && configuration.subwordWeight > 0 && subwordFolds >= 2
             configuration.ngramLearningRate = ngramLr
             configuration.augmentation = augment
             configuration.typoRate = typoRate
