@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""PyTorch twin of charvec's hybrid model and contrastive loss (`charvec train` defaults), for quality and speed comparisons in the same run.
+"""PyTorch twin of charvec's model (with or without its n-gram table, --no-ngrams) and contrastive loss, for quality and speed comparisons in the same run (tools/bench-quality/default.sh passes `charvec train`'s defaults).
 
 Model  p(word) = r(word) + g(word)            (--ngram-mode add, the default)
   r : Mimick (as shared/reference/mimick_ref.py): chars -> Embedding(C) -> bidirectional

@@ -30,14 +30,17 @@ run() { # name, then model options shared by both
         if [ "$seed" = 1 ]; then run_seed "$name" 1 "$@"; else run_seed "$name-seed$seed" "$seed" "$@"; fi
     done
 }
+# The reference's Mimick model (its defaults), which charvec's own defaults are not: no n-gram
+# table, no subword head, char dim 20, hidden 50, MLP 100, Adam 1e-3. Per-model options come after.
+mimick=(--char-dim 20 --hidden 50 --mlp-hidden 100 --lr 1e-3 --ngram-buckets 0 --subword-weight 0)
 run_seed() { # file name, seed, then model options shared by both
     local name=$1 seed=$2; shift 2
     set -- "$@" --seed "$seed"
     [ -s "$OUT/charvec-$name.jsonl" ] || "$cv" train "$data" --validation "$OUT/split/heldout-words.txt" \
-        --out "$OUT/charvec-$name.cvm" --epochs "$EPOCHS" --patience 0 --json "$@" > "$OUT/charvec-$name.jsonl"
+        --out "$OUT/charvec-$name.cvm" --epochs "$EPOCHS" --patience 0 --json "${mimick[@]}" "$@" > "$OUT/charvec-$name.jsonl"
     # The same with PyTorch's initial weights (identical model, hyper-parameters and initial distribution).
     [ -s "$OUT/charvec-ptinit-$name.jsonl" ] || "$cv" train "$data" --validation "$OUT/split/heldout-words.txt" \
-        --out "$OUT/charvec-ptinit-$name.cvm" --epochs "$EPOCHS" --patience 0 --json --initialization pytorch "$@" \
+        --out "$OUT/charvec-ptinit-$name.cvm" --epochs "$EPOCHS" --patience 0 --json --initialization pytorch "${mimick[@]}" "$@" \
         > "$OUT/charvec-ptinit-$name.jsonl"
     local ref=() ; local a
     # Same options for the reference (its names differ only for --negatives).

@@ -16,11 +16,13 @@ enum TrainDefaults {
     static let ngramLearningRate: Float = 1e-3
     static let loss: LossKind = .contrastive
     static let temperature: Float = 0.03
-    static let cosineWeight: Float = 20
+    static let cosineWeight: Float = 15
     static let auxiliaryWeight: Float = 0
     static let augmentation: Augmentation = .none
     static let typoRate = 0.5
     static let epochs = 20
+    /// Adam's learning rate (the n-gram table, when there is one, keeps its own `--ngram-lr`).
+    static let learningRate: Float = 2e-3
     static let learningRateDecay: Float = 1
     static let dropout: Float = 0
     /// Weight of the MSE-fitted bag of n-grams added to the model's unit prediction.

@@ -76,7 +76,7 @@ extension CharVec {
         @Option(help: "Share of training words given a misspelled copy each epoch with --augment typos.")
         var typoRate: Double = TrainDefaults.typoRate
         @Option(help: "Adam learning rate.")
-        var lr: Float = 1e-3
+        var lr: Float = TrainDefaults.learningRate
         @Option(help: "Multiply both learning rates by this factor after every epoch (1 = constant).")
         var lrDecay: Float = TrainDefaults.learningRateDecay
         @Option(help: "Words per batch (batches hold words of one length).")
