@@ -76,14 +76,20 @@ final class TrainingThroughHeadTests: XCTestCase {
         let best = trainer.bestModel(source: "sample")
         XCTAssertEqual(best.subword?.weight, 0.75)
         XCTAssertEqual(trainer.validationMetrics(of: best), best.metadata.validation, "epochs are validated with the head")
-        let path = try Fixtures.temporaryDirectory().appendingPathComponent("head.checkpoint").path
+        let resumed = try resumeAfterOneEpoch(configuration, data: data)
+        XCTAssertEqual(resumed.history.map(\.trainLoss), trainer.history.map(\.trainLoss))
+        XCTAssertEqual(resumed.subwordHead, trainer.subwordHead)
+    }
+
+    /// A run of `configuration` stopped after one epoch, resumed from its checkpoint to epoch 2.
+    func resumeAfterOneEpoch(_ configuration: TrainingConfiguration, data: TrainingData) throws -> Trainer {
+        let path = try Fixtures.temporaryDirectory().appendingPathComponent("resume.checkpoint").path
         var first = configuration
         first.epochs = 1
         try Trainer(data: data, configuration: first).run(onCheckpoint: { try $0.write(to: path) })
         let resumed = try Trainer(resuming: try Checkpoint.read(path), data: data, epochs: 2)
         try resumed.run()
-        XCTAssertEqual(resumed.history.map(\.trainLoss), trainer.history.map(\.trainLoss))
-        XCTAssertEqual(resumed.subwordHead, trainer.subwordHead)
+        return resumed
     }
 
     /// The MLP takes the head's bag: out-of-fold bags in training, the saved head's bags when
@@ -112,13 +118,7 @@ final class TrainingThroughHeadTests: XCTestCase {
         XCTAssertThrowsError(try TrainedModel.read(headlessPath)) { error in
             XCTAssertTrue("\(error)".contains("context"), "\(error)")
         }
-        let path = directory.appendingPathComponent("input.checkpoint").path
-        var first = configuration
-        first.epochs = 1
-        try Trainer(data: data, configuration: first).run(onCheckpoint: { try $0.write(to: path) })
-        let resumed = try Trainer(resuming: try Checkpoint.read(path), data: data, epochs: 2)
-        try resumed.run()
-        XCTAssertEqual(resumed.history.map(\.trainLoss), trainer.history.map(\.trainLoss))
+        XCTAssertEqual(try resumeAfterOneEpoch(configuration, data: data).history.map(\.trainLoss), trainer.history.map(\.trainLoss))
         // Without a head to train through there is no bag to feed.
         configuration.subwordFolds = 0
         XCTAssertTrue(configuration.problems().contains { $0.contains("--head-input") })
