@@ -24,6 +24,8 @@ public struct Checkpoint {
         var snapshotAdamStep: Int
         /// Steps of the n-gram table's optimiser (hybrid models; absent in older checkpoints).
         var sparseAdamStep: Int?
+        /// Steps in the weight average (`--ema`; absent in older checkpoints).
+        var averageSteps: Int?
     }
 
     var state: State
@@ -37,6 +39,8 @@ public struct Checkpoint {
     /// Hybrid models: the n-gram table, its optimiser moments and the best epoch's table. (No
     /// snapshot of them: the next epoch starts by taking one.)
     var ngram: (table: [Scalar], firstMoment: [Scalar], secondMoment: [Scalar], best: [Scalar])?
+    /// The weight average's running sum (with `--ema`; stored after every other array).
+    var averageSum: [Scalar]?
 
     /// Epochs completed when the checkpoint was taken.
     public var epochsDone: Int { state.epochsDone }
@@ -50,7 +54,8 @@ public struct Checkpoint {
         try Container.write(kind: .checkpoint, header: try encoder.encode(state),
                             arrays: [parameters, firstMoment, secondMoment, bestParameters,
                                      snapshotParameters, snapshotFirstMoment, snapshotSecondMoment]
-                                + (ngram.map { [$0.table, $0.firstMoment, $0.secondMoment, $0.best] } ?? []), to: path)
+                                + (ngram.map { [$0.table, $0.firstMoment, $0.secondMoment, $0.best] } ?? [])
+                                + (averageSum.map { [$0] } ?? []), to: path)
     }
 
     public static func read(_ path: String) throws -> Checkpoint {
@@ -71,16 +76,19 @@ public struct Checkpoint {
         guard let tableCount = state.configuration.model.ngramTableCount else {
             throw ModelFileError.malformed(path: path, reason: "the n-gram table's size overflows")
         }
-        let expected = tableCount > 0 ? 11 : 7
-        guard arrays.count == expected, arrays.prefix(7).allSatisfy({ $0.count == count }),
-              arrays.dropFirst(7).allSatisfy({ $0.count == tableCount }) else {
-            throw ModelFileError.malformed(path: path, reason: tableCount > 0
-                ? "expected 7 arrays of \(count) values and 4 of \(tableCount)" : "expected 7 arrays of \(count) values")
+        let averaged = state.configuration.weightAverage > 0 && (state.averageSteps ?? 0) > 0
+        let tables = tableCount > 0 ? 4 : 0
+        guard arrays.count == 7 + tables + (averaged ? 1 : 0), arrays.prefix(7).allSatisfy({ $0.count == count }),
+              arrays.dropFirst(7).prefix(tables).allSatisfy({ $0.count == tableCount }),
+              !averaged || arrays[7 + tables].count == count else {
+            throw ModelFileError.malformed(path: path, reason: "expected 7 arrays of \(count) values"
+                + (tables > 0 ? ", 4 of \(tableCount)" : "") + (averaged ? " and the weight average's \(count)" : ""))
         }
         return Checkpoint(state: state, parameters: arrays[0], firstMoment: arrays[1], secondMoment: arrays[2],
                           bestParameters: arrays[3], snapshotParameters: arrays[4], snapshotFirstMoment: arrays[5],
                           snapshotSecondMoment: arrays[6],
-                          ngram: tableCount > 0 ? (arrays[7], arrays[8], arrays[9], arrays[10]) : nil)
+                          ngram: tableCount > 0 ? (arrays[7], arrays[8], arrays[9], arrays[10]) : nil,
+                          averageSum: averaged ? arrays[7 + tables] : nil)
     }
 }
 
@@ -91,12 +99,13 @@ extension Trainer {
                                 adamStep: adam.step, learningRateScale: learningRateScale, recoveries: recoveries,
                                 recentLosses: recentLosses, diverseSeen: diverseSeen, bestMRR: bestMRR, bestEpoch: bestEpoch,
                                 history: history, snapshotStep: snapshot.step, snapshotAdamStep: snapshot.adam.step,
-                                sparseAdamStep: sparseAdam?.step),
+                                sparseAdamStep: sparseAdam?.step, averageSteps: averageSteps),
                    parameters: model.parameters.values, firstMoment: adam.firstMoment, secondMoment: adam.secondMoment,
                    bestParameters: bestParameters, snapshotParameters: snapshot.parameters,
                    snapshotFirstMoment: snapshot.adam.firstMoment, snapshotSecondMoment: snapshot.adam.secondMoment,
                    ngram: sparseAdam.map { (model.ngramTable!.values, $0.firstMoment, $0.secondMoment,
-                                            bestNgramTable.isEmpty ? model.ngramTable!.values : bestNgramTable) })
+                                            bestNgramTable.isEmpty ? model.ngramTable!.values : bestNgramTable) },
+                   averageSum: averageSteps > 0 ? averageSum : nil)
     }
 
     /// Continues the run saved in `checkpoint` on the same data (checked by word counts and characters).
@@ -132,6 +141,10 @@ extension Trainer {
             sparseAdam = SparseAdam(learningRate: configuration.ngramLearningRate, step: state.sparseAdamStep ?? 0,
                                     firstMoment: ngram.firstMoment, secondMoment: ngram.secondMoment)
             bestNgramTable = ngram.best
+        }
+        if let sum = checkpoint.averageSum {
+            averageSum = sum
+            averageSteps = state.averageSteps ?? 0
         }
         if let sparseAdam { journal?.mark(adam: sparseAdam) }
     }

@@ -1,3 +1,4 @@
+import Foundation
 import EmbeddingCore
 import NeuralNet
 import Tensor
@@ -69,9 +70,31 @@ extension Trainer {
             journal!.record(model.ngramGradient!, table: model.ngramTable!, adam: sparseAdam!)
             sparseAdam!.update(&model.ngramTable!, gradient: model.ngramGradient!, twoThreads: configuration.threads > 1)
         }
+        if configuration.weightAverage > 0 { updateAverage() }
         recentLosses.append(value)
         if recentLosses.count > 50 { recentLosses.removeFirst() }
         return .ok(value)
+    }
+
+    /// `sum ← β·sum + (1−β)·w` after a step that passed every guard (so the average only ever holds
+    /// checked weights, and a restore leaves it alone). - Complexity: O(parameters).
+    func updateAverage() {
+        let beta = Scalar(configuration.weightAverage), rest = 1 - beta
+        let count = model.parameters.values.count
+        if averageSum.count != count { averageSum = [Scalar](repeating: 0, count: count) }
+        model.parameters.values.withUnsafeBufferPointer { w in
+            averageSum.withUnsafeMutableBufferPointer { sum in
+                for i in 0 ..< count { sum[i] = beta * sum[i] + rest * w[i] }
+            }
+        }
+        averageSteps += 1
+    }
+
+    /// The averaged weights `sum / (1 − β^t)`, or nil without averaging (or before the first step).
+    func averagedParameters() -> [Scalar]? {
+        guard configuration.weightAverage > 0, averageSteps > 0 else { return nil }
+        let scale = Scalar(1 / (1 - pow(configuration.weightAverage, Double(averageSteps))))
+        return averageSum.map { $0 * scale }
     }
 
     /// The MLP's context for examples of these training rows: each row's out-of-fold unit bag

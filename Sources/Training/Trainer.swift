@@ -115,6 +115,10 @@ public final class Trainer {
     var bestEpoch = 0
     var bestParameters: [Scalar] = []
     var bestNgramTable: [Scalar] = []
+    /// The weight average (``TrainingConfiguration/weightAverage``): `Σ (1−β)·β^(t−i)·wᵢ` over the
+    /// `averageSteps` steps so far (zero at start; ``averagedParameters`` corrects the bias).
+    var averageSum: [Scalar] = []
+    var averageSteps = 0
     var snapshot: Snapshot
     /// One example per training word (its characters and n-gram ids); typo copies are added per epoch.
     let baseExamples: [Example]
@@ -314,6 +318,9 @@ public final class Trainer {
                 }
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+            // The epoch is validated, and kept if best, with the averaged weights when there are any.
+            let raw = model.parameters.values
+            if let averaged = averagedParameters() { model.parameters.values = averaged }
             let validation = validate()
             let rate = learningRate  // the epoch's own rate (the per-epoch decay counts epochs done)
             epochsDone = epoch
@@ -329,6 +336,7 @@ public final class Trainer {
                 bestParameters = model.parameters.values
                 bestNgramTable = model.ngramTable?.values ?? []
             }
+            model.parameters.values = raw
             onEvent(.epoch(record))
             try onCheckpoint(makeCheckpoint())
             if configuration.patience > 0 && validation != nil && epoch - bestEpoch >= configuration.patience {

@@ -68,6 +68,9 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
     public var schedule: LearningRateSchedule = .constant
     /// Both learning rates are multiplied by this after every epoch (1 = constant).
     public var epochDecay: Scalar = 1
+    /// Decay per step of an exponential moving average of the dense weights (bias-corrected),
+    /// which epochs are validated and saved with; 0 = the raw weights.
+    public var weightAverage: Double = 0
     public var batchSize = 64
     public var epochs = 10
     /// Global-norm gradient clipping threshold (0 = off).
@@ -102,6 +105,7 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
         if epochs < 0 { problems.append("--epochs must be at least 0 (got \(epochs))") }
         if !(learningRate > 0) || !learningRate.isFinite { problems.append("--lr must be positive (got \(learningRate))") }
         if !(epochDecay > 0 && epochDecay <= 1) { problems.append("--lr-decay must be in (0, 1] (got \(epochDecay))") }
+        if !(weightAverage >= 0 && weightAverage < 1) { problems.append("--ema must be in [0, 1) (got \(weightAverage))") }
         if loss == .margin && negatives < 1 { problems.append("--negatives must be at least 1 (got \(negatives))") }
         if !(margin.isFinite && margin >= 0 && margin <= 2) { problems.append("--margin must be in [0, 2] (got \(margin))") }
         if !(temperature >= 0.001 && temperature <= 100) { problems.append("--temperature must be in [0.001, 100] (got \(temperature))") }
@@ -162,6 +166,7 @@ extension TrainingConfiguration {
         try read(.learningRate, &learningRate)
         try read(.schedule, &schedule)
         try read(.epochDecay, &epochDecay)
+        try read(.weightAverage, &weightAverage)
         try read(.batchSize, &batchSize)
         try read(.epochs, &epochs)
         try read(.clip, &clip)

@@ -23,6 +23,7 @@ final class TrainRobustnessTests: XCTestCase {
             (["--temperature", "0"], "--temperature must be in [0.001, 100]"), (["--temperature", "nan"], "--temperature"),
             (["--cos-weight", "-1"], "--cos-weight"), (["--typo-rate", "2"], "--typo-rate"), (["--ngram-buckets", "-5"], "--ngram-buckets"),
             (["--lr", "nan"], "--lr must be positive"), (["--lr-decay", "0"], "--lr-decay must be in (0, 1]"),
+            (["--ema", "1"], "--ema must be in [0, 1)"), (["--ema", "nan"], "--ema"), (["--ema", "-0.5"], "--ema"),
             (["--lr-decay", "nan"], "--lr-decay"), (["--lr-decay", "1.5"], "--lr-decay"), (["--hidden", "0"], "--hidden"), (["--batch", "-1"], "--batch"),
             (["--validation-fraction", "nan"], "--validation-fraction"), (["--clip", "inf"], "--clip must be finite"),
             (["--patience", "-1"], "--patience"), (["--max-recoveries", "-2"], "--max-recoveries"),

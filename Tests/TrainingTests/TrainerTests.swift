@@ -48,6 +48,31 @@ final class TrainerTests: XCTestCase {
         }
     }
 
+    /// `--ema`: epochs are validated and saved with the bias-corrected average of the weights, and
+    /// a resumed run continues the average exactly.
+    func testWeightAverageIsValidatedSavedAndResumed() throws {
+        var configuration = configuration(epochs: 2)
+        configuration.weightAverage = 0.9
+        let data = data(rows: 300)
+        let trainer = try Trainer(data: data, configuration: configuration)
+        try trainer.run()
+        let best = trainer.bestModel(source: "sample")
+        XCTAssertNotEqual(best.parameters, trainer.model.parameters.values, "the saved weights are the average")
+        XCTAssertEqual(trainer.validationMetrics(of: best), best.metadata.validation, "validated with the saved weights")
+        let path = try Fixtures.temporaryDirectory().appendingPathComponent("ema.checkpoint").path
+        var first = configuration
+        first.epochs = 1
+        try Trainer(data: data, configuration: first).run(onCheckpoint: { try $0.write(to: path) })
+        let resumed = try Trainer(resuming: try Checkpoint.read(path), data: data, epochs: 2)
+        try resumed.run()
+        XCTAssertEqual(resumed.history.map(\.validation), trainer.history.map(\.validation))
+        XCTAssertEqual(resumed.bestModel(source: "sample").parameters, best.parameters)
+        for bad in [1, -0.1, .nan] {
+            configuration.weightAverage = bad
+            XCTAssertTrue(configuration.problems().contains { $0.hasPrefix("--ema must be in [0, 1)") }, "\(bad)")
+        }
+    }
+
     func testTrainingImprovesValidationAndIsDeterministic() throws {
         let data = data()
         XCTAssertEqual(data.trainCount + data.validationCount, 800)

@@ -375,6 +375,8 @@ def main():
     ap.add_argument("--lr", type=float, default=1e-3, help="Adam, dense parameters")
     ap.add_argument("--sparse-lr", type=float, default=5e-3, help="SparseAdam, n-gram table")
     ap.add_argument("--clip", type=float, default=5.0)
+    ap.add_argument("--ema", type=float, default=0.0,
+                    help="validate with a bias-corrected moving average of the dense weights, decay per step (charvec's --ema)")
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--bucketing", choices=["exact", "sorted"], default="exact")
     ap.add_argument("--epochs", type=int, default=10)
@@ -505,6 +507,9 @@ def main():
         unit = lambda m: m / m.norm(dim=1, keepdim=True).clamp_min(1e-12)
         return unit(pred) + a.subword_weight * unit(b)
 
+    # Weight average (--ema): sum <- b*sum + (1-b)*w after every step; validated as sum / (1 - b^t).
+    ema = {"t": 0, "sum": [torch.zeros_like(p) for p in dense]} if a.ema > 0 else None
+
     def step(b, idx):
         chars, lt, ids, offs = b.tensors(idx)
         pred = model(chars, lt, ids, offs)
@@ -521,10 +526,21 @@ def main():
             torch.nn.utils.clip_grad_norm_(dense, a.clip)
         for o in opts:
             o.step()
+        if ema is not None:
+            with torch.no_grad():
+                for acc, p in zip(ema["sum"], dense):
+                    acc.mul_(a.ema).add_(p, alpha=1 - a.ema)
+            ema["t"] += 1
         return loss.item()
 
     def evaluate(rec, typos):
         te = time.perf_counter()
+        raw = None
+        if ema is not None and ema["t"] > 0:
+            raw = [p.detach().clone() for p in dense]
+            with torch.no_grad():
+                for acc, p in zip(ema["sum"], dense):
+                    p.copy_(acc / (1 - a.ema ** ema["t"]))
         for k, v in rank_metrics(blended(predict(model, ho_b), ho_words), ho_cols, cand).items():
             rec["heldout_" + k] = v
         if typos:
@@ -534,6 +550,10 @@ def main():
             rec["typo_heldout_hit10"], rec["typo_heldout_mrr"] = m["hit10"], m["mrr"]
             m = rank_metrics(blended(predict(model, trty_b), [t for t, _ in tr_ty]), trty_cols, cand)
             rec["typo_train_hit10"], rec["typo_train_mrr"] = m["hit10"], m["mrr"]
+        if raw is not None:
+            with torch.no_grad():
+                for r, p in zip(raw, dense):
+                    p.copy_(r)
         rec["eval_s"] = round(time.perf_counter() - te, 2)
 
     rec = {"epoch": 0}

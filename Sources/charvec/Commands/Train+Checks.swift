@@ -38,7 +38,7 @@ extension CharVec.Train {
         ("negatives", "--negatives"), ("margin", "--margin"), ("temperature", "--temperature"), ("cosineWeight", "--cos-weight"),
         ("auxiliaryWeight", "--aux-weight"), ("subwordWeight", "--subword-weight"), ("subwordFolds", "--subword-folds"), ("headInput", "--head-input"),
         ("ngramLearningRate", "--ngram-lr"), ("augmentation", "--augment"), ("typoRate", "--typo-rate"),
-        ("learningRate", "--lr"), ("epochDecay", "--lr-decay"), ("batchSize", "--batch"), ("clip", "--clip"), ("maxLength", "--max-length"),
+        ("learningRate", "--lr"), ("epochDecay", "--lr-decay"), ("weightAverage", "--ema"), ("batchSize", "--batch"), ("clip", "--clip"), ("maxLength", "--max-length"),
         ("lowercase", "--lowercase"), ("seed", "--seed"), ("spikeFactor", "--spike-factor"),
         ("collapseThreshold", "--collapse-threshold"), ("maxRecoveries", "--max-recoveries"),
     ]

@@ -24,6 +24,8 @@ enum TrainDefaults {
     /// Adam's learning rate (the n-gram table, when there is one, keeps its own `--ngram-lr`).
     static let learningRate: Float = 2e-3
     static let learningRateDecay: Float = 1
+    /// Decay of the weight average the epochs are validated and saved with.
+    static let weightAverage = 0.999
     static let dropout: Float = 0
     /// Weight of the MSE-fitted bag of n-grams added to the model's unit prediction.
     static let subwordWeight: Float = 1

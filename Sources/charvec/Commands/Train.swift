@@ -79,6 +79,8 @@ extension CharVec {
         var lr: Float = TrainDefaults.learningRate
         @Option(help: "Multiply both learning rates by this factor after every epoch (1 = constant).")
         var lrDecay: Float = TrainDefaults.learningRateDecay
+        @Option(help: "Validate and save an exponential moving average of the weights, with this decay per step (bias-corrected); 0 = the raw weights.")
+        var ema: Double = TrainDefaults.weightAverage
         @Option(help: "Words per batch (batches hold words of one length).")
         var batch: Int = 64
         @Option(help: "Epochs (training may stop earlier, see --patience).")
@@ -169,6 +171,7 @@ extension CharVec {
             configuration.typoRate = typoRate
             configuration.learningRate = lr
             configuration.epochDecay = lrDecay
+            configuration.weightAverage = ema
             configuration.batchSize = batch
             configuration.epochs = epochs
             configuration.clip = clip
