@@ -43,12 +43,12 @@ let package = Package(
         // Core table and file I/O.
         .target(name: "EmbeddingCore", dependencies: ["CharvecRuntime"]),
         .target(name: "EmbeddingIO", dependencies: ["EmbeddingCore", "CZlib"]),
-        // The audit's AVX-512 row scan (its own C module: Tensor's kernels are no concern of the audit).
+        // The audit's AVX-512 and AVX2 row scans (its own C module: Tensor's kernels are no concern of the audit).
         .target(name: "CAuditKernels"),
         .target(name: "EmbeddingAudit", dependencies: ["EmbeddingCore", "EmbeddingIO", "CAuditKernels"]),
 
         // Numerics and the neural network.
-        // AVX-512 element-wise kernels, chosen at run time (C can target an ISA per function; Swift
+        // AVX-512 and AVX2 kernels, chosen at run time (C can target an ISA per function; Swift
         // cannot); only Tensor imports them.
         .target(name: "CKernels"),
         .target(name: "Tensor", dependencies: ["CharvecRuntime", "CBLAS", "CKernels"]),

@@ -3,16 +3,14 @@
 // exponentials and their sum, then Oᵀ += Tᵀ·Eᵀ with the chunk still in L2. The table is read from
 // memory once per pass, in its own row-major layout (no packed copy), and the B × N scores are
 // never stored. Batch rows run along the vector lanes (panels of 32), so the softmax's maxima and
-// sums are lane-wise and a chunk row of T gives the broadcasts of the second product.
+// sums are lane-wise and a chunk row of T gives the broadcasts of the second product. This file:
+// the AVX-512 tier and the scratch size (both tiers); contrastive_avx2.c: the AVX2 + FMA tier.
 #include "CKernels.h"
 #include "native.h"
 #include "micro.h"
+#include "tiers.h"
 
 #if defined(__x86_64__)
-#define CV_CHUNK 256
-#define CV_KBLOCK 256
-// Predictions per pass over the table: bounds the scratch and the per-lane state.
-#define CV_ROWS 128
 
 CV_MICRO(12)
 CV_MICRO(8)
@@ -24,8 +22,6 @@ CV_MICRO_COLUMNS(8)
 CV_MICRO_COLUMNS(4)
 CV_MICRO_COLUMNS(2)
 CV_MICRO_COLUMNS(1)
-
-static long cv_round32(long n) { return (n + 31) / 32 * 32; }
 
 // Per block of rows (at most CV_ROWS): packed Uᵀ, the chunk's Sᵀ and Oᵀ.
 long cv_contrastive_scratch_size(long B, long D) {
@@ -158,9 +154,9 @@ CV_NATIVE static void cv_contrastive_block(long B, long D, long N, const float *
 }
 
 // Rows are independent: large batches run in blocks of CV_ROWS, each a pass over the table.
-CV_NATIVE void cv_contrastive_scan(long B, long D, long N, const float *U, const float *T, float scale,
-                                   const long *positives, float *maximum, double *sum, float *positive,
-                                   float *O, float *scratch) {
+CV_NATIVE void cv512_contrastive_scan(long B, long D, long N, const float *U, const float *T, float scale,
+                                      const long *positives, float *maximum, double *sum, float *positive,
+                                      float *O, float *scratch) {
     for (long r0 = 0; r0 < B; r0 += CV_ROWS) {
         long rows = B - r0 < CV_ROWS ? B - r0 : CV_ROWS;
         cv_contrastive_block(rows, D, N, U + r0 * D, T, scale, positives + r0, maximum + r0, sum + r0, positive + r0,
@@ -170,10 +166,4 @@ CV_NATIVE void cv_contrastive_scan(long B, long D, long N, const float *U, const
 
 #else
 long cv_contrastive_scratch_size(long B, long D) { (void)B; (void)D; __builtin_trap(); }
-void cv_contrastive_scan(long B, long D, long N, const float *U, const float *T, float scale,
-                         const long *positives, float *maximum, double *sum, float *positive, float *O, float *scratch) {
-    (void)B; (void)D; (void)N; (void)U; (void)T; (void)scale; (void)positives; (void)maximum; (void)sum;
-    (void)positive; (void)O; (void)scratch;
-    __builtin_trap();
-}
 #endif

@@ -1,26 +1,9 @@
+// The AVX-512 tier of the element-wise kernels (kernels_avx2.c holds the AVX2 + FMA tier).
 #include "CKernels.h"
 #include "native.h"
+#include "tiers.h"
 
 #if defined(__x86_64__)
-#include <cpuid.h>
-
-int cv_kernels_native(void) {
-    static int cached = -1;
-    int c = __atomic_load_n(&cached, __ATOMIC_RELAXED);
-    if (c >= 0) return c;
-    unsigned a, b, cx, d, ok = 0;
-    if (__get_cpuid(1, &a, &b, &cx, &d) && (cx & (1u << 27)) && (cx & (1u << 12))) {  // OSXSAVE, FMA
-        unsigned lo, hi;
-        __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-        if ((lo & 0xE6) == 0xE6 && __get_cpuid_count(7, 0, &a, &b, &cx, &d)) {  // XMM, YMM, opmask, ZMM
-            unsigned need = (1u << 16) | (1u << 17) | (1u << 30) | (1u << 31);  // F, DQ, BW, VL
-            ok = (b & need) == need;
-        }
-    }
-    __atomic_store_n(&cached, (int)ok, __ATOMIC_RELAXED);
-    return (int)ok;
-}
-
 // tanh(x) = x·P(x²)/Q(x²) on x clamped to ±7.905 (Eigen's ptanh_float coefficients), as in
 // Tensor.Activations. min/max take the NaN from their second operand, so NaN propagates.
 CV_NATIVE static inline __m512 tanh16(__m512 x) {
@@ -54,8 +37,8 @@ CV_NATIVE static inline __m512 sigmoid16(__m512 x) {
 #define LD(p) _mm512_maskz_loadu_ps(m, (p))
 #define ST(p, v) _mm512_mask_storeu_ps((p), m, (v))
 
-CV_NATIVE void cv_lstm_forward(long rows, long H, float *gates, const float *cPrev, float *cell,
-                               float *tanhCell, float *hidden, long hStride) {
+CV_NATIVE void cv512_lstm_forward(long rows, long H, float *gates, const float *cPrev, float *cell,
+                                  float *tanhCell, float *hidden, long hStride) {
     for (long r = 0; r < rows; r++) {
         float *g = gates + r * 4 * H;
         const float *cp = cPrev + r * H;
@@ -74,9 +57,9 @@ CV_NATIVE void cv_lstm_forward(long rows, long H, float *gates, const float *cPr
     }
 }
 
-CV_NATIVE void cv_lstm_backward(long rows, long H, const float *gates, const float *cPrev,
-                                const float *tanhCell, const float *dOutput, long dOutputStride,
-                                const float *dhCarry, float *dcCarry, float *dGates) {
+CV_NATIVE void cv512_lstm_backward(long rows, long H, const float *gates, const float *cPrev,
+                                   const float *tanhCell, const float *dOutput, long dOutputStride,
+                                   const float *dhCarry, float *dcCarry, float *dGates) {
     const __m512 one = _mm512_set1_ps(1.0f);
     for (long r = 0; r < rows; r++) {
         const float *g = gates + r * 4 * H, *cp = cPrev + r * H, *tc = tanhCell + r * H;
@@ -97,8 +80,8 @@ CV_NATIVE void cv_lstm_backward(long rows, long H, const float *gates, const flo
     }
 }
 
-CV_NATIVE void cv_gru_forward(long rows, long H, float *gates, const float *recurrent, const float *hiddenBias,
-                              const float *hPrev, float *recurrentNew, float *hidden, long hStride) {
+CV_NATIVE void cv512_gru_forward(long rows, long H, float *gates, const float *recurrent, const float *hiddenBias,
+                                 const float *hPrev, float *recurrentNew, float *hidden, long hStride) {
     const __m512 one = _mm512_set1_ps(1.0f);
     for (long r = 0; r < rows; r++) {
         float *g = gates + r * 3 * H, *rn = recurrentNew + r * H, *h = hidden + r * hStride;
@@ -115,9 +98,9 @@ CV_NATIVE void cv_gru_forward(long rows, long H, float *gates, const float *recu
     }
 }
 
-CV_NATIVE void cv_gru_backward(long rows, long H, const float *gates, const float *recurrentNew, const float *hPrev,
-                               const float *dOutput, long dOutputStride, float *dhCarry, float *dGatesInput,
-                               float *dGatesRecurrent) {
+CV_NATIVE void cv512_gru_backward(long rows, long H, const float *gates, const float *recurrentNew, const float *hPrev,
+                                  const float *dOutput, long dOutputStride, float *dhCarry, float *dGatesInput,
+                                  float *dGatesRecurrent) {
     const __m512 one = _mm512_set1_ps(1.0f);
     for (long r = 0; r < rows; r++) {
         const float *g = gates + r * 3 * H, *rn = recurrentNew + r * H, *hp = hPrev + r * H;
@@ -138,12 +121,12 @@ CV_NATIVE void cv_gru_backward(long rows, long H, const float *gates, const floa
     }
 }
 
-CV_NATIVE void cv_tanh(long n, const float *x, float *y) {
+CV_NATIVE void cv512_tanh(long n, const float *x, float *y) {
     for (long j = 0; j < n; j += 16) { __mmask16 m = CV_MASK(n, j); ST(y + j, tanh16(LD(x + j))); }
 }
 
-CV_NATIVE void cv_adam_step(long n, float *p, const float *g, float *mo, float *vo, float stepSize, float beta1,
-                            float beta2, float epsilonHat, float decay) {
+CV_NATIVE void cv512_adam_step(long n, float *p, const float *g, float *mo, float *vo, float stepSize, float beta1,
+                               float beta2, float epsilonHat, float decay) {
     const __m512 b1 = _mm512_set1_ps(beta1), c1 = _mm512_set1_ps(1 - beta1);
     const __m512 b2 = _mm512_set1_ps(beta2), c2 = _mm512_set1_ps(1 - beta2);
     const __m512 lr = _mm512_set1_ps(stepSize), eps = _mm512_set1_ps(epsilonHat), keep = _mm512_set1_ps(1 - decay);
@@ -158,7 +141,7 @@ CV_NATIVE void cv_adam_step(long n, float *p, const float *g, float *mo, float *
     }
 }
 
-CV_NATIVE void cv_add_column_sums(long rows, long columns, long ld, const float *x, float *sums) {
+CV_NATIVE void cv512_add_column_sums(long rows, long columns, long ld, const float *x, float *sums) {
     long j = 0;
     for (; j + 64 <= columns; j += 64) {  // four accumulators per pass over the rows
         __m512 a0 = _mm512_loadu_ps(sums + j), a1 = _mm512_loadu_ps(sums + j + 16);
@@ -181,27 +164,4 @@ CV_NATIVE void cv_add_column_sums(long rows, long columns, long ld, const float 
     }
 }
 
-#else  // Not x86-64: Tensor's portable kernels run; these are never called.
-int cv_kernels_native(void) { return 0; }
-void cv_lstm_forward(long rows, long H, float *gates, const float *cPrev, float *cell, float *tanhCell,
-                     float *hidden, long hStride) { (void)rows; (void)H; (void)gates; (void)cPrev; (void)cell;
-    (void)tanhCell; (void)hidden; (void)hStride; __builtin_trap(); }
-void cv_lstm_backward(long rows, long H, const float *gates, const float *cPrev, const float *tanhCell,
-                      const float *dOutput, long dOutputStride, const float *dhCarry, float *dcCarry,
-                      float *dGates) { (void)rows; (void)H; (void)gates; (void)cPrev; (void)tanhCell; (void)dOutput;
-    (void)dOutputStride; (void)dhCarry; (void)dcCarry; (void)dGates; __builtin_trap(); }
-void cv_gru_forward(long rows, long H, float *gates, const float *recurrent, const float *hiddenBias,
-                    const float *hPrev, float *recurrentNew, float *hidden, long hStride) { (void)rows; (void)H;
-    (void)gates; (void)recurrent; (void)hiddenBias; (void)hPrev; (void)recurrentNew; (void)hidden; (void)hStride;
-    __builtin_trap(); }
-void cv_gru_backward(long rows, long H, const float *gates, const float *recurrentNew, const float *hPrev,
-                     const float *dOutput, long dOutputStride, float *dhCarry, float *dGatesInput,
-                     float *dGatesRecurrent) { (void)rows; (void)H; (void)gates; (void)recurrentNew; (void)hPrev;
-    (void)dOutput; (void)dOutputStride; (void)dhCarry; (void)dGatesInput; (void)dGatesRecurrent; __builtin_trap(); }
-void cv_tanh(long n, const float *x, float *y) { (void)n; (void)x; (void)y; __builtin_trap(); }
-void cv_adam_step(long n, float *p, const float *g, float *m, float *v, float stepSize, float beta1,
-                  float beta2, float epsilonHat, float decay) { (void)n; (void)p; (void)g; (void)m; (void)v;
-    (void)stepSize; (void)beta1; (void)beta2; (void)epsilonHat; (void)decay; __builtin_trap(); }
-void cv_add_column_sums(long rows, long columns, long ld, const float *x, float *sums) { (void)rows; (void)columns;
-    (void)ld; (void)x; (void)sums; __builtin_trap(); }
 #endif

@@ -3,8 +3,7 @@
 #define CHARVEC_CKERNELS_MICRO_H
 #if defined(__x86_64__)
 #include "native.h"
-
-#define CV_PANEL 32
+#include "layout.h"
 
 // The tallest block (12, 8, 4, 2 or 1 rows) that fits in the `left` rows that remain.
 static inline long cv_micro_rows(long left) {

@@ -4,7 +4,7 @@
 #if defined(__x86_64__)
 #include <immintrin.h>
 
-// Compiled for AVX-512 + FMA; called only when cv_kernels_native() says the CPU has them.
+// Compiled for AVX-512 + FMA; called only when cv_kernels_level() is 2.
 #define CV_NATIVE __attribute__((target("avx512f,avx512vl,avx512dq,avx512bw,fma")))
 
 // Lanes of a 16-wide block starting at j that lie below n (n > j).

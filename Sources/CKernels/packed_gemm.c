@@ -1,6 +1,7 @@
 #include "CKernels.h"
 #include "native.h"
 #include "micro.h"
+#include "tiers.h"
 
 // A GEMM for the recurrent step: C[M × N] (+)= A[M × K] · B, with B packed once per batch into
 // panels of 32 columns. OpenBLAS packs its operands on every call; at the step shapes
@@ -8,12 +9,11 @@
 // about a third of each call (sgemm_itcopy/incopy against sgemm_kernel). Here the weights
 // are packed once per batch and reused by every time step.
 //
+// This file holds the packing (both tiers) and the AVX-512 tier (packed_gemm_avx2.c: AVX2 + FMA).
 // Register block: 12 rows × 32 columns = 24 ZMM accumulators; per k, two loads of the panel
 // row and 12 broadcasts of A. K is blocked by 256 so a panel block (32 KB) stays in L1.
 
 #if defined(__x86_64__)
-#define CV_KBLOCK 256
-
 long cv_packed_size(long K, long N) { return ((N + CV_PANEL - 1) / CV_PANEL) * CV_PANEL * K; }
 
 void cv_pack_b(long K, long N, const float *B, long ldb, int transposed, float *packed) {
@@ -46,8 +46,8 @@ CV_MICRO(4)
 CV_MICRO(2)
 CV_MICRO(1)
 
-CV_NATIVE void cv_gemm_packed(long M, long N, long K, const float *A, long lda, const float *packed,
-                              int accumulate, float *C, long ldc) {
+CV_NATIVE void cv512_gemm_packed(long M, long N, long K, const float *A, long lda, const float *packed,
+                                 int accumulate, float *C, long ldc) {
     if (M <= 0 || N <= 0) return;
     for (long n0 = 0; n0 < N; n0 += CV_PANEL) {
         long nc = N - n0;
@@ -72,11 +72,6 @@ CV_NATIVE void cv_gemm_packed(long M, long N, long K, const float *A, long lda, 
 long cv_packed_size(long K, long N) { (void)K; (void)N; __builtin_trap(); }
 void cv_pack_b(long K, long N, const float *B, long ldb, int transposed, float *packed) {
     (void)K; (void)N; (void)B; (void)ldb; (void)transposed; (void)packed; __builtin_trap();
-}
-void cv_gemm_packed(long M, long N, long K, const float *A, long lda, const float *packed,
-                    int accumulate, float *C, long ldc) {
-    (void)M; (void)N; (void)K; (void)A; (void)lda; (void)packed; (void)accumulate; (void)C; (void)ldc;
-    __builtin_trap();
 }
 
 #endif

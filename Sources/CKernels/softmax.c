@@ -1,10 +1,11 @@
 // The contrastive loss's row softmax: max, exponentials and their sum in one AVX-512 kernel.
 #include "CKernels.h"
 #include "native.h"
+#include "tiers.h"
 
 #if defined(__x86_64__)
 
-CV_NATIVE double cv_softmax_row(long n, float *x, float scale, float *maximum) {
+CV_NATIVE double cv512_softmax_row(long n, float *x, float scale, float *maximum) {
     __m512 mv = _mm512_set1_ps(-__builtin_inff());
     for (long j = 0; j < n; j += 16) {
         __mmask16 m = CV_MASK(n, j);
@@ -25,6 +26,4 @@ CV_NATIVE double cv_softmax_row(long n, float *x, float scale, float *maximum) {
     return _mm512_reduce_add_pd(_mm512_add_pd(sum0, sum1));
 }
 
-#else
-double cv_softmax_row(long n, float *x, float scale, float *maximum) { (void)n; (void)x; (void)scale; (void)maximum; __builtin_trap(); }
 #endif

@@ -1,7 +1,7 @@
 import CKernels
 
-/// The contrastive loss's pass over a fixed table of unit candidates, fused (online softmax).
-/// Only with ``Kernels/usesNativeKernels``.
+/// The contrastive loss's pass over a fixed table of unit candidates, fused (online softmax), in
+/// C (the tier of ``Kernels/nativeLevel``). Only with ``Kernels/usesNativeKernels``.
 ///
 /// For each chunk of candidates the pass computes the scores, folds them into each prediction's
 /// running maximum, exponential sum and exponential-weighted sum of candidates, and moves on: the
@@ -22,7 +22,7 @@ public struct CandidateScanner {
     public mutating func scan(_ table: [Scalar], _ offset: Int, count: Int, dimensions d: Int, units: [Scalar], rows: Int,
                               scale: Scalar, positives: [Int])
         -> (maximum: [Scalar], sum: [Double], positive: [Scalar], weighted: [Scalar]) {
-        precondition(Kernels._native, "the candidate scan needs the AVX-512 kernels")
+        precondition(Kernels._native, "the candidate scan needs the C kernels (AVX2 + FMA or AVX-512)")
         precondition(count >= 1 && d >= 1 && offset >= 0 && offset + count * d <= table.count,
                      "table must hold [\(count) × \(d)] values from \(offset)")
         precondition(rows >= 1 && units.count >= rows * d && positives.count == rows, "units must be [\(rows) × \(d)]")

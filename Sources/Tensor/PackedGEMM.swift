@@ -4,9 +4,10 @@ import CKernels
 /// of one batch, used by every time step (forward: `h·Wh`; backward: `dG·Whᵀ`).
 ///
 /// OpenBLAS repacks both operands on every call; at the step shapes (M ≤ batch, K = H,
-/// N = 4H or the transpose) that takes about a third of each call. The packed kernel
-/// (AVX-512, 12 × 32 register block) reuses one packing for the whole batch and is markedly
-/// faster than OpenBLAS at these shapes. Only with ``Kernels/usesNativeKernels``.
+/// N = 4H or the transpose) that takes about a third of each call. The packed kernel (C, in
+/// the tier of ``Kernels/nativeLevel``: AVX-512 with a 12 × 32 register block, AVX2 + FMA with
+/// 6 × 16) reuses one packing, the same for both tiers, for the whole batch, and is faster than
+/// OpenBLAS at these shapes. Only with ``Kernels/usesNativeKernels``.
 public struct PackedOperand {
     /// Rows (the product's inner dimension) and columns of the operand as multiplied.
     public private(set) var k = 0, n = 0
@@ -17,7 +18,7 @@ public struct PackedOperand {
     /// Packs `B [K × N]` (row stride `ldb`) from `b[offset...]`, or with `transposed` the
     /// operand `Bᵀ` of a stored `N × K` matrix. Reuses the storage. - Complexity: O(K·N).
     public mutating func pack(_ b: [Scalar], _ offset: Int, k: Int, n: Int, ldb: Int, transposed: Bool) {
-        precondition(Kernels._native, "packed GEMM needs the AVX-512 kernels")
+        precondition(Kernels._native, "packed GEMM needs the C kernels (AVX2 + FMA or AVX-512)")
         let (rows, columns) = transposed ? (n, k) : (k, n)
         BLAS._checkExtent(b.count, offset, rows: rows, columns: columns, ld: ldb, "B")
         self.k = k

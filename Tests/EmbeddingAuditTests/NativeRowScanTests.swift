@@ -2,11 +2,12 @@
 import EmbeddingCore
 import XCTest
 
-/// The audit's AVX-512 row scan (C) must give bit for bit what its Swift loop gives: the sum of
-/// squares, zero and non-finite flags, fingerprint and the running mean.
+/// The audit's C row scans (AVX2, AVX-512) must give bit for bit what its Swift loop gives: the
+/// sum of squares, zero and non-finite flags, fingerprint and the running mean.
 final class NativeRowScanTests: XCTestCase {
     func testNativeScanEqualsTheSwiftLoop() throws {
-        guard CPUFeatures.runsAVX512Kernels else { throw XCTSkip("this CPU has no AVX-512: the Swift loop is the only path") }
+        let kernels = RowScanKernel.allCases.filter(\.isAvailable)
+        guard kernels.count > 1 else { throw XCTSkip("this CPU has neither AVX2 nor AVX-512: the Swift loop is the only path") }
         var rng = SplitMix64(seed: 3)
         for dim in [1, 7, 8, 9, 16, 300, 384, 1001] {
             var rows: [[Float]] = []
@@ -19,25 +20,27 @@ final class NativeRowScanTests: XCTestCase {
             rows.append((0 ..< dim).map { _ in rng.uniform(-1, 1) * 1e-40 })  // subnormals
             var means: [[Double]] = []
             var results: [[RowNumbers]] = []
-            for native in [true, false] {
+            for kernel in kernels {
                 var mean = [Double](repeating: 0.25, count: dim)
                 var out: [RowNumbers] = []
                 for row in rows {
                     out.append(row.withUnsafeBytes { raw in
                         mean.withUnsafeMutableBufferPointer { AuditState.rowNumbers(raw.baseAddress!, dimensions: dim, meanSum: $0.baseAddress!,
-                                                                             native: native) }
+                                                                             kernel: kernel) }
                     })
                 }
                 means.append(mean)
                 results.append(out)
             }
-            XCTAssertEqual(means[0].map(\.bitPattern), means[1].map(\.bitPattern), "mean, dim \(dim)")
-            for (a, b) in zip(results[0], results[1]) {
-                XCTAssertEqual(a.norm.bitPattern, b.norm.bitPattern, "norm, dim \(dim)")
-                XCTAssertEqual(a.isZero, b.isZero, "dim \(dim)")
-                XCTAssertEqual(a.hasNonFinite, b.hasNonFinite, "dim \(dim)")
-                XCTAssertEqual(a.fingerprint.0, b.fingerprint.0, "dim \(dim)")
-                XCTAssertEqual(a.fingerprint.1, b.fingerprint.1, "dim \(dim)")
+            for t in 1 ..< kernels.count {
+                XCTAssertEqual(means[t].map(\.bitPattern), means[0].map(\.bitPattern), "mean, \(kernels[t]), dim \(dim)")
+                for (a, b) in zip(results[t], results[0]) {
+                    XCTAssertEqual(a.norm.bitPattern, b.norm.bitPattern, "norm, \(kernels[t]), dim \(dim)")
+                    XCTAssertEqual(a.isZero, b.isZero, "\(kernels[t]), dim \(dim)")
+                    XCTAssertEqual(a.hasNonFinite, b.hasNonFinite, "\(kernels[t]), dim \(dim)")
+                    XCTAssertEqual(a.fingerprint.0, b.fingerprint.0, "\(kernels[t]), dim \(dim)")
+                    XCTAssertEqual(a.fingerprint.1, b.fingerprint.1, "\(kernels[t]), dim \(dim)")
+                }
             }
         }
     }

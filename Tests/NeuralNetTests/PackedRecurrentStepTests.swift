@@ -3,14 +3,14 @@ import XCTest
 import Tensor
 import TestSupport
 
-/// The recurrent step GEMMs with the weight packed once per batch (AVX-512) against the BLAS
+/// The recurrent step GEMMs with the weight packed once per batch (C kernels) against the BLAS
 /// path, on bidirectional LSTM and GRU layers with masked batches of more than 12 words (the
 /// kernel's row block) and hidden sizes with panel tails. Both paths compute the same sums in a
 /// different order, so they agree to rounding. (The gradient checks run the packed path on
-/// AVX-512 machines.)
+/// AVX2 and AVX-512 machines.)
 final class PackedRecurrentStepTests: XCTestCase {
     override func setUpWithError() throws {
-        try XCTSkipUnless(Kernels.usesNativeKernels, "this CPU lacks AVX-512: the step GEMMs use BLAS only")
+        try XCTSkipUnless(Kernels.usesNativeKernels, "this CPU has neither AVX2 nor AVX-512: the step GEMMs use BLAS only")
     }
 
     func run(_ cell: RecurrentCellKind, hidden: Int, packed: Bool) -> (output: [Scalar], dInput: [Scalar], gradients: [Scalar]) {

@@ -2,12 +2,14 @@ import XCTest
 import TestSupport
 @testable import Tensor
 
-/// The packed recurrent-step GEMM against OpenBLAS on the same operands: row blocks of 12, 8, 4,
-/// 2, 1, column tails inside a 32-wide panel, K longer than one 256 block, both packings,
-/// overwrite and accumulate, offsets and strides wider than the matrices.
+/// The packed recurrent-step GEMM, in every C tier this CPU has, against OpenBLAS on the same
+/// operands: row blocks of 12, 8, 4, 2, 1 (AVX-512) and 6, 4, 2, 1 (AVX2), column tails inside
+/// a 32-wide panel and inside each 16-wide half, K longer than one 256 block, both packings,
+/// overwrite and accumulate, offsets and strides wider than the matrices, NaN rows.
 final class PackedGEMMTests: XCTestCase {
     override func setUpWithError() throws {
-        try XCTSkipUnless(KernelImplementation.native.isAvailable, "this CPU lacks AVX-512: the step GEMMs use BLAS only")
+        try XCTSkipUnless(KernelImplementation.native.isAvailable,
+                          "this CPU has neither AVX2 + FMA nor AVX-512: the step GEMMs use BLAS only")
     }
 
     func random(_ n: Int, seed: UInt64) -> [Scalar] {
@@ -16,11 +18,16 @@ final class PackedGEMMTests: XCTestCase {
     }
 
     func testMatchesBLASOnEveryBlockAndTail() {
-        let shapes = [(1, 1, 1), (3, 7, 5), (13, 7, 33), (27, 50, 200), (64, 200, 50), (31, 300, 47), (12, 256, 1024)]
+        forEachNativeTier(checkAgainstBLAS)
+    }
+
+    func checkAgainstBLAS(_ tier: NativeKernelLevel) {
+        let shapes = [(1, 1, 1), (3, 7, 5), (13, 7, 33), (27, 50, 200), (64, 200, 50), (31, 300, 47), (12, 256, 1024),
+                      (5, 513, 20), (17, 257, 16), (23, 33, 8), (11, 64, 63), (64, 256, 1024), (64, 1024, 256)]
         for (index, (m, k, n)) in shapes.enumerated() {
             for transposed in [false, true] {
                 for accumulate in [false, true] {
-                    let what = "m \(m) k \(k) n \(n) transposed \(transposed) accumulate \(accumulate)"
+                    let what = "\(tier) m \(m) k \(k) n \(n) transposed \(transposed) accumulate \(accumulate)"
                     let lda = k + 3, ldc = n + 5, aOffset = 2, cOffset = 7, bOffset = 4
                     let ldb = transposed ? k + 1 : n + 2
                     let a = random(aOffset + m * lda, seed: UInt64(index))
@@ -47,7 +54,30 @@ final class PackedGEMMTests: XCTestCase {
         }
     }
 
+    /// A NaN in a row of A makes that row of C NaN and no other (the zero padding of the last
+    /// panel never reaches C).
+    func testNaNStaysInItsRow() {
+        let m = 9, k = 40, n = 37
+        var a = random(m * k, seed: 5)
+        a[4 * k + 17] = .nan
+        let b = random(k * n, seed: 6)
+        forEachNativeTier { tier in
+            var packed = PackedOperand()
+            packed.pack(b, 0, k: k, n: n, ldb: n, transposed: false)
+            var c = [Scalar](repeating: 0, count: m * n)
+            packed.multiply(m: m, a, 0, lda: k, accumulate: false, into: &c, 0, ldc: n)
+            for r in 0 ..< m {
+                let row = c[r * n ..< (r + 1) * n]
+                XCTAssertTrue(r == 4 ? row.allSatisfy(\.isNaN) : row.allSatisfy(\.isFinite), "\(tier) row \(r)")
+            }
+        }
+    }
+
     func testRepackingReusesStorageForSmallerOperands() {
+        forEachNativeTier { _ in checkRepacking() }
+    }
+
+    func checkRepacking() {
         var packed = PackedOperand()
         let big = random(64 * 64, seed: 1), small = random(5 * 3, seed: 2), a = random(2 * 5, seed: 3)
         packed.pack(big, 0, k: 64, n: 64, ldb: 64, transposed: false)

@@ -1,18 +1,30 @@
 #ifndef CHARVEC_CKERNELS_H
 #define CHARVEC_CKERNELS_H
-// AVX-512 versions of Tensor's element-wise kernels (gate nonlinearities, Adam, column sums).
-// Swift cannot select instructions per function at run time; C can (`target` attributes), so
-// these are compiled for AVX-512 + FMA and used only when `cv_kernels_native()` says the CPU
-// and OS support them. Tensor keeps portable SIMD8 versions for every other machine and checks
-// both against each other. Shapes and formulas are those of the Swift kernels they replace
-// (Sources/Tensor/Kernels/Portable); all strides are in floats. Only Tensor imports this module;
-// other modules call Tensor's Swift API. The packed GEMM (packed_gemm.c, Tensor's PackedOperand)
-// has no Swift twin: without AVX-512 the recurrent step products stay on OpenBLAS, and tests
-// compare the two.
+// C versions of Tensor's element-wise kernels (gate nonlinearities, Adam, column sums, softmax
+// row), its packed GEMM and the contrastive loss's fused scan, in two tiers: AVX-512 and
+// AVX2 + FMA. Swift cannot select instructions per function at run time; C can (`target`
+// attributes), so each cv_* function runs the widest tier `cv_kernels_level()` reports, and
+// Tensor calls them only when `cv_kernels_native()` says one runs. Tensor keeps portable SIMD8
+// versions for every other machine and checks both against each other. Shapes and formulas are
+// those of the Swift kernels they replace (Sources/Tensor/Kernels/Portable); all strides are in
+// floats. Only Tensor imports this module; other modules call Tensor's Swift API. The packed GEMM
+// (Tensor's PackedOperand) and the scan (CandidateScanner) have no Swift twin: without a C tier
+// the recurrent step products and the loss stay on OpenBLAS, and tests compare the two.
 
 #include <stddef.h>
 
-/// 1 when AVX-512 F/VL/DQ/BW, FMA and the OS's ZMM state are available; 0 otherwise.
+/// The tier the cv_* functions run: 2 AVX-512 (F/VL/DQ/BW with FMA and the OS's ZMM state),
+/// 1 AVX2 + FMA (with the OS's YMM state), 0 neither (they must not be called).
+int cv_kernels_level(void);
+
+/// The widest tier the CPU and OS support (what `cv_kernels_level()` reports unless forced).
+int cv_kernels_cpu_level(void);
+
+/// Caps the tier at min(`level`, the CPU's level); -1 restores the CPU's level. For tests and
+/// benchmarks; process-wide, so not while other threads run the kernels.
+void cv_kernels_force_level(int level);
+
+/// 1 when some tier runs (`cv_kernels_level() > 0`); 0 otherwise.
 int cv_kernels_native(void);
 
 /// LSTM forward for `rows` rows: gates (rows × 4H, [i f g o]) → activations in place;
@@ -45,7 +57,7 @@ void cv_adam_step(long n, float *p, const float *g, float *m, float *v, float st
 void cv_add_column_sums(long rows, long columns, long ld, const float *x, float *sums);
 
 /// One row of a softmax: m = max x, x[j] ← exp((x[j] − m)·scale) in place; returns Σ x[j]
-/// (in double) and stores m in `maximum`. AVX-512 only (scale > 0).
+/// (in double) and stores m in `maximum`. scale > 0.
 double cv_softmax_row(long n, float *x, float scale, float *maximum);
 
 /// Floats of scratch `cv_contrastive_scan` needs for B predictions of dimension D.
@@ -54,7 +66,8 @@ long cv_contrastive_scratch_size(long B, long D);
 /// One pass of the contrastive loss over N candidates T [N × D] (row-major unit rows) for B unit
 /// predictions U [B × D]: per row r, with s_j = U_r·T_j, `maximum[r]` = max_j s_j, `sum[r]` =
 /// Σ_j exp((s_j − maximum[r])·scale), `O[r]` = Σ_j exp((s_j − maximum[r])·scale)·T_j [B × D], and
-/// `positive[r]` = s at index `positives[r]` (0 when outside [0, N)). AVX-512 only.
+/// `positive[r]` = s at index `positives[r]` (0 when outside [0, N)). `scratch` holds
+/// `cv_contrastive_scratch_size(B, D)` floats.
 void cv_contrastive_scan(long B, long D, long N, const float *U, const float *T, float scale,
                          const long *positives, float *maximum, double *sum, float *positive,
                          float *O, float *scratch);
@@ -66,7 +79,8 @@ long cv_packed_size(long K, long N);
 /// `transposed` the operand is Bᵀ of a stored N × K matrix: element (k, n) = B[n·ldb + k].
 void cv_pack_b(long K, long N, const float *B, long ldb, int transposed, float *packed);
 
-/// C[M × N] = A[M × K]·B, or C += A·B with `accumulate`; B packed by `cv_pack_b`. AVX-512 only.
+/// C[M × N] = A[M × K]·B, or C += A·B with `accumulate`; B packed by `cv_pack_b` (the packing
+/// is the same for both tiers).
 void cv_gemm_packed(long M, long N, long K, const float *A, long lda, const float *packed,
                     int accumulate, float *C, long ldc);
 

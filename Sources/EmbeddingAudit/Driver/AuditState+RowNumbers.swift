@@ -11,28 +11,51 @@ struct RowNumbers {
     var fingerprint: (UInt64, UInt64) = (0, 0)
 }
 
+/// Which loop scans a row's blocks of eight values: the Swift SIMD8 loop (every CPU, the
+/// reference) or its C twin (CAuditKernels) with AVX2 or AVX-512; all give bit-identical results.
+enum RowScanKernel: CaseIterable {
+    case swift, avx2, avx512
+
+    /// The widest kernel this CPU runs (from ``CharvecRuntime/CPUFeatures/vectorLevel``).
+    static let best: RowScanKernel = CPUFeatures.vectorLevel >= 3 ? .avx512 : CPUFeatures.vectorLevel == 2 ? .avx2 : .swift
+
+    /// Whether this CPU can run the kernel.
+    var isAvailable: Bool {
+        switch self {
+        case .swift: return true
+        case .avx2: return CPUFeatures.vectorLevel >= 2
+        case .avx512: return CPUFeatures.vectorLevel >= 3
+        }
+    }
+}
+
 extension AuditState {
     /// Norm, zero and non-finite tests and fingerprint of one row, in one pass over its
     /// `dimensions` values at `raw` (little-endian float32, possibly unaligned); adds finite
     /// rows to `meanSum` (`dimensions` doubles).
-    /// - Parameter native: run the block loops in C with AVX-512 (CAuditKernels) instead of the
-    ///   Swift SIMD8 loops; bit-identical results. Only when ``CharvecRuntime/CPUFeatures/runsAVX512Kernels``.
+    /// - Parameter kernel: the loop for the blocks of eight (see ``RowScanKernel``); it must be
+    ///   available on this CPU. - Complexity: O(dimensions).
     static func rowNumbers(_ raw: UnsafeRawPointer, dimensions dim: Int, meanSum: UnsafeMutablePointer<Double>,
-                           native: Bool) -> RowNumbers {
+                           kernel: RowScanKernel) -> RowNumbers {
         var result = RowNumbers()
         var sum = SIMD8<Float>(repeating: 0)
         var magnitude = SIMD8<UInt32>(repeating: 0)
         var exponent = SIMD8<UInt32>(repeating: 0)
         var hash = VectorHash()
         var i = 0
-        if native {
-            // The same loop in C with AVX-512 (bit-identical; Swift's baseline build emulates the hash's 64-bit multiplies).
+        if kernel != .swift {
+            // The same loop in C (bit-identical; Swift's baseline build emulates the hash's 64-bit multiplies).
             let blocks = dim / 8
             var highestMagnitude: UInt32 = 0, highestExponent: UInt32 = 0
             withUnsafeMutableBytes(of: &sum) { s in
                 withUnsafeMutableBytes(of: &hash.lanes) { l in
-                    cv_audit_row_blocks(raw, blocks, s.baseAddress!.assumingMemoryBound(to: Float.self), &highestMagnitude,
-                                             &highestExponent, l.baseAddress!.assumingMemoryBound(to: UInt64.self))
+                    let sums = s.baseAddress!.assumingMemoryBound(to: Float.self)
+                    let lanes = l.baseAddress!.assumingMemoryBound(to: UInt64.self)
+                    if kernel == .avx512 {
+                        cv_audit_row_blocks(raw, blocks, sums, &highestMagnitude, &highestExponent, lanes)
+                    } else {
+                        cv_audit_row_blocks_avx2(raw, blocks, sums, &highestMagnitude, &highestExponent, lanes)
+                    }
                 }
             }
             magnitude = SIMD8(repeating: highestMagnitude)
@@ -76,8 +99,10 @@ extension AuditState {
         }
         // The row is still in L1: a second pass adds it to the mean, in double (huge finite
         // values must not overflow), four lanes at a time.
-        if native {
+        if kernel == .avx512 {
             cv_audit_add_to_mean(raw, dim, meanSum)
+        } else if kernel == .avx2 {
+            cv_audit_add_to_mean_avx2(raw, dim, meanSum)
         } else {
             i = 0
             while i &+ 8 <= dim {

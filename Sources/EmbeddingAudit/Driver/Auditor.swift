@@ -53,8 +53,8 @@ struct AuditState {
     var meanSum: [Double]
     var numbers: [RowNumbers] = []
     var isFingerprinted: [Bool] = []
-    /// Whether the row scan runs its AVX-512 C loop (decided once per audit from the CPU).
-    let nativeRowScan = CPUFeatures.runsAVX512Kernels
+    /// The row scan's loop (decided once per process from the CPU's features).
+    let rowScanKernel = RowScanKernel.best
 
     init(reader: EmbeddingRecordReader, options: AuditOptions) {
         self.reader = reader
@@ -96,7 +96,7 @@ struct AuditState {
         var words = [UInt8](repeating: 0, count: partWordStart[parts])
         // Numeric checks on two threads, each with its own mean accumulator.
         var partialMeans = [[Double]](repeating: [Double](repeating: 0, count: anyWellFormed ? dim : 0), count: 2)
-        let native = nativeRowScan
+        let kernel = rowScanKernel
         numbers.withUnsafeMutableBufferPointer { out in
             partialMeans.withUnsafeMutableBufferPointer { means in
                 words.withUnsafeMutableBytes { words in
@@ -111,7 +111,7 @@ struct AuditState {
                                 at += word.count
                                 if anyWellFormed && batch.rows[i].status == .ok {
                                     out[i] = Self.rowNumbers(batch.rawValues(i), dimensions: dim, meanSum: sum.baseAddress!,
-                                                                 native: native)
+                                                                 kernel: kernel)
                                 }
                             }
                         }

@@ -9,7 +9,7 @@ extension Kernels {
     /// ```
     /// (the ε̂ form equals `lr · m̂ / (√v̂ + ε)` exactly). `weightDecay` adds decoupled decay
     /// `θ ← θ − lr·λ·θ` (AdamW); 0 disables it.
-    /// With `twoThreads`, the AVX-512 path updates large buffers in two halves on ``SpinTeam/shared``.
+    /// With `twoThreads`, the C kernel path updates large buffers in two halves on ``SpinTeam/shared``.
     public static func adamStep(parameters: inout [Scalar], gradients: [Scalar], firstMoment m: inout [Scalar],
                                 secondMoment v: inout [Scalar], stepSize: Scalar, beta1: Scalar, beta2: Scalar,
                                 epsilonHat: Scalar, decay: Scalar, twoThreads: Bool = false) {

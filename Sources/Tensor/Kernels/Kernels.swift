@@ -4,7 +4,7 @@ import CharvecRuntime
 ///
 /// Every public entry checks its extents once, then hands raw pointers that never escape to
 /// the implementation ``implementation`` selects: the portable SIMD8 loops
-/// (``PortableKernels``, `Kernels/Portable`) or, for the kernels that have one, the AVX-512
+/// (``PortableKernels``, `Kernels/Portable`) or, for the kernels that have one, the C (AVX-512 or AVX2)
 /// version (``NativeKernels``, `Kernels/Native.swift`). That `if` in each entry is the only place
 /// where the choice is made. Offsets address sub-blocks of a larger flat buffer (a parameter
 /// set, a packed batch).

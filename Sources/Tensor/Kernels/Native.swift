@@ -1,13 +1,24 @@
 import CKernels
 
-/// The AVX-512 C kernels (CKernels), one Swift wrapper each; the entry points in ``Kernels`` and
+/// The C kernels (CKernels), one Swift wrapper each; the entry points in ``Kernels`` and
 /// ``RecurrentKernels`` check extents and call these only when ``Kernels/implementation`` is
-/// ``KernelImplementation/native``. Shapes and formulas are those of the portable versions
-/// (`Kernels/Portable`); strides are in floats. Results agree with the portable versions to
-/// rounding (the C code uses FMA), which `NativeKernelTests` checks.
+/// ``KernelImplementation/native``. Each C function runs the tier in ``level`` (AVX-512 or
+/// AVX2 + FMA). Shapes and formulas are those of the portable versions (`Kernels/Portable`);
+/// strides are in floats. Results agree with the portable versions to rounding (the C code uses
+/// FMA), which `NativeKernelTests` checks for every tier the CPU has.
 enum NativeKernels {
-    /// Whether the CPU and OS can run these kernels (CKernels' own CPUID test, cached).
-    static var isSupported: Bool { cv_kernels_native() != 0 }
+    /// The widest tier the CPU and OS support: 2 AVX-512, 1 AVX2 + FMA, 0 none (CKernels' own
+    /// CPUID and XGETBV test, cached).
+    static var cpuLevel: Int { Int(cv_kernels_cpu_level()) }
+
+    /// Whether the CPU and OS can run some tier of these kernels.
+    static var isSupported: Bool { cpuLevel > 0 }
+
+    /// The tier the kernels run now: ``cpuLevel`` unless lowered by ``forceLevel(_:)``.
+    static var level: Int { Int(cv_kernels_level()) }
+
+    /// Caps the tier at `min(level, cpuLevel)`; -1 restores ``cpuLevel``. Process-wide.
+    static func forceLevel(_ level: Int) { cv_kernels_force_level(Int32(level)) }
 
     /// `sums[j] += Σ_r x[r·ld + j]` for `j < columns`.
     @inline(__always)

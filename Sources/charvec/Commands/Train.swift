@@ -249,7 +249,7 @@ extension CharVec {
             let parameterCount = trainer.model.parameters.values.count
             Diagnostics.printLine("training on \(data.trainCount) words, validating on \(data.validationCount); "
                 + "\(trainer.characters.size) character ids, \(parameterCount) parameters, \(input.threads) thread\(input.threads == 1 ? "" : "s"); "
-                + "OpenBLAS \(BLAS.coreName) kernels" + (Kernels.usesNativeKernels ? ", AVX-512 gate kernels" : ""))
+                + "OpenBLAS \(BLAS.coreName) kernels" + (Kernels.usesNativeKernels ? ", \(Kernels.nativeLevelName) C kernels" : ""))
             if let problem = BLASKernels.problem { Diagnostics.printNote(problem) }
             if ProcessInfo.processInfo.environment[BLASKernels.marker] != nil {
                 Diagnostics.printNote("OpenBLAS kernels " + BLASKernels.explanation)

@@ -38,7 +38,7 @@ enum BLASKernels {
     static var report: [String: Any] {
         var object: [String: Any] = [
             "cpu_vector_level": KernelChoice.name(ofLevel: KernelChoice.cpuLevel), "openblas_core": BLAS.coreName,
-            "openblas_reason": explanation, "native_kernels": Kernels.usesNativeKernels ? "AVX-512" : "portable SIMD",
+            "openblas_reason": explanation, "native_kernels": Kernels.implementation.description,
         ]
         if let problem { object["problem"] = problem }
         return object

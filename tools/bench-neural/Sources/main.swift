@@ -156,7 +156,7 @@ func run() throws {
           + "\"gflops\": \(String(format: "%.2f", flops / elapsed / 1e9)), \"params\": \(model.parameters.scalarCount), "
           + "\"proc_cpu_util\": \(String(format: "%.3f", (processCPUSeconds() - cpu0) / elapsed)), "
           + "\"other_procs_cpu_util\": \(String(format: "%.3f", others)), "
-          + "\"blas_core\": \"\(BLAS.coreName)\", \"avx512_kernels\": \(Kernels.usesNativeKernels)}")
+          + "\"blas_core\": \"\(BLAS.coreName)\", \"c_kernels\": \"\(Kernels.implementation.description)\"}")
 
 }
 

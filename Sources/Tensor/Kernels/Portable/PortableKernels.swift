@@ -5,7 +5,7 @@ import Glibc
 /// The portable Swift versions of Tensor's element-wise, softmax and optimiser kernels: explicit
 /// `SIMD8<Float>` with wrapping index arithmetic, so they vectorise in `-O` builds on any CPU.
 ///
-/// They are the reference the AVX-512 versions (``NativeKernels``) are tested against. Callers
+/// They are the reference the C (AVX-512, AVX2) versions (``NativeKernels``) are tested against. Callers
 /// (the entry points in ``Kernels``) have already checked extents; pointers never escape.
 /// `count < 8` in ``load(_:_:)`` and ``store(_:_:_:)`` handles row tails.
 enum PortableKernels {

@@ -1,5 +1,5 @@
 /// The portable Swift versions of the fused LSTM and GRU step kernels (SIMD8, any CPU), the
-/// reference for the AVX-512 versions. Formulas, shapes and notation are those of
+/// reference for the C (AVX-512, AVX2) versions. Formulas, shapes and notation are those of
 /// ``RecurrentKernels``, whose entry points check extents and pass base pointers that already
 /// include each buffer's offset; row strides are the natural widths unless named.
 extension PortableKernels {
