@@ -8,6 +8,7 @@
 #   tools/bench-quality/default.sh                  # needs /tmp/torchenv (python3 -m venv /tmp/torchenv &&
 #                                                   #   /tmp/torchenv/bin/pip install torch numpy gensim)
 #   SEEDS="1 2 3" tools/bench-quality/default.sh    # more training seeds (same split)
+#   EPOCHS=3 CHARVEC_FLAGS="--epochs 3 --no-baseline" tools/bench-quality/default.sh   # speed only, shorter
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -30,7 +31,7 @@ for seed in $SEEDS; do
     if [ ! -s "$OUT/charvec-$seed.jsonl" ]; then
         start=$(date +%s.%N)
         "$cv" train "$data" --validation "$OUT/split/heldout-words.txt" --out "$OUT/charvec-$seed.cvm" \
-            --seed "$seed" --json > "$OUT/charvec-$seed.jsonl"
+            --seed "$seed" --json ${CHARVEC_FLAGS:-} > "$OUT/charvec-$seed.jsonl"
         echo "{\"wall_s\": $(echo "$(date +%s.%N) - $start" | bc)}" >> "$OUT/charvec-$seed.jsonl"
     fi
     if [ ! -s "$OUT/pytorch-$seed.jsonl" ]; then
