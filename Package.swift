@@ -8,7 +8,7 @@
 //   Tensor ← NeuralNet ← Training (also uses EmbeddingCore, EmbeddingIO)
 //   EmbeddingCore + EmbeddingIO (its atomic writer) + Tensor (its BLAS) ← NeighborSearch
 //   Each C module has one Swift owner: CSupport ← CharvecRuntime, CZlib ← EmbeddingIO,
-//   CBLAS and CKernels ← Tensor, CAuditKernels ← EmbeddingAudit.
+//   CBLAS and CKernels ← Tensor (CKernels takes its CPU test from CSupport), CAuditKernels ← EmbeddingAudit.
 //   charvec (CLI) uses all of them; only it prints or exits.
 import PackageDescription
 
@@ -50,7 +50,7 @@ let package = Package(
         // Numerics and the neural network.
         // AVX-512 and AVX2 kernels, chosen at run time (C can target an ISA per function; Swift
         // cannot); only Tensor imports them.
-        .target(name: "CKernels"),
+        .target(name: "CKernels", dependencies: ["CSupport"]),
         .target(name: "Tensor", dependencies: ["CharvecRuntime", "CBLAS", "CKernels"]),
         .target(name: "NeuralNet", dependencies: ["Tensor", "EmbeddingCore"]),
 

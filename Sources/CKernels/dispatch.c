@@ -1,21 +1,16 @@
-// The public cv_* functions: each runs the widest tier the CPU and OS support (CPUID and XGETBV,
-// never a table of CPU models), or a lower one forced by `cv_kernels_force_level`.
+// The public cv_* functions: each runs the widest tier the CPU and OS support (CSupport's CPUID
+// and XGETBV test, never a table of CPU models), or a lower one forced by `cv_kernels_force_level`.
 #include "CKernels.h"
 #include "tiers.h"
 
 #if defined(__x86_64__)
-#include <cpuid.h>
+#include "CSupport.h"
 
+// The tier for CharvecRuntime's vector level (one CPUID + XGETBV test for the whole program):
+// AVX-512 (level 3) runs the cv512_* code, AVX2 + FMA (level 2) the cv256_* code.
 static int cv_detect_level(void) {
-    unsigned a, b, c, d;
-    // Leaf 1 ECX: FMA (12), OSXSAVE (27), AVX (28).
-    unsigned leaf1 = (1u << 12) | (1u << 27) | (1u << 28);
-    if (!__get_cpuid(1, &a, &b, &c, &d) || (c & leaf1) != leaf1) return 0;
-    unsigned lo, hi;
-    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-    if ((lo & 0x6) != 0x6 || !__get_cpuid_count(7, 0, &a, &b, &c, &d) || !(b & (1u << 5))) return 0;  // XMM+YMM, AVX2
-    unsigned avx512 = (1u << 16) | (1u << 17) | (1u << 30) | (1u << 31);  // F, DQ, BW, VL
-    return (lo & 0xE6) == 0xE6 && (b & avx512) == avx512 ? 2 : 1;      // also opmask, ZMM state
+    int level = charvec_cpu_vector_level();
+    return level >= 3 ? 2 : level == 2 ? 1 : 0;
 }
 
 static int cv_detected = -1;  // the CPU's level, once known

@@ -59,12 +59,7 @@ final class TrainerTests: XCTestCase {
         let best = trainer.bestModel(source: "sample")
         XCTAssertNotEqual(best.parameters, trainer.model.parameters.values, "the saved weights are the average")
         XCTAssertEqual(trainer.validationMetrics(of: best), best.metadata.validation, "validated with the saved weights")
-        let path = try Fixtures.temporaryDirectory().appendingPathComponent("ema.checkpoint").path
-        var first = configuration
-        first.epochs = 1
-        try Trainer(data: data, configuration: first).run(onCheckpoint: { try $0.write(to: path) })
-        let resumed = try Trainer(resuming: try Checkpoint.read(path), data: data, epochs: 2)
-        try resumed.run()
+        let resumed = try resumeAfterOneEpoch(configuration, data: data)
         XCTAssertEqual(resumed.history.map(\.validation), trainer.history.map(\.validation))
         XCTAssertEqual(resumed.bestModel(source: "sample").parameters, best.parameters)
         for bad in [1, -0.1, .nan] {
