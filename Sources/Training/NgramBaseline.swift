@@ -30,17 +30,45 @@ public enum NgramBaseline {
         }
     }
 
+    /// The buffers of a finished fit (the table and its Adam moments, three `buckets × D` arrays),
+    /// for the next fit of the same shape. Successive fits then overwrite the same pages instead of
+    /// faulting in fresh ones — for the head's folds, several gigabytes per run.
+    public struct FitStorage {
+        var table: NgramTable?
+        var adam: SparseAdam?
+        public init() {}
+        /// Hands a table that is no longer needed back for reuse.
+        public mutating func recycle(_ table: consuming NgramTable) { self.table = table }
+    }
+
     /// Fits a table on `data`'s training words (only on training rows `rows` when given).
     /// - Complexity: O(epochs × Σ grams × D).
     public static func fit(data: TrainingData, settings: Settings, maxLength: Int = 0, rows: [Int]? = nil) -> NgramTable {
+        var storage = FitStorage()
+        return fit(data: data, settings: settings, maxLength: maxLength, rows: rows, storage: &storage)
+    }
+
+    /// ``fit(data:settings:maxLength:rows:)`` in the buffers of `storage` when they have the same
+    /// shape (the result is the same bit for bit); leaves the fit's optimiser state in `storage`.
+    public static func fit(data: TrainingData, settings: Settings, maxLength: Int = 0, rows: [Int]? = nil,
+                           storage: inout FitStorage) -> NgramTable {
         let d = data.dimensions
-        var table = NgramTable(configuration: settings.ngrams, dimensions: d)
+        var table = storage.table.take().flatMap { $0.configuration == settings.ngrams && $0.dimensions == d ? $0 : nil }
+            ?? NgramTable(configuration: settings.ngrams, dimensions: d)
         var rng = SplitMix64(seed: settings.seed ^ 0xBA5E)
         // N(0, 0.01²)-like start (uniform with the same deviation), as the reference's EmbeddingBag.
         let spread = Scalar(0.01 * 3.0.squareRoot())
         for i in table.values.indices { table.values[i] = (2 * rng.nextUnit() - 1) * spread }
         guard data.trainCount > 0 else { return table }
-        var adam = SparseAdam(count: table.values.count, learningRate: settings.learningRate)
+        var adam = storage.adam.take().map { old -> SparseAdam in
+            var adam = old
+            adam.reset(learningRate: settings.learningRate)
+            return adam
+        }
+        if adam?.firstMoment.count != table.values.count {
+            adam = SparseAdam(count: table.values.count, learningRate: settings.learningRate)
+        }
+        defer { storage.adam = adam }
         var gradient = SparseRowGradient(buckets: settings.ngrams.buckets, dimensions: d)
         var order = rows ?? Array(0 ..< data.trainCount)
         var ids = [[Int32]](repeating: [], count: data.trainCount)
@@ -63,7 +91,7 @@ public enum NgramBaseline {
                 }
                 gradient.reset()
                 gradient.accumulate(bags, dOutput: output)
-                adam.update(&table, gradient: gradient)
+                adam!.update(&table, gradient: gradient)
             }
         }
         return table
@@ -74,9 +102,10 @@ public enum NgramBaseline {
     /// training word's bag errs as a held-out word's does. Unit rows `[trainCount × D]` (a zero
     /// bag stays zero). The fits run on up to `threads` threads, with `alongside` (other work of
     /// the same size, such as the bag of all words) as one more job; the result does not depend on
-    /// the thread count. - Complexity: `folds` fits on `(folds − 1)/folds` of the words.
+    /// the thread count. `alongside` gets the buffers of the worker's earlier folds for its own fit.
+    /// - Complexity: `folds` fits on `(folds − 1)/folds` of the words.
     public static func outOfFoldUnitBags(data: TrainingData, settings: Settings, folds: Int, maxLength: Int = 0,
-                                         threads: Int = 1, alongside: (() -> Void)? = nil) -> [Scalar] {
+                                         threads: Int = 1, alongside: ((inout FitStorage) -> Void)? = nil) -> [Scalar] {
         precondition(folds >= 2, "out-of-fold predictions need at least two folds")
         precondition(threads >= 1, "thread count must be positive")
         let d = data.dimensions, n = data.trainCount
@@ -90,11 +119,14 @@ public enum NgramBaseline {
         out.withUnsafeMutableBufferPointer { buffer in
             let shared = _UncheckedSendable(buffer)  // each fold writes its own rows
             parallelFor(workers) { worker in
+                var storage = FitStorage()
                 for f in stride(from: worker, to: jobs, by: workers) {
-                    guard f < folds else { alongside?(); continue }
+                    guard f < folds else { alongside?(&storage); continue }
                     let held = (0 ..< n).filter { fold[$0] == f }
                     guard !held.isEmpty else { continue }
-                    let table = fit(data: data, settings: settings, maxLength: maxLength, rows: (0 ..< n).filter { fold[$0] != f })
+                    let table = fit(data: data, settings: settings, maxLength: maxLength, rows: (0 ..< n).filter { fold[$0] != f },
+                                    storage: &storage)
+                    defer { storage.recycle(table) }
                     var bags = [Scalar](repeating: 0, count: held.count * d)
                     table.addBags(held.map { table.configuration.ids(data.trainWords[$0], maxScalars: maxLength) }, into: &bags)
                     bags.withUnsafeBufferPointer { bag in

@@ -52,8 +52,8 @@ extension Trainer {
         // The bag of all words is fitted alongside the folds' bags, on the training threads.
         var table: NgramTable?
         var offsets = NgramBaseline.outOfFoldUnitBags(data: data, settings: settings, folds: configuration.subwordFolds,
-                                                      maxLength: maxLength, threads: configuration.threads) {
-            table = NgramBaseline.fit(data: data, settings: settings, maxLength: maxLength)
+                                                      maxLength: maxLength, threads: configuration.threads) { storage in
+            table = NgramBaseline.fit(data: data, settings: settings, maxLength: maxLength, storage: &storage)
         }
         let w = configuration.subwordWeight
         for i in offsets.indices { offsets[i] *= w }

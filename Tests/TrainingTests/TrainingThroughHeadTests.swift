@@ -44,13 +44,17 @@ final class TrainingThroughHeadTests: XCTestCase {
         let oof = NgramBaseline.outOfFoldUnitBags(data: data, settings: settings, folds: 3)
         XCTAssertEqual(oof, NgramBaseline.outOfFoldUnitBags(data: data, settings: settings, folds: 3), "seeded")
         var ranAlongside = false
-        XCTAssertEqual(oof, NgramBaseline.outOfFoldUnitBags(data: data, settings: settings, folds: 3, threads: 2) { ranAlongside = true },
+        XCTAssertEqual(oof, NgramBaseline.outOfFoldUnitBags(data: data, settings: settings, folds: 3, threads: 2) { _ in ranAlongside = true },
                        "the same bags on two threads")
         XCTAssertTrue(ranAlongside)
         let norms = (0 ..< data.trainCount).map { i in oof[i * d ..< (i + 1) * d].reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot() }
         XCTAssertTrue(norms.allSatisfy { abs($0 - 1) < 1e-4 }, "unit rows")
         // A bag fitted on every word fits its own words better than the out-of-fold bags do.
         let full = NgramBaseline.fit(data: data, settings: settings)
+        var storage = NgramBaseline.FitStorage()
+        storage.recycle(NgramBaseline.fit(data: data, settings: settings, rows: Array(0 ..< data.trainCount / 2), storage: &storage))
+        XCTAssertEqual(NgramBaseline.fit(data: data, settings: settings, storage: &storage), full,
+                       "a fit in the buffers of an earlier one is the same fit")
         var bags = [Scalar](repeating: 0, count: data.trainCount * d)
         full.addBags(data.trainWords.map { full.configuration.ids($0) }, into: &bags)
         func meanCosine(_ m: [Scalar]) -> Double {

@@ -101,7 +101,15 @@ public struct SparseAdam: Sendable, Equatable {
     public init(count: Int, learningRate: Scalar) {
         self.learningRate = learningRate
         firstMoment = [Scalar](repeating: 0, count: count)
-        secondMoment = firstMoment
+        secondMoment = [Scalar](repeating: 0, count: count)  // not shared: the first step would copy it
+    }
+
+    /// Starts over (step 0, zero moments) at `learningRate`, in the same buffers.
+    public mutating func reset(learningRate: Scalar) {
+        self.learningRate = learningRate
+        step = 0
+        for i in firstMoment.indices { firstMoment[i] = 0 }
+        for i in secondMoment.indices { secondMoment[i] = 0 }
     }
 
     /// Restores saved state (checkpoints).
