@@ -57,8 +57,8 @@ let package = Package(
         // Training loop, model files, checkpoints.
         .target(name: "Training", dependencies: ["NeuralNet", "EmbeddingCore", "EmbeddingIO"]),
 
-        // Nearest-neighbour search (its blocked sgemm through Tensor's BLAS).
-        .target(name: "NeighborSearch", dependencies: ["EmbeddingCore", "EmbeddingIO", "Tensor"]),
+        // Nearest-neighbour search (its blocked sgemm through Tensor's BLAS, its row scan in CKernels).
+        .target(name: "NeighborSearch", dependencies: ["EmbeddingCore", "EmbeddingIO", "Tensor", "CKernels"]),
 
         // Shared test helpers (gradient checks, fixtures, the CLI runner and golden-output checks).
         .target(name: "TestSupport", dependencies: [

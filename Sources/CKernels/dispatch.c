@@ -110,6 +110,11 @@ void cv_gemm_packed(long M, long N, long K, const float *A, long lda, const floa
                 cv256_gemm_packed(M, N, K, A, lda, packed, accumulate, C, ldc));
 }
 
+void cv_dot_rows(long rows, long D, const float *M, const float *q, float *out) {
+    if (cv_kernels_level() >= 1) cv256_dot_rows(rows, D, M, q, out);
+    else __builtin_trap();
+}
+
 #else  // Not x86-64: Tensor's portable kernels and BLAS run; the kernels are never called.
 
 int cv_kernels_level(void) { return 0; }
@@ -147,5 +152,8 @@ void cv_gemm_packed(long M, long N, long K, const float *A, long lda, const floa
                     int accumulate, float *C, long ldc) {
     (void)M; (void)N; (void)K; (void)A; (void)lda; (void)packed; (void)accumulate; (void)C; (void)ldc;
     __builtin_trap(); }
+
+void cv_dot_rows(long rows, long D, const float *M, const float *q, float *out) {
+    (void)rows; (void)D; (void)M; (void)q; (void)out; __builtin_trap(); }
 
 #endif

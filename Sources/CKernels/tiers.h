@@ -32,6 +32,8 @@
 
 CV_DECLARE_TIER(cv512)
 CV_DECLARE_TIER(cv256)
+// AVX2 only: the AVX-512 tier runs it too (see CKernels.h).
+CV_INTERNAL void cv256_dot_rows(long rows, long D, const float *M, const float *q, float *out);
 
 #endif
 #endif

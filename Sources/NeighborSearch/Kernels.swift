@@ -1,3 +1,4 @@
+import CKernels
 import EmbeddingCore
 import Tensor
 
@@ -61,16 +62,21 @@ func _normalize(_ x: UnsafePointer<Scalar>, into y: UnsafeMutablePointer<Scalar>
 func _scanRows(_ matrix: UnsafePointer<Scalar>, _ n: Int, _ lo: Int, _ hi: Int,
                _ query: UnsafePointer<Scalar>, _ skip: UnsafePointer<Bool>,
                _ excluded: Set<Int>, into top: inout TopK) {
-    // Scores come a block at a time from sgemv (OpenBLAS streams the rows at memory speed on the
-    // kernels chosen for the CPU); the block's scores stay in L1 for the threshold pass.
-    let block = 2048
+    // Scores come a block at a time from the C row scan (one sequential stream, faster than
+    // sgemv's interleaved rows), or from sgemv without C kernels; the block's scores stay in L1
+    // for the threshold pass.
+    let block = 2048, native = Kernels.usesNativeKernels
     var threshold = top.threshold
     withUnsafeTemporaryAllocation(of: Scalar.self, capacity: block) { scores in
         let s = scores.baseAddress!
         var start = lo
         while start < hi {
             let count = min(block, hi &- start)
-            BLAS.gemv(m: count, n: n, matrix + start &* n, lda: n, query, s)
+            if native {
+                cv_dot_rows(count, n, matrix + start &* n, query, s)
+            } else {
+                BLAS.gemv(m: count, n: n, matrix + start &* n, lda: n, query, s)
+            }
             for j in 0 ..< count where s[j] >= threshold {
                 // Rare path: only candidates that beat the current k-th score are checked further.
                 let row = start &+ j

@@ -23,6 +23,22 @@ final class ExactSearchTests: XCTestCase {
         }
     }
 
+    /// Every score of the single-query scan (four rows at a time, software prefetch, row and
+    /// dimension tails, 2,048-row blocks) against a double-precision dot product.
+    func testSingleQueryScoresEveryRowExactly() {
+        for (rows, columns) in [(1, 1), (3, 7), (5, 8), (13, 9), (2, 300), (7, 300), (2_051, 17), (4_100, 5)] {
+            let matrix = randomMatrix(rows: rows, columns: columns, seed: UInt64(rows * 31 + columns))
+            let query = randomMatrix(rows: 1, columns: columns, seed: 99).row(0)
+            let got = ExactIndex(matrix: matrix, threads: 1).search(query: query, k: rows)
+            let want = naiveTopK(matrix, query, k: rows)
+            XCTAssertEqual(got.count, rows, "\(rows) × \(columns)")
+            let wanted = Dictionary(uniqueKeysWithValues: want.map { ($0.row, $0.score) })
+            for g in got {
+                XCTAssertEqual(Double(g.score), wanted[g.row]!, accuracy: 1e-5, "\(rows) × \(columns), row \(g.row)")
+            }
+        }
+    }
+
     func testTiesAreBrokenByLowerRow() {
         // Rows 1, 4, 5 point along [1, 0] with different lengths: equal cosine 1.
         let values: [Float] = [0, 1, 2, 0, 0, 3, 1, 1, 4, 0, 1, 0]

@@ -72,6 +72,11 @@ void cv_contrastive_scan(long B, long D, long N, const float *U, const float *T,
                          const long *positives, float *maximum, double *sum, float *positive,
                          float *O, float *scratch);
 
+/// out[r] = M[r]·q for the `rows` rows of M [rows × D] (row-major), in one sequential pass
+/// (exact search of one query). Each row's sum: four 8-lane FMA partial sums, their lanes, then the
+/// D mod 8 tail in order. The same on every tier (it is bound by memory, not arithmetic).
+void cv_dot_rows(long rows, long D, const float *M, const float *q, float *out);
+
 /// Floats needed to pack a K × N right operand (N rounded up to panels of 32 columns).
 long cv_packed_size(long K, long N);
 
