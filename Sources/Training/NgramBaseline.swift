@@ -60,12 +60,12 @@ public enum NgramBaseline {
         let spread = Scalar(0.01 * 3.0.squareRoot())
         for i in table.values.indices { table.values[i] = (2 * rng.nextUnit() - 1) * spread }
         guard data.trainCount > 0 else { return table }
-        var adam = storage.adam.take().map { old -> SparseAdam in
-            var adam = old
-            adam.reset(learningRate: settings.learningRate)
-            return adam
-        }
-        if adam?.firstMoment.count != table.values.count {
+        var adam: SparseAdam
+        // Taken out of `storage` (so the moments are uniquely referenced and reset in place).
+        if var reused = storage.adam.take(), reused.firstMoment.count == table.values.count {
+            reused.reset(learningRate: settings.learningRate)
+            adam = reused
+        } else {
             adam = SparseAdam(count: table.values.count, learningRate: settings.learningRate)
         }
         defer { storage.adam = adam }
@@ -91,7 +91,7 @@ public enum NgramBaseline {
                 }
                 gradient.reset()
                 gradient.accumulate(bags, dOutput: output)
-                adam!.update(&table, gradient: gradient)
+                adam.update(&table, gradient: gradient)
             }
         }
         return table
