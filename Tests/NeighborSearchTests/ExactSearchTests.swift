@@ -23,8 +23,8 @@ final class ExactSearchTests: XCTestCase {
         }
     }
 
-    /// Every score of the single-query scan (four rows at a time, software prefetch, row and
-    /// dimension tails, 2,048-row blocks) against a double-precision dot product.
+    /// Every score of the single-query scan (32- and 8-float steps, the dimension tail, 2,048-row
+    /// blocks and their last partial block) against a double-precision dot product.
     func testSingleQueryScoresEveryRowExactly() {
         for (rows, columns) in [(1, 1), (3, 7), (5, 8), (13, 9), (2, 300), (7, 300), (2_051, 17), (4_100, 5)] {
             let matrix = randomMatrix(rows: rows, columns: columns, seed: UInt64(rows * 31 + columns))

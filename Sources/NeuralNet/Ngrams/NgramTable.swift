@@ -108,8 +108,8 @@ public struct SparseAdam: Sendable, Equatable {
     public mutating func reset(learningRate: Scalar) {
         self.learningRate = learningRate
         step = 0
-        for i in firstMoment.indices { firstMoment[i] = 0 }
-        for i in secondMoment.indices { secondMoment[i] = 0 }
+        Kernels.zero(&firstMoment, 0, count: firstMoment.count)
+        Kernels.zero(&secondMoment, 0, count: secondMoment.count)
     }
 
     /// Restores saved state (checkpoints).
