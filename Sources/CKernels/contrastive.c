@@ -89,7 +89,7 @@ CV_NATIVE static void cv_contrastive_block(long B, long D, long N, const float *
                                            float *O, float *scratch) {
     long ld = cv_round32(B), lanes = ld / 16;
     float *packedU = scratch, *St = packedU + cv_packed_size(D, B), *Ot = St + CV_CHUNK * ld;
-    cv_pack_b(D, B, U, D, 1, packedU);
+    cv512_pack_b(D, B, U, D, 1, packedU);
     for (long i = 0; i < D * ld; i++) Ot[i] = 0;
     for (long i = 0; i < CV_CHUNK * ld; i++) St[i] = 0;  // lanes past B stay 0
     for (long r = 0; r < B; r++) positive[r] = 0;

@@ -104,6 +104,10 @@ void cv_contrastive_scan(long B, long D, long N, const float *U, const float *T,
                 cv256_contrastive_scan(B, D, N, U, T, scale, positives, maximum, sum, positive, O, scratch));
 }
 
+void cv_pack_b(long K, long N, const float *B, long ldb, int transposed, float *packed) {
+    CV_DISPATCH(cv512_pack_b(K, N, B, ldb, transposed, packed), cv256_pack_b(K, N, B, ldb, transposed, packed));
+}
+
 void cv_gemm_packed(long M, long N, long K, const float *A, long lda, const float *packed,
                     int accumulate, float *C, long ldc) {
     CV_DISPATCH(cv512_gemm_packed(M, N, K, A, lda, packed, accumulate, C, ldc),
@@ -148,6 +152,8 @@ void cv_contrastive_scan(long B, long D, long N, const float *U, const float *T,
                          const long *positives, float *maximum, double *sum, float *positive, float *O, float *scratch) {
     (void)B; (void)D; (void)N; (void)U; (void)T; (void)scale; (void)positives; (void)maximum; (void)sum;
     (void)positive; (void)O; (void)scratch; __builtin_trap(); }
+void cv_pack_b(long K, long N, const float *B, long ldb, int transposed, float *packed) {
+    (void)K; (void)N; (void)B; (void)ldb; (void)transposed; (void)packed; __builtin_trap(); }
 void cv_gemm_packed(long M, long N, long K, const float *A, long lda, const float *packed,
                     int accumulate, float *C, long ldc) {
     (void)M; (void)N; (void)K; (void)A; (void)lda; (void)packed; (void)accumulate; (void)C; (void)ldc;

@@ -1,5 +1,5 @@
-// Blocking constants and the packed layout, shared by both tiers: the packing and the scratch
-// sizes must not depend on which tier runs.
+// Blocking constants shared by both tiers: the packed size and the scratch sizes must not depend
+// on which tier runs (the layout inside a packed panel does: cv_pack_b).
 #ifndef CHARVEC_CKERNELS_LAYOUT_H
 #define CHARVEC_CKERNELS_LAYOUT_H
 

@@ -35,8 +35,8 @@ static inline long cv256_micro_rows(long left) { return left >= 6 ? 6 : left >= 
         }                                                                                          \
     }
 
-// MR rows × 16 columns over k in [0, kc): c[r] += A[r, k] · half[k], `half` a 16-column half of
-// a packed panel (row stride CV_PANEL). `accumulate`: add the result to C (else overwrite).
+// MR rows × 16 columns over k in [0, kc): c[r] += A[r, k] · half[k], `half` a [kc × 16] block of
+// one half of a packed panel (cv256_pack_b: rows of 16, contiguous). `accumulate`: add the result to C (else overwrite).
 // The unroll pragmas keep c0/c1 in registers; without them they stay in memory.
 #define CV256_MICRO(MR)                                                                            \
     CV_AVX2 __attribute__((noinline)) static void cv256_micro_##MR(                                \
@@ -48,8 +48,8 @@ static inline long cv256_micro_rows(long left) { return left >= 6 ? 6 : left >= 
             c1[r] = _mm256_setzero_ps();                                                           \
         }                                                                                          \
         for (long k = 0; k < kc; k++) {                                                            \
-            __m256 b0 = _mm256_loadu_ps(half + k * CV_PANEL);                                      \
-            __m256 b1 = _mm256_loadu_ps(half + k * CV_PANEL + 8);                                  \
+            __m256 b0 = _mm256_loadu_ps(half + k * 16);                                            \
+            __m256 b1 = _mm256_loadu_ps(half + k * 16 + 8);                                        \
             _Pragma("GCC unroll 8") for (int r = 0; r < MR; r++) {                                 \
                 __m256 a = _mm256_broadcast_ss(A + r * lda + k);                                   \
                 c0[r] = _mm256_fmadd_ps(a, b0, c0[r]);                                             \

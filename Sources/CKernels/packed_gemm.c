@@ -9,14 +9,16 @@
 // about a third of each call (sgemm_itcopy/incopy against sgemm_kernel). Here the weights
 // are packed once per batch and reused by every time step.
 //
-// This file holds the packing (both tiers) and the AVX-512 tier (packed_gemm_avx2.c: AVX2 + FMA).
-// Register block: 12 rows × 32 columns = 24 ZMM accumulators; per k, two loads of the panel
-// row and 12 broadcasts of A. K is blocked by 256 so a panel block (32 KB) stays in L1.
+// This file holds the AVX-512 tier and its packing (packed_gemm_avx2.c: AVX2 + FMA, whose panels
+// are laid out by halves). Register block: 12 rows × 32 columns = 24 ZMM accumulators; per k, two
+// loads of the panel row and 12 broadcasts of A. K is blocked by 256 so a panel block (32 KB)
+// stays in L1.
 
 #if defined(__x86_64__)
 long cv_packed_size(long K, long N) { return ((N + CV_PANEL - 1) / CV_PANEL) * CV_PANEL * K; }
 
-void cv_pack_b(long K, long N, const float *B, long ldb, int transposed, float *packed) {
+// Panel n0 / 32 is [K × 32], row k at panel + k · 32.
+CV_INTERNAL void cv512_pack_b(long K, long N, const float *B, long ldb, int transposed, float *packed) {
     for (long n0 = 0; n0 < N; n0 += CV_PANEL) {
         float *panel = packed + n0 * K;
         long nc = N - n0 < CV_PANEL ? N - n0 : CV_PANEL;
@@ -70,8 +72,5 @@ CV_NATIVE void cv512_gemm_packed(long M, long N, long K, const float *A, long ld
 #else  // Not x86-64: the step products stay on BLAS; these are never called.
 
 long cv_packed_size(long K, long N) { (void)K; (void)N; __builtin_trap(); }
-void cv_pack_b(long K, long N, const float *B, long ldb, int transposed, float *packed) {
-    (void)K; (void)N; (void)B; (void)ldb; (void)transposed; (void)packed; __builtin_trap();
-}
 
 #endif

@@ -28,7 +28,8 @@
                                           float scale, const long *positives, float *maximum,         \
                                           double *sum, float *positive, float *O, float *scratch);    \
     CV_INTERNAL void P##_gemm_packed(long M, long N, long K, const float *A, long lda,                \
-                                     const float *packed, int accumulate, float *C, long ldc);
+                                     const float *packed, int accumulate, float *C, long ldc);        \
+    CV_INTERNAL void P##_pack_b(long K, long N, const float *B, long ldb, int transposed, float *packed);
 
 CV_DECLARE_TIER(cv512)
 CV_DECLARE_TIER(cv256)

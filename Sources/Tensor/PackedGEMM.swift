@@ -6,12 +6,14 @@ import CKernels
 /// OpenBLAS repacks both operands on every call; at the step shapes (M ≤ batch, K = H,
 /// N = 4H or the transpose) that takes about a third of each call. The packed kernel (C, in
 /// the tier of ``Kernels/nativeLevel``: AVX-512 with a 12 × 32 register block, AVX2 + FMA with
-/// 6 × 16) reuses one packing, the same for both tiers, for the whole batch, and is faster than
-/// OpenBLAS at these shapes. Only with ``Kernels/usesNativeKernels``.
+/// 6 × 16) reuses one packing for the whole batch, and is faster than OpenBLAS at these shapes.
+/// The packed layout belongs to the tier that packed it. Only with ``Kernels/usesNativeKernels``.
 public struct PackedOperand {
     /// Rows (the product's inner dimension) and columns of the operand as multiplied.
     public private(set) var k = 0, n = 0
     var storage: [Scalar] = []
+    /// The tier whose layout `storage` holds.
+    var level: NativeKernelLevel? = nil
 
     public init() {}
 
@@ -23,6 +25,7 @@ public struct PackedOperand {
         BLAS._checkExtent(b.count, offset, rows: rows, columns: columns, ld: ldb, "B")
         self.k = k
         self.n = n
+        level = Kernels.nativeLevel
         let size = cv_packed_size(k, n)
         if storage.count < size { storage = [Scalar](repeating: 0, count: size) }
         b.withUnsafeBufferPointer { pb in
@@ -43,6 +46,7 @@ public struct PackedOperand {
         }
         BLAS._checkExtent(a.count, aOffset, rows: m, columns: k, ld: lda, "A")
         BLAS._checkExtent(c.count, cOffset, rows: m, columns: n, ld: ldc, "C")
+        precondition(level == Kernels.nativeLevel, "packed in the \(level?.description ?? "none") tier, multiplied in \(Kernels.nativeLevelName)")
         a.withUnsafeBufferPointer { pa in
             storage.withUnsafeBufferPointer { ps in
                 c.withUnsafeMutableBufferPointer { pc in

@@ -80,12 +80,13 @@ void cv_dot_rows(long rows, long D, const float *M, const float *q, float *out);
 /// Floats needed to pack a K × N right operand (N rounded up to panels of 32 columns).
 long cv_packed_size(long K, long N);
 
-/// Packs the right operand B of C = A·B, K × N, into 32-column panels (zero-padded). With
-/// `transposed` the operand is Bᵀ of a stored N × K matrix: element (k, n) = B[n·ldb + k].
+/// Packs the right operand B of C = A·B, K × N, into 32-column panels (zero-padded), laid out for
+/// the tier that runs now (AVX-512: rows of 32; AVX2: two [K × 16] halves): multiply it in the
+/// same tier. With `transposed` the operand is Bᵀ of a stored N × K matrix: element (k, n) =
+/// B[n·ldb + k].
 void cv_pack_b(long K, long N, const float *B, long ldb, int transposed, float *packed);
 
-/// C[M × N] = A[M × K]·B, or C += A·B with `accumulate`; B packed by `cv_pack_b` (the packing
-/// is the same for both tiers).
+/// C[M × N] = A[M × K]·B, or C += A·B with `accumulate`; B packed by `cv_pack_b` in this tier.
 void cv_gemm_packed(long M, long N, long K, const float *A, long lda, const float *packed,
                     int accumulate, float *C, long ldc);
 
