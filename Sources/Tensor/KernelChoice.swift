@@ -46,9 +46,18 @@ public enum KernelChoice {
     }
 
     /// The core to restart OpenBLAS with when its current kernels use a narrower vector level
-    /// than the CPU has (nil when the current choice is already as wide).
+    /// than the CPU has, or a wider one than it can run (`OPENBLAS_CORETYPE=SkylakeX` on an AVX2
+    /// CPU: an illegal instruction at the first GEMM); nil when the current choice fits.
     public static func betterCore(than current: String) -> String? {
-        guard let preferred = preferredCore, level(ofCore: current) < level(ofCore: preferred) else { return nil }
+        betterCore(than: current, cpuLevel: cpuLevel, preferred: preferredCore)
+    }
+
+    /// ``betterCore(than:)`` for a CPU of vector level `cpuLevel` whose preferred family is
+    /// `preferred`. A CPU of level 1 falls back to Prescott (SSE3); below that nothing is known safe.
+    public static func betterCore(than current: String, cpuLevel: Int, preferred: String?) -> String? {
+        let currentLevel = level(ofCore: current)
+        if currentLevel > cpuLevel { return preferred ?? (cpuLevel == 1 ? "Prescott" : nil) }
+        guard let preferred, currentLevel < level(ofCore: preferred) else { return nil }
         return preferred
     }
 
@@ -65,7 +74,8 @@ public enum KernelChoice {
         guard getenv(restartMarker) == nil else { return }
         let current = BLAS.coreName
         let wanted: String
-        if let forced = getenv(forceVariable).map({ String(cString: $0) }), !forced.isEmpty {
+        if let forced = getenv(forceVariable).map({ String(cString: $0) }), !forced.isEmpty,
+           level(ofCore: forced) <= cpuLevel {  // a family this CPU cannot run is not honoured
             guard forced.lowercased() != current.lowercased() else { return }
             wanted = forced
         } else {

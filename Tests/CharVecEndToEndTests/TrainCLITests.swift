@@ -112,6 +112,18 @@ final class TrainCLITests: XCTestCase {
         let free = try CLIRunner.run(arguments, environment: ["OPENBLAS_CORETYPE": nil])
         XCTAssertEqual(free.status, 0, free.stderr)
         XCTAssertTrue(expected.contains { free.stderr.contains("OpenBLAS \($0) kernels") }, free.stderr)
+        guard level == "AVX2+FMA" else { return }
+        // An AVX-512 family pinned or forced on an AVX2 CPU would stop at the first GEMM on an
+        // illegal instruction: it is replaced (pinned) or not honoured (forced).
+        let wider = try CLIRunner.run(["info", sample, "--json"], environment: ["OPENBLAS_CORETYPE": "SkylakeX"])
+        XCTAssertEqual(wider.status, 0, wider.stderr)
+        XCTAssertTrue(expected.contains { wider.stdout.contains("\"openblas_core\":\"\($0)\"") }, wider.stdout)
+        XCTAssertTrue(wider.stdout.contains("SkylakeX, whose instructions this CPU lacks"), wider.stdout)
+        for environment in [["OPENBLAS_CORETYPE": "SkylakeX"], ["CHARVEC_OPENBLAS_CORETYPE": "Cooperlake", "OPENBLAS_CORETYPE": nil]] {
+            let run = try CLIRunner.run(arguments, environment: environment)
+            XCTAssertEqual(run.status, 0, "\(environment): \(run.stderr)")
+            XCTAssertTrue(expected.contains { run.stderr.contains("OpenBLAS \($0) kernels") }, run.stderr)
+        }
     }
 
     func testBadTableIsCleanedAndFaultsAreRecovered() throws {

@@ -52,3 +52,21 @@ final class BLASTests: XCTestCase {
         XCTAssertEqual(c.storage, [4, 5, 10, 11])
     }
 }
+
+/// The OpenBLAS family charvec restarts with: a narrower one than the CPU is widened, a wider one
+/// (illegal instructions) is narrowed, a fitting one is kept.
+final class KernelChoiceTests: XCTestCase {
+    func testRestartsOnlyWhenTheFamilyDoesNotFitTheCPU() {
+        let cases: [(current: String, level: Int, preferred: String?, expected: String?)] = [
+            ("Prescott", 2, "Haswell", "Haswell"), ("Prescott", 3, "Cooperlake", "Cooperlake"),
+            ("Haswell", 3, "SkylakeX", "SkylakeX"), ("Zen", 2, "Haswell", nil), ("Haswell", 2, "Haswell", nil),
+            ("SkylakeX", 3, "SkylakeX", nil), ("SkylakeX", 2, "Haswell", "Haswell"), ("Cooperlake", 2, "Haswell", "Haswell"),
+            ("Haswell", 1, nil, "Prescott"), ("SkylakeX", 1, nil, "Prescott"), ("Prescott", 1, nil, nil),
+            ("Haswell", 0, nil, nil), ("an unknown family", 2, "Haswell", "Haswell"),
+        ]
+        for c in cases {
+            XCTAssertEqual(KernelChoice.betterCore(than: c.current, cpuLevel: c.level, preferred: c.preferred), c.expected,
+                           "\(c.current) on a level-\(c.level) CPU")
+        }
+    }
+}

@@ -20,7 +20,8 @@ enum BLASKernels {
         let core = BLAS.coreName, level = KernelChoice.cpuLevel
         let cpu = KernelChoice.name(ofLevel: level)
         guard let chosen = ProcessInfo.processInfo.environment[marker] else {
-            if let pinned = ProcessInfo.processInfo.environment[force], !pinned.isEmpty {
+            if let pinned = ProcessInfo.processInfo.environment[force], !pinned.isEmpty,
+               KernelChoice.level(ofCore: pinned) <= level {
                 return "\(force)=\(pinned)"
             }
             return "OpenBLAS's own choice for this \(cpu) CPU"
@@ -32,6 +33,7 @@ enum BLASKernels {
         }
         return "chosen from the CPU's features (\(cpu)); OpenBLAS had chosen \(before)"
             + (pinned.isEmpty ? "" : " with OPENBLAS_CORETYPE=\(pinned)")
+            + (KernelChoice.level(ofCore: before) > level ? ", whose instructions this CPU lacks" : "")
     }
 
     /// The kernels in use and why, as `info --json` reports them.
