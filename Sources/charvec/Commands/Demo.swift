@@ -29,7 +29,7 @@ extension CharVec {
             kingdomz) and new forms (governmental, universities, footballers); 'embed' writes \
             their vectors to oov.vec.
 
-            about 20 s on 2 cores (release build); --quick trains a tiny model for one epoch.
+            about 15 s on 2 cores (release build); --quick trains a tiny model for one epoch.
 
             Examples:
               charvec demo
