@@ -25,7 +25,7 @@ fi
 python3 "$here/split.py" "$data" "$OUT/split" >/dev/null
 lscpu | sed -n 's/^Model name: *//p' > "$OUT/cpu.txt"
 # The PyTorch twin with charvec's defaults (keep in step with TrainDefaults in Train+Summary.swift).
-PYTORCH_FLAGS=${PYTORCH_FLAGS:-"--loss contrastive --temperature 0.03 --cos-weight 15 --cell lstm --hidden 256 --char-dim 32 --mlp-hidden 512 --no-ngrams --lr 2e-3 --ema 0.999 --batch 64 --subword-weight 1 --subword-folds 5"}
+PYTORCH_FLAGS=${PYTORCH_FLAGS:-"--loss contrastive --temperature 0.03 --cos-weight 15 --cell gru --hidden 256 --char-dim 32 --mlp-hidden 512 --no-ngrams --lr 2e-3 --ema 0.999 --batch 64 --subword-weight 1 --subword-folds 5"}
 epochs=${EPOCHS:-20}
 for seed in $SEEDS; do
     if [ ! -s "$OUT/charvec-$seed.jsonl" ]; then
