@@ -36,7 +36,8 @@ static inline long cv256_micro_rows(long left) { return left >= 6 ? 6 : left >= 
     }
 
 // MR rows × 16 columns over k in [0, kc): c[r] += A[r, k] · half[k], `half` a [kc × 16] block of
-// one half of a packed panel (cv256_pack_b: rows of 16, contiguous). `accumulate`: add the result to C (else overwrite).
+// one half of a packed panel (cv256_pack_b: rows of 16, contiguous). `accumulate`: add the result
+// to C (else overwrite).
 // The unroll pragmas keep c0/c1 in registers; without them they stay in memory.
 #define CV256_MICRO(MR)                                                                            \
     CV_AVX2 __attribute__((noinline)) static void cv256_micro_##MR(                                \

@@ -46,7 +46,8 @@ public struct PackedOperand {
         }
         BLAS._checkExtent(a.count, aOffset, rows: m, columns: k, ld: lda, "A")
         BLAS._checkExtent(c.count, cOffset, rows: m, columns: n, ld: ldc, "C")
-        precondition(level == Kernels.nativeLevel, "packed in the \(level?.description ?? "none") tier, multiplied in \(Kernels.nativeLevelName)")
+        precondition(level == Kernels.nativeLevel,
+                     "packed in the \(level?.description ?? "none") tier, multiplied in \(Kernels.nativeLevelName)")
         a.withUnsafeBufferPointer { pa in
             storage.withUnsafeBufferPointer { ps in
                 c.withUnsafeMutableBufferPointer { pc in
