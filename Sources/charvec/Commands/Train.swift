@@ -15,7 +15,7 @@ extension CharVec {
         static let configuration = CommandConfiguration(
             abstract: "Train a character-level model that predicts a word's normalised vector from its spelling.",
             discussion: """
-            The default model is a bidirectional LSTM over the characters followed by an MLP (Mimick); \
+            The default model is a bidirectional GRU over the characters followed by an MLP (Mimick); \
             --ngram-buckets N adds the mean of a trainable hashed table of the word's character 3–6-grams \
             (fastText-style, the hybrid model). It trains with a contrastive loss: a softmax \
             over the cosines between the prediction and every training target (--temperature), plus a pull \
