@@ -9,37 +9,43 @@
 // about a third of each call (sgemm_itcopy/incopy against sgemm_kernel). Here the weights
 // are packed once per batch and reused by every time step.
 //
-// This file holds the AVX-512 tier and its packing (packed_gemm_avx2.c: AVX2 + FMA, whose panels
-// are laid out by halves). Register block: 12 rows × 32 columns = 24 ZMM accumulators; per k, two
+// This file holds the packing of both tiers (AVX-512: panels of 32 columns; AVX2: of 16) and the
+// AVX-512 tier (packed_gemm_avx2.c: AVX2 + FMA). Register block: 12 rows × 32 columns = 24 ZMM accumulators; per k, two
 // loads of the panel row and 12 broadcasts of A. K is blocked by 256 so a panel block (32 KB)
 // stays in L1.
 
 #if defined(__x86_64__)
 long cv_packed_size(long K, long N) { return ((N + CV_PANEL - 1) / CV_PANEL) * CV_PANEL * K; }
 
-// Panel n0 / 32 is [K × 32], row k at panel + k · 32.
-CV_INTERNAL void cv512_pack_b(long K, long N, const float *B, long ldb, int transposed, float *packed) {
-    for (long n0 = 0; n0 < N; n0 += CV_PANEL) {
+// Panels of `width` columns (32 for AVX-512, 16 for AVX2), zero-padded to a multiple of 32
+// columns: panel n0 / width is [K × width] at packed + n0 · K, row k at + k · width.
+CV_INTERNAL void cv_pack_panels(long K, long N, const float *B, long ldb, int transposed, long width,
+                                float *packed) {
+    for (long n0 = 0; n0 < cv_round32(N); n0 += width) {
         float *panel = packed + n0 * K;
-        long nc = N - n0 < CV_PANEL ? N - n0 : CV_PANEL;
+        long nc = N - n0 < 0 ? 0 : N - n0 < width ? N - n0 : width;
         if (!transposed) {
             for (long k = 0; k < K; k++) {
-                float *row = panel + k * CV_PANEL;
+                float *row = panel + k * width;
                 const float *src = B + k * ldb + n0;
                 for (long c = 0; c < nc; c++) row[c] = src[c];
-                for (long c = nc; c < CV_PANEL; c++) row[c] = 0;
+                for (long c = nc; c < width; c++) row[c] = 0;
             }
         } else {
-            // Column c of the panel is row n0 + c of B; 16 k at a time keeps the writes in 32 lines.
+            // Column c of the panel is row n0 + c of B; 16 k at a time keeps the writes in few lines.
             for (long k0 = 0; k0 < K; k0 += 16) {
                 long kc = K - k0 < 16 ? K - k0 : 16;
-                for (long c = 0; c < CV_PANEL; c++) {
+                for (long c = 0; c < width; c++) {
                     const float *src = B + (n0 + c) * ldb + k0;
-                    for (long j = 0; j < kc; j++) panel[(k0 + j) * CV_PANEL + c] = c < nc ? src[j] : 0;
+                    for (long j = 0; j < kc; j++) panel[(k0 + j) * width + c] = c < nc ? src[j] : 0;
                 }
             }
         }
     }
+}
+
+CV_INTERNAL void cv512_pack_b(long K, long N, const float *B, long ldb, int transposed, float *packed) {
+    cv_pack_panels(K, N, B, ldb, transposed, CV_PANEL, packed);
 }
 
 CV_MICRO(12)

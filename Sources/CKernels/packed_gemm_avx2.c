@@ -14,28 +14,9 @@ CV256_MICRO(4)
 CV256_MICRO(2)
 CV256_MICRO(1)
 
-// Panel n0 / 32 at packed + n0 · K: columns n0 … n0 + 15 as [K × 16], then n0 + 16 … n0 + 31.
+// Panels of 16 columns: the two halves of each 32-column panel, [K × 16] each.
 void cv256_pack_b(long K, long N, const float *B, long ldb, int transposed, float *packed) {
-    for (long h0 = 0; h0 < cv_round32(N); h0 += 16) {
-        float *half = packed + h0 * K;
-        long nc = N - h0 < 0 ? 0 : N - h0 < 16 ? N - h0 : 16;
-        if (!transposed) {
-            for (long k = 0; k < K; k++) {
-                const float *src = B + k * ldb + h0;
-                for (long c = 0; c < nc; c++) half[k * 16 + c] = src[c];
-                for (long c = nc; c < 16; c++) half[k * 16 + c] = 0;
-            }
-        } else {
-            // Column c of the half is row h0 + c of B; 16 k at a time keeps the writes in 16 lines.
-            for (long k0 = 0; k0 < K; k0 += 16) {
-                long kc = K - k0 < 16 ? K - k0 : 16;
-                for (long c = 0; c < 16; c++) {
-                    const float *src = B + (h0 + c) * ldb + k0;
-                    for (long j = 0; j < kc; j++) half[(k0 + j) * 16 + c] = c < nc ? src[j] : 0;
-                }
-            }
-        }
-    }
+    cv_pack_panels(K, N, B, ldb, transposed, 16, packed);
 }
 
 CV_AVX2 void cv256_gemm_packed(long M, long N, long K, const float *A, long lda, const float *packed,

@@ -33,6 +33,9 @@
 
 CV_DECLARE_TIER(cv512)
 CV_DECLARE_TIER(cv256)
+// Both tiers' packing (packed_gemm.c): panels of `width` columns.
+CV_INTERNAL void cv_pack_panels(long K, long N, const float *B, long ldb, int transposed, long width,
+                               float *packed);
 // AVX2 only: the AVX-512 tier runs it too (see CKernels.h).
 CV_INTERNAL void cv256_dot_rows(long rows, long D, const float *M, const float *q, float *out);
 
