@@ -66,6 +66,14 @@ public enum KernelChoice {
     /// Environment variable that forces an OpenBLAS family (e.g. for comparisons).
     public static let forceVariable = "CHARVEC_OPENBLAS_CORETYPE"
 
+    /// The family ``forceVariable`` forces, or nil when it is unset, empty, or names a family this
+    /// CPU cannot run (which is not honoured).
+    public static var forcedCore: String? {
+        guard let value = getenv(forceVariable).map({ String(cString: $0) }), !value.isEmpty,
+              level(ofCore: value) <= cpuLevel else { return nil }
+        return value
+    }
+
     /// For an executable's first line: when OpenBLAS's kernels are narrower than the CPU (or
     /// differ from a forced family), sets `OPENBLAS_CORETYPE` and replaces the process with a
     /// fresh copy of itself (same binary and arguments); otherwise returns. Runs at most once per
@@ -74,8 +82,7 @@ public enum KernelChoice {
         guard getenv(restartMarker) == nil else { return }
         let current = BLAS.coreName
         let wanted: String
-        if let forced = getenv(forceVariable).map({ String(cString: $0) }), !forced.isEmpty,
-           level(ofCore: forced) <= cpuLevel {  // a family this CPU cannot run is not honoured
+        if let forced = forcedCore {
             guard forced.lowercased() != current.lowercased() else { return }
             wanted = forced
         } else {

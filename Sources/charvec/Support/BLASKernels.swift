@@ -20,15 +20,14 @@ enum BLASKernels {
         let core = BLAS.coreName, level = KernelChoice.cpuLevel
         let cpu = KernelChoice.name(ofLevel: level)
         guard let chosen = ProcessInfo.processInfo.environment[marker] else {
-            if let pinned = ProcessInfo.processInfo.environment[force], !pinned.isEmpty,
-               KernelChoice.level(ofCore: pinned) <= level {
+            if let pinned = KernelChoice.forcedCore {
                 return "\(force)=\(pinned)"
             }
             return "OpenBLAS's own choice for this \(cpu) CPU"
         }
         let parts = chosen.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
         let before = parts.first ?? "?", pinned = parts.count > 1 ? parts[1] : ""
-        if let forced = ProcessInfo.processInfo.environment[force], !forced.isEmpty, forced.lowercased() == core.lowercased() {
+        if let forced = KernelChoice.forcedCore, forced.lowercased() == core.lowercased() {
             return "forced by \(force)=\(forced) (OpenBLAS had chosen \(before))"
         }
         return "chosen from the CPU's features (\(cpu)); OpenBLAS had chosen \(before)"
