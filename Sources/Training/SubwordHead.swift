@@ -67,3 +67,19 @@ public struct SubwordHead: Sendable, Equatable {
         }
     }
 }
+
+extension TrainedModel {
+    /// This model predicting `p̂ + weight · b̂` instead of the weight it was trained with; nil when
+    /// it has no subword head. The file is unchanged. A smaller weight puts the exact word first more
+    /// often (MRR, hit@1); a larger one brings predictions closer to the true vectors on average
+    /// (mean cosine) — see docs/training.md.
+    /// - Precondition: `weight` is finite and ≥ 0.
+    public func reweighted(subwordWeight weight: Scalar) -> TrainedModel? {
+        precondition(weight.isFinite && weight >= 0, "subword weight must be finite and ≥ 0")
+        guard var head = subword else { return nil }
+        head.weight = weight
+        var model = self
+        model.subword = head
+        return model
+    }
+}

@@ -40,13 +40,14 @@ final class NumericOptionPropertyTests: XCTestCase {
         add(["convert", table, out + ".vec"], reader, accepts: ["--limit": hugeOnly])
         add(["audit", table], ["--threads", "--max-locations", "--min-shared-group", "--near-zero-norm"],
             accepts: ["--max-locations": [Self.zero, Self.huge], "--min-shared-group": hugeOnly, "--near-zero-norm": [Self.zero, Self.huge, Self.overflow]])
-        add(["embed", "missing-model.cvm", "word"], ["--threads"])
+        add(["embed", "missing-model.cvm", "word"], ["--threads", "--subword-weight"], accepts: ["--subword-weight": [Self.zero]])
         add(["sanitize", table, out + "-s.vec"], ["--threads"])
-        add(["extend", table, "missing-model.cvm", words, "--out", out + "-x.vec"], reader, accepts: ["--limit": hugeOnly])
-        add(["neighbors", table, "a"], reader + ["--top", "--ef-search"], accepts: ["--limit": hugeOnly, "--top": hugeOnly])
+        add(["extend", table, "missing-model.cvm", words, "--out", out + "-x.vec"], reader + ["--subword-weight"],
+            accepts: ["--limit": hugeOnly, "--subword-weight": [Self.zero]])
+        add(["neighbors", table, "a"], reader + ["--top", "--ef-search", "--subword-weight"], accepts: ["--limit": hugeOnly, "--top": hugeOnly])
         add(["analogy", table, "a", "b", "c"], reader + ["--top", "--restrict"],
             accepts: ["--limit": hugeOnly, "--top": hugeOnly, "--restrict": hugeOnly])
-        add(["eval", table, "--pairs", pairs], reader + ["--restrict"], accepts: ["--limit": hugeOnly, "--restrict": hugeOnly])
+        add(["eval", table, "--pairs", pairs], reader + ["--restrict", "--subword-weight"], accepts: ["--limit": hugeOnly, "--restrict": hugeOnly])
         add(["index", table, "--out", out + ".hnsw"], reader + ["--m", "--ef-construction", "--seed"],
             accepts: ["--limit": hugeOnly, "--seed": [Self.zero, Self.huge]])
 

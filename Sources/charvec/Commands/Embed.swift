@@ -41,6 +41,8 @@ extension CharVec {
         @Option(help: "Threads.")
         var threads: Int = 1
 
+        @OptionGroup var modelOptions: ModelOptions
+
         enum OutputKind: String, ExpressibleByArgument, CaseIterable { case text, binary, json }
 
         func validate() throws {
@@ -55,6 +57,9 @@ extension CharVec {
             try reportingErrors { try InputPath.check(model) }
             let fastText = TableFile.detectForeignFormat(model) == .fastText ? try reportingErrors { try FastTextModel(path: model) } : nil
             let trained = fastText == nil ? try reportingErrors { try TrainedModel.read(model) } : nil
+            if fastText != nil && modelOptions.subwordWeight != nil {
+                throw ValidationError("--subword-weight applies to models written by 'charvec train', not to fastText models.")
+            }
             var words = self.words
             if words.isEmpty {
                 // A byte-order mark opening standard input is not part of the first word.
@@ -63,7 +68,12 @@ extension CharVec {
                 }
             }
             guard !words.isEmpty else { throw ValidationError("no words to embed (pass them as arguments or on standard input)") }
-            var vectors = fastText.map { $0.wordVectors(of: words) } ?? trained!.makePredictor(threads: threads).predict(words)
+            var vectors: RowMatrix
+            if let fastText {
+                vectors = fastText.wordVectors(of: words)
+            } else {
+                vectors = try modelOptions.apply(to: trained!, path: model).makePredictor(threads: threads).predict(words)
+            }
             if normalize { L2.normalizeRows(&vectors) }
             if kind == .json {
                 for (i, word) in words.enumerated() {
@@ -106,6 +116,7 @@ extension CharVec {
         var gzip = false
         @Option(help: "Scale predicted vectors to the table's mean norm (mean-norm) or leave them unit-norm (none).")
         var scale: Scale = .meanNorm
+        @OptionGroup var modelOptions: ModelOptions
         @OptionGroup var input: InputOptions
 
         enum Scale: String, ExpressibleByArgument, CaseIterable { case meanNorm = "mean-norm", none }
@@ -115,7 +126,7 @@ extension CharVec {
             let list = try TableLoading.readText(words)
             try reportingErrors { try InputPath.check(model) }
             var (table, report) = try reportingErrors { try EmbeddingReader.load(vectors, options: input.readOptions) }
-            let predictor = try TableLoading.predictor(model, dimensions: table.dimensions, threads: input.threads)
+            let predictor = try TableLoading.predictor(model, dimensions: table.dimensions, threads: input.threads, options: modelOptions)
             var seen = Set<String>()
             let oov = list.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
                 .filter { !$0.isEmpty && !table.vocabulary.contains($0) && seen.insert($0).inserted }

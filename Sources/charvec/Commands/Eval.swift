@@ -66,6 +66,7 @@ extension CharVec {
         @Flag(help: "Print one JSON object instead of text.")
         var json = false
 
+        @OptionGroup var modelOptions: ModelOptions
         @OptionGroup var input: InputOptions
 
         func validate() throws {
@@ -74,6 +75,9 @@ extension CharVec {
             }
             guard typos >= 0 && typos <= 10_000_000 else { throw ValidationError("--typos must be in 0...10000000 (got \(typos)).") }
             guard typos == 0 || model != nil else { throw ValidationError("--typos needs --model (the model predicts the misspelled words).") }
+            if modelOptions.subwordWeight != nil && model == nil {
+                throw ValidationError("--subword-weight applies to the model's predictions: add --model MODEL, or drop --subword-weight.")
+            }
             try OptionValidation.positive(restrict, option: "--restrict")
             try OptionValidation.finite(spellingWeight, 0 ... 100, option: "--spelling-weight")
             if let delimiter, delimiter.count != 1 {
@@ -89,7 +93,7 @@ extension CharVec {
             let pairTexts = try pairs.map { try TableLoading.readText($0) }
             let analogyTexts = try analogies.map { try TableLoading.readText($0) }
             let table = try TableLoading.load(file, input: input)
-            let predictor = try model.map { try TableLoading.predictor($0, dimensions: table.dimensions, threads: input.threads) }
+            let predictor = try model.map { try TableLoading.predictor($0, dimensions: table.dimensions, threads: input.threads, options: modelOptions) }
             let evaluator = EmbeddingEvaluator(table: table, threads: input.threads)
             var report = EvalJSON(vectors: file, rows: table.count, dimensions: table.dimensions, restrict: restrict,
                                   caseInsensitive: !caseSensitive, model: model, pairs: [], analogies: [])

@@ -65,11 +65,15 @@ extension CharVec {
         @Flag(help: "Read query vectors from standard input (one per line, numbers separated by spaces or commas) instead of words.")
         var vector = false
 
+        @OptionGroup var modelOptions: ModelOptions
         @OptionGroup var input: InputOptions
 
         func validate() throws {
             try OptionValidation.positive(top, option: "--top")
             try OptionValidation.finite(spellingWeight, 0 ... 100, option: "--spelling-weight")
+            if modelOptions.subwordWeight != nil && model == nil {
+                throw ValidationError("--subword-weight applies to the model's predictions: add --model MODEL, or drop --subword-weight.")
+            }
             if let efSearch {
                 try OptionValidation.range(efSearch, 1 ... 1_000_000, option: "--ef-search")
                 guard index != nil else {
@@ -85,7 +89,7 @@ extension CharVec {
         }
 
         func run() throws {
-            let engine = try NeighborEngine(file: file, input: input, modelPath: model, indexPath: index, efSearch: efSearch ?? 128,
+            let engine = try NeighborEngine(file: file, input: input, modelPath: model, modelOptions: modelOptions, indexPath: index, efSearch: efSearch ?? 128,
                                             spellingWeight: spellingWeight)
             var asked = 0, answered = 0
             var notesShown = Set<String>()
@@ -214,10 +218,10 @@ struct NeighborEngine {
     var vocabulary: Vocabulary { query.vocabulary }
     var dimensions: Int { query.dimensions }
 
-    init(file: String, input: InputOptions, modelPath: String?, indexPath: String?, efSearch: Int,
+    init(file: String, input: InputOptions, modelPath: String?, modelOptions: ModelOptions, indexPath: String?, efSearch: Int,
          spellingWeight: Float = 0) throws {
         let table = try TableLoading.load(file, input: input)
-        var predictor = try modelPath.map { try TableLoading.predictor($0, dimensions: table.dimensions, threads: input.threads) }
+        var predictor = try modelPath.map { try TableLoading.predictor($0, dimensions: table.dimensions, threads: input.threads, options: modelOptions) }
         if spellingWeight > 0, predictor != nil {
             predictor?.lexicon = SpellingLexicon(words: table.vocabulary.words, vectors: table.matrix, weight: spellingWeight)
         }

@@ -17,12 +17,12 @@ enum TableLoading {
         return table
     }
 
-    /// Reads a model written by `charvec train` and checks that it predicts `dimensions`-dimensional vectors.
-    static func predictor(_ path: String, dimensions: Int, threads: Int) throws -> Predictor {
-        let model = try reportingErrors {
+    /// Reads a model written by `charvec train`, applies `options`, and checks that it predicts `dimensions`-dimensional vectors.
+    static func predictor(_ path: String, dimensions: Int, threads: Int, options: ModelOptions) throws -> Predictor {
+        let model = try options.apply(to: try reportingErrors {
             try InputPath.check(path)
             return try TrainedModel.read(path)
-        }
+        }, path: path)
         let predicts = model.configuration.outputDimensions
         guard predicts == dimensions else {
             return try reportingErrors {
