@@ -21,8 +21,16 @@ final class SubwordWeightCLITests: XCTestCase {
     func testPredictionsMoveAlongTheHeadAsTheWeightChanges() throws {
         let directory = try Fixtures.temporaryDirectory()
         let model = directory.appendingPathComponent("m.cvm").path
-        let train = try CLIRunner.run(["train", sample, "--out", model] + small)
+        let train = try CLIRunner.run(["train", sample, "--out", model, "--json"] + small)
         XCTAssertEqual(train.status, 0, train.stderr)
+        // The summary shows the validation figures at 0.7× and 1.3× the trained weight.
+        let summaryLine = try XCTUnwrap(train.stdout.split(separator: "\n").last)
+        let summary = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(summaryLine.utf8)) as? [String: Any])
+        let rows = try XCTUnwrap(summary["headWeights"] as? [[String: Any]])
+        XCTAssertEqual(rows.compactMap { $0["weight"] as? Double }, [0.7, 1.3])
+        let model1 = try XCTUnwrap((summary["model"] as? [String: Any])?["meanCosine"] as? Double)
+        let heavierCos = try XCTUnwrap(rows[1]["meanCosine"] as? Double)
+        XCTAssertNotEqual(model1, heavierCos)
         let alone = try embed(model, ["--subword-weight", "0"])
         let trained = try embed(model, [])  // the weight it was trained with: 1
         let heavier = try embed(model, ["--subword-weight", "2.5"])

@@ -67,9 +67,13 @@ extension CharVec.Train {
         if baseline { Diagnostics.printLine("fitting the bag-of-n-grams baseline (20 epochs of MSE)") }
         let reference = baseline ? trainer.baselineMetrics() : nil
         let alone = withoutHead?.metadata.validation
+        let reweighted = headWeightMetrics(trainer, best: best)
         if json {
             var object: [String: Any] = ["event": "summary", "bestEpoch": best.metadata.bestEpoch, "model": Self.dictionary(model)]
             if let alone { object["withoutSubwordHead"] = Self.dictionary(alone) }
+            if !reweighted.isEmpty {
+                object["headWeights"] = reweighted.map { weight, m in Self.dictionary(m).merging(["weight": weight]) { a, _ in a } }
+            }
             if let reference { object["ngramBaseline"] = Self.dictionary(reference) }
             if let typos { object["typos"] = ["count": typos.count, "hitAt10": typos.hitAt10, "hitAt1": typos.hitAt1] }
             if let snapped {
@@ -84,6 +88,7 @@ extension CharVec.Train {
         print("validation words (\(model.ranked) ranked)      MRR   hit@1  hit@10  median rank  mean cos")
         print(Self.row("charvec model (epoch \(best.metadata.bestEpoch))", model))
         if let alone { print(Self.row("  without its subword head", alone)) }
+        for (weight, m) in reweighted { print(Self.row("  head weight \(weight) when predicting", m)) }
         if let reference { print(Self.row("bag of n-grams baseline", reference)) }
         if let typos, typos.count > 0 {
             print(String(format: "typos of validation words with their word in the top 10: %.1f%% (top 1: %.1f%%, %@)",
@@ -92,6 +97,18 @@ extension CharVec.Train {
                 print(String(format: "  with the table's words one edit away (neighbors --model, eval --typos): %.1f%% (top 1: %.1f%%)",
                              100 * snapped.hitAt10, 100 * snapped.hitAt1))
             }
+        }
+    }
+
+    /// The validation figures of `best` predicting with its subword head reweighted (0.7× and 1.3×
+    /// the trained weight, as `embed --subword-weight` would): lower ranks the exact word first more
+    /// often, higher points closer on average. Empty without a head.
+    func headWeightMetrics(_ trainer: Trainer, best: TrainedModel) -> [(Float, ValidationMetrics)] {
+        guard let head = best.subword, head.weight > 0, best.metadata.validation != nil else { return [] }
+        return ([0.7, 1.3] as [Float]).compactMap { factor -> (Float, ValidationMetrics)? in
+            let weight = (head.weight * factor * 100).rounded() / 100
+            guard let model = best.reweighted(subwordWeight: weight), let m = trainer.validationMetrics(of: model) else { return nil }
+            return (weight, m)
         }
     }
 
