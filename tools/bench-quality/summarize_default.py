@@ -24,7 +24,7 @@ def mean(xs):
 
 
 seeds = sorted({f.split("-")[1].split(".")[0] for f in os.listdir(out) if f.startswith("charvec-") and f.endswith(".jsonl")})
-rows, speed, summary_alone = [], [], {}
+rows, speed, summary_alone, summary_weights = [], [], {}, {}
 for seed in seeds:
     cv = lines(f"{out}/charvec-{seed}.jsonl")
     epochs = {r["epoch"]: r for r in cv if "validation" in r and r.get("validation")}
@@ -36,6 +36,7 @@ for seed in seeds:
     m = summary["model"]
     base = summary.get("ngramBaseline")
     summary_alone[seed] = summary.get("withoutSubwordHead")
+    summary_weights[seed] = summary.get("headWeights", [])
     typos = dict(summary.get("typos", {}))
     typos["withTable"] = summary.get("typosWithTable", {}).get("hitAt10", float("nan"))
     pt = lines(f"{out}/pytorch-{seed}.jsonl")
@@ -58,6 +59,9 @@ for seed, best, m, base, typos, wall, pt_same, pt_best, pt_wall in rows:
     if alone:
         print(f"| {seed} | charvec default without its subword head | {best} | {alone['meanReciprocalRank']:.4f} | {alone['hitAt1']:.4f} | "
               f"{alone['hitAt10']:.4f} | {alone['medianRank']:.1f} | {alone['meanCosine']:.4f} | | | |")
+    for r in summary_weights.get(seed, []):  # the same model, its subword head reweighted when predicting
+        print(f"| {seed} | charvec default, head weight {r['weight']:g} when predicting | {best} | {r['meanReciprocalRank']:.4f} | "
+              f"{r['hitAt1']:.4f} | {r['hitAt10']:.4f} | {r['medianRank']:.1f} | {r['meanCosine']:.4f} | | | |")
     for label, r in (("PyTorch twin, same epoch", pt_same), ("PyTorch twin, its best epoch", pt_best)):
         if r:
             print(f"| {seed} | {label} | {r['epoch']} | {r['heldout_mrr']:.4f} | {r['heldout_hit1']:.4f} | {r['heldout_hit10']:.4f} | "
