@@ -43,8 +43,8 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
 ///
 /// ```
 /// offset 0   8 bytes  magic "CHARVEC\0"
-///        8   u32      format version (4; versions 1–3, without the n-gram table, the subword
-///                     head or the MLP's context input, still read)
+///        8   u32      format version (5; versions 1–4, without the n-gram table, the subword
+///                     head, the MLP's context input or the head's row bitmap, still read)
 ///       12   u32      kind: 1 = model, 2 = checkpoint
 ///       16   u64      H, byte length of the JSON header
 ///       24   H bytes  UTF-8 JSON header (architecture, characters, metadata, array names)
@@ -53,7 +53,7 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
 /// ```
 enum Container {
     static let magic: [UInt8] = Array("CHARVEC".utf8) + [0]
-    static let version: UInt32 = 4
+    static let version: UInt32 = 5
 
     enum Kind: UInt32 {
         case model = 1, checkpoint = 2
@@ -230,12 +230,18 @@ public struct TrainedModel {
 
     public func write(to path: String) throws {
         let layout = CharToVectorModel(configuration: configuration).layout
+        var head = subword.map { SubwordHead.Header(ngrams: $0.table.configuration, weight: $0.weight) }
+        var headArrays = subword.map { [$0.table.values] } ?? []
+        if let table = subword?.table,
+           let (rows, bitmap, stored) = HeadRows.encode(table.values, dimensions: table.dimensions, startSeed: NgramBaseline.Settings().seed) {
+            head?.rows = rows
+            headArrays = [bitmap, stored]
+        }
         let header = Header(configuration: configuration, characters: characters, maxLength: maxLength, lowercase: lowercase,
-                            metadata: metadata, parameterNames: layout.entries.map(\.name),
-                            subword: subword.map { SubwordHead.Header(ngrams: $0.table.configuration, weight: $0.weight) })
+                            metadata: metadata, parameterNames: layout.entries.map(\.name), subword: head)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let arrays = [parameters] + (ngramTable.map { [$0] } ?? []) + (subword.map { [$0.table.values] } ?? [])
+        let arrays = [parameters] + (ngramTable.map { [$0] } ?? []) + headArrays
         try Container.write(kind: .model, header: try encoder.encode(header), arrays: arrays, to: path)
     }
 
@@ -268,7 +274,8 @@ public struct TrainedModel {
             guard !overflow else { throw ModelFileError.malformed(path: path, reason: "the subword table's size overflows") }
             subwordCount = count
         }
-        let arrayCount = 1 + (tableCount > 0 ? 1 : 0) + (header.subword != nil ? 1 : 0)
+        let headArrayCount = header.subword == nil ? 0 : header.subword?.rows == nil ? 1 : 2
+        let arrayCount = 1 + (tableCount > 0 ? 1 : 0) + headArrayCount
         guard arrays.count == arrayCount else {
             throw ModelFileError.malformed(path: path, reason: "expected \(arrayCount) arrays, found \(arrays.count)")
         }
@@ -285,11 +292,19 @@ public struct TrainedModel {
         }
         var subword: SubwordHead?
         if let head = header.subword {
-            guard arrays[arrayCount - 1].count == subwordCount else {
-                throw ModelFileError.malformed(path: path, reason: "expected a subword table of \(subwordCount) values, found \(arrays[arrayCount - 1].count)")
+            var values = arrays[arrayCount - 1]
+            if let rows = head.rows {
+                switch rows.decode(bitmap: arrays[arrayCount - 2], stored: values, rows: head.ngrams.buckets,
+                                   dimensions: header.configuration.outputDimensions) {
+                case .success(let table): values = table
+                case .failure(let error): throw ModelFileError.malformed(path: path, reason: "subword head: " + error.reason)
+                }
+            }
+            guard values.count == subwordCount else {
+                throw ModelFileError.malformed(path: path, reason: "expected a subword table of \(subwordCount) values, found \(values.count)")
             }
             subword = SubwordHead(table: NgramTable(configuration: head.ngrams, dimensions: header.configuration.outputDimensions,
-                                                    values: arrays[arrayCount - 1]), weight: head.weight)
+                                                    values: values), weight: head.weight)
         }
         return TrainedModel(configuration: header.configuration, characters: header.characters, maxLength: header.maxLength,
                             lowercase: header.lowercase, parameters: arrays[0], ngramTable: tableCount > 0 ? arrays[1] : nil,

@@ -41,6 +41,22 @@ public enum NgramBaseline {
         public mutating func recycle(_ table: consuming NgramTable) { self.table = table }
     }
 
+    /// The start values of a fit's table of `count` values: N(0, 0.01²)-like (uniform with the same
+    /// deviation), as the reference's EmbeddingBag, from `seed`. Model files regenerate the rows a
+    /// fit never moved from these (``HeadRows``).
+    public static func startValues(count: Int, seed: UInt64) -> [Scalar] {
+        var values = [Scalar](repeating: 0, count: count)
+        var rng = SplitMix64(seed: seed ^ 0xBA5E)
+        fillStart(&values, rng: &rng)
+        return values
+    }
+
+    /// Fills `values` with start values drawn from `rng` (which the fit then goes on using).
+    static func fillStart(_ values: inout [Scalar], rng: inout SplitMix64) {
+        let spread = Scalar(0.01 * 3.0.squareRoot())
+        for i in values.indices { values[i] = (2 * rng.nextUnit() - 1) * spread }
+    }
+
     /// Fits a table on `data`'s training words (only on training rows `rows` when given).
     /// - Complexity: O(epochs × Σ grams × D).
     public static func fit(data: TrainingData, settings: Settings, maxLength: Int = 0, rows: [Int]? = nil) -> NgramTable {
@@ -56,9 +72,7 @@ public enum NgramBaseline {
         var table = storage.table.take().flatMap { $0.configuration == settings.ngrams && $0.dimensions == d ? $0 : nil }
             ?? NgramTable(configuration: settings.ngrams, dimensions: d)
         var rng = SplitMix64(seed: settings.seed ^ 0xBA5E)
-        // N(0, 0.01²)-like start (uniform with the same deviation), as the reference's EmbeddingBag.
-        let spread = Scalar(0.01 * 3.0.squareRoot())
-        for i in table.values.indices { table.values[i] = (2 * rng.nextUnit() - 1) * spread }
+        Self.fillStart(&table.values, rng: &rng)
         guard data.trainCount > 0 else { return table }
         var adam: SparseAdam
         // Taken out of `storage` (so the moments are uniquely referenced and reset in place).

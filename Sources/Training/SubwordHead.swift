@@ -24,6 +24,9 @@ public struct SubwordHead: Sendable, Equatable {
     struct Header: Codable, Equatable {
         var ngrams: NgramConfiguration
         var weight: Scalar
+        /// Present when the table is stored as a row bitmap and the moved rows (format 5); absent
+        /// when it is stored whole.
+        var rows: HeadRows?
     }
 
     /// The unit bag `b̂` of each word (already case-folded as the model folds them), flat
