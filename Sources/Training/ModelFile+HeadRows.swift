@@ -13,13 +13,20 @@ struct HeadRows: Codable, Equatable {
     /// Rows stored in the file (set bits of the bitmap).
     var storedRows: Int
 
+    /// The largest table stored by rows (2 GiB of floats). Reading regenerates the whole table
+    /// from a header, so this bounds what a damaged or hostile file can make charvec allocate;
+    /// larger tables are stored whole.
+    static let maxValues = 1 << 29
+
     /// The bitmap (bit r of word r/32 set = row r stored; words kept as the bit patterns of
     /// floats, since the container holds float arrays) and the stored rows' values, or nil when
-    /// fewer than a tenth of the rows could be left out (the table is then stored whole).
+    /// fewer than a tenth of the rows could be left out or the table is larger than ``maxValues``
+    /// (it is then stored whole).
     /// - Complexity: O(rows × D) plus regenerating the start values.
     static func encode(_ values: [Scalar], dimensions d: Int, startSeed: UInt64) -> (HeadRows, bitmap: [Scalar], stored: [Scalar])? {
         precondition(d > 0 && values.count % d == 0, "table must be [rows × \(d)]")
         let rows = values.count / d
+        guard values.count <= Self.maxValues else { return nil }
         let start = NgramBaseline.startValues(count: values.count, seed: startSeed)
         var words = [UInt32](repeating: 0, count: (rows + 31) / 32)
         var storedRows = 0
@@ -36,9 +43,13 @@ struct HeadRows: Codable, Equatable {
         return (HeadRows(startSeed: startSeed, storedRows: storedRows), words.map { Scalar(bitPattern: $0) }, stored)
     }
 
-    /// The whole `[rows × D]` table from ``encode(_:dimensions:startSeed:)``'s parts; nil (with the
-    /// reason) when they disagree with each other or with this header.
+    /// The whole `[rows × D]` table from ``encode(_:dimensions:startSeed:)``'s parts, or the reason
+    /// they disagree with each other or with this header (checked before anything is allocated).
     func decode(bitmap: [Scalar], stored: [Scalar], rows: Int, dimensions d: Int) -> Result<[Scalar], HeadRowsError> {
+        let (count, overflow) = rows.multipliedReportingOverflow(by: d)
+        guard !overflow, count <= Self.maxValues else {
+            return .failure(HeadRowsError("a table of \(rows) × \(d) values is larger than a table stored by rows can be (\(Self.maxValues))"))
+        }
         guard bitmap.count == (rows + 31) / 32 else {
             return .failure(HeadRowsError("expected a row bitmap of \((rows + 31) / 32) words, found \(bitmap.count)"))
         }

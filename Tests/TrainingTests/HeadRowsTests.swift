@@ -79,5 +79,11 @@ final class HeadRowsTests: XCTestCase {
         XCTAssertTrue(reason(header.decode(bitmap: pastEnd, stored: stored, rows: rows, dimensions: d)).contains("past the end"))
         XCTAssertTrue(reason(header.decode(bitmap: bitmap, stored: Array(stored.dropLast()), rows: rows, dimensions: d)).contains("stored rows"))
         XCTAssertTrue(reason(header.decode(bitmap: [bitmap[0]], stored: stored, rows: rows, dimensions: d)).contains("bitmap of 2 words"))
+        // A header claiming a huge table is refused before the table is built.
+        let huge = HeadRows(startSeed: seed, storedRows: 0)
+        let claimed = 1 << 20
+        let empty = [Scalar](repeating: 0, count: (claimed + 31) / 32)
+        XCTAssertTrue(reason(huge.decode(bitmap: empty, stored: [], rows: claimed, dimensions: 1024)).contains("larger than"))
+        XCTAssertTrue(reason(huge.decode(bitmap: empty, stored: [], rows: claimed, dimensions: Int.max)).contains("larger than"))
     }
 }
