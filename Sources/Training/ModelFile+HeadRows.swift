@@ -31,13 +31,13 @@ struct HeadRows: Codable, Equatable {
         var words = [UInt32](repeating: 0, count: (rows + 31) / 32)
         var storedRows = 0
         for r in 0 ..< rows where (r * d ..< (r + 1) * d).contains(where: { values[$0].bitPattern != start[$0].bitPattern }) {
-            words[r / 32] |= 1 << UInt32(r % 32)
+            words[r / 32] |= Self.bit(r)
             storedRows += 1
         }
         guard storedRows <= rows - rows / 10 else { return nil }
         var stored = [Scalar]()
         stored.reserveCapacity(storedRows * d)
-        for r in 0 ..< rows where words[r / 32] & (1 << UInt32(r % 32)) != 0 {
+        for r in 0 ..< rows where words[r / 32] & Self.bit(r) != 0 {
             stored.append(contentsOf: values[r * d ..< (r + 1) * d])
         }
         return (HeadRows(startSeed: startSeed, storedRows: storedRows), words.map { Scalar(bitPattern: $0) }, stored)
@@ -54,9 +54,8 @@ struct HeadRows: Codable, Equatable {
             return .failure(HeadRowsError("expected a row bitmap of \((rows + 31) / 32) words, found \(bitmap.count)"))
         }
         let words = bitmap.map(\.bitPattern)
-        var set = 0
-        for r in 0 ..< rows where words[r / 32] & (1 << UInt32(r % 32)) != 0 { set += 1 }
         let spare = rows % 32 == 0 ? 0 : words[rows / 32] >> UInt32(rows % 32)
+        let set = words.reduce(0) { $0 + $1.nonzeroBitCount } - spare.nonzeroBitCount
         guard set == storedRows, spare == 0 else {
             return .failure(HeadRowsError("the row bitmap marks \(set) rows (and \(spare.nonzeroBitCount) past the end), the header \(storedRows)"))
         }
@@ -65,12 +64,15 @@ struct HeadRows: Codable, Equatable {
         }
         var values = NgramBaseline.startValues(count: rows * d, seed: startSeed)
         var next = 0
-        for r in 0 ..< rows where words[r / 32] & (1 << UInt32(r % 32)) != 0 {
+        for r in 0 ..< rows where words[r / 32] & Self.bit(r) != 0 {
             values.replaceSubrange(r * d ..< (r + 1) * d, with: stored[next * d ..< (next + 1) * d])
             next += 1
         }
         return .success(values)
     }
+
+    /// Row r's bit in word r / 32 of the bitmap.
+    @inline(__always) static func bit(_ r: Int) -> UInt32 { 1 << UInt32(r % 32) }
 }
 
 struct HeadRowsError: Error {

@@ -55,11 +55,12 @@ extension CharVec {
 
         func run() throws {
             try reportingErrors { try InputPath.check(model) }
-            let fastText = TableFile.detectForeignFormat(model) == .fastText ? try reportingErrors { try FastTextModel(path: model) } : nil
-            let trained = fastText == nil ? try reportingErrors { try TrainedModel.read(model) } : nil
-            if fastText != nil && modelOptions.subwordWeight != nil {
+            let isFastText = TableFile.detectForeignFormat(model) == .fastText
+            if isFastText && modelOptions.subwordWeight != nil {
                 throw ValidationError("--subword-weight applies to models written by 'charvec train', not to fastText models.")
             }
+            let fastText = isFastText ? try reportingErrors { try FastTextModel(path: model) } : nil
+            let trained = fastText == nil ? try reportingErrors { try TrainedModel.read(model) } : nil
             var words = self.words
             if words.isEmpty {
                 // A byte-order mark opening standard input is not part of the first word.

@@ -75,9 +75,7 @@ extension CharVec {
             }
             guard typos >= 0 && typos <= 10_000_000 else { throw ValidationError("--typos must be in 0...10000000 (got \(typos)).") }
             guard typos == 0 || model != nil else { throw ValidationError("--typos needs --model (the model predicts the misspelled words).") }
-            if modelOptions.subwordWeight != nil && model == nil {
-                throw ValidationError("--subword-weight applies to the model's predictions: add --model MODEL, or drop --subword-weight.")
-            }
+            try modelOptions.validate(model: model)
             try OptionValidation.positive(restrict, option: "--restrict")
             try OptionValidation.finite(spellingWeight, 0 ... 100, option: "--spelling-weight")
             if let delimiter, delimiter.count != 1 {

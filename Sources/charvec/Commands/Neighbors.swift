@@ -71,9 +71,7 @@ extension CharVec {
         func validate() throws {
             try OptionValidation.positive(top, option: "--top")
             try OptionValidation.finite(spellingWeight, 0 ... 100, option: "--spelling-weight")
-            if modelOptions.subwordWeight != nil && model == nil {
-                throw ValidationError("--subword-weight applies to the model's predictions: add --model MODEL, or drop --subword-weight.")
-            }
+            try modelOptions.validate(model: model)
             if let efSearch {
                 try OptionValidation.range(efSearch, 1 ... 1_000_000, option: "--ef-search")
                 guard index != nil else {

@@ -12,6 +12,13 @@ struct ModelOptions: ParsableArguments {
         if let subwordWeight { try OptionValidation.finite(subwordWeight, 0 ... 100, option: "--subword-weight") }
     }
 
+    /// For commands where the model is optional (`--model`): these options need one.
+    func validate(model: String?) throws {
+        if subwordWeight != nil && model == nil {
+            throw ValidationError("--subword-weight applies to the model's predictions: add --model MODEL, or drop --subword-weight.")
+        }
+    }
+
     /// `model` (read from `path`) with these options applied.
     func apply(to model: TrainedModel, path: String) throws -> TrainedModel {
         guard let subwordWeight else { return model }
