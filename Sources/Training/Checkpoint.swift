@@ -26,6 +26,8 @@ public struct Checkpoint {
         var sparseAdamStep: Int?
         /// Steps in the weight average (`--ema`; absent in older checkpoints).
         var averageSteps: Int?
+        /// The members of the run finished before this one (absent: none).
+        var finishedMembers: [FinishedMember.Record]?
     }
 
     var state: State
@@ -39,8 +41,10 @@ public struct Checkpoint {
     /// Hybrid models: the n-gram table, its optimiser moments and the best epoch's table. (No
     /// snapshot of them: the next epoch starts by taking one.)
     var ngram: (table: [Scalar], firstMoment: [Scalar], secondMoment: [Scalar], best: [Scalar])?
-    /// The weight average's running sum (with `--ema`; stored after every other array).
+    /// The weight average's running sum (with `--ema`; stored after the n-gram arrays).
     var averageSum: [Scalar]?
+    /// The best weights of each finished member (stored last, one array each).
+    var finishedParameters: [[Scalar]] = []
 
     /// Epochs completed when the checkpoint was taken.
     public var epochsDone: Int { state.epochsDone }
@@ -55,7 +59,7 @@ public struct Checkpoint {
                             arrays: [parameters, firstMoment, secondMoment, bestParameters,
                                      snapshotParameters, snapshotFirstMoment, snapshotSecondMoment]
                                 + (ngram.map { [$0.table, $0.firstMoment, $0.secondMoment, $0.best] } ?? [])
-                                + (averageSum.map { [$0] } ?? []), to: path)
+                                + (averageSum.map { [$0] } ?? []) + finishedParameters, to: path)
     }
 
     public static func read(_ path: String) throws -> Checkpoint {
@@ -78,17 +82,23 @@ public struct Checkpoint {
         }
         let averaged = state.configuration.weightAverage > 0 && (state.averageSteps ?? 0) > 0
         let tables = tableCount > 0 ? 4 : 0
-        guard arrays.count == 7 + tables + (averaged ? 1 : 0), arrays.prefix(7).allSatisfy({ $0.count == count }),
+        let finished = state.finishedMembers?.count ?? 0
+        guard finished == state.configuration.member, state.configuration.member < state.configuration.members else {
+            throw ModelFileError.malformed(path: path, reason: "member \(state.configuration.member + 1) of \(state.configuration.members) after \(finished) finished")
+        }
+        let own = 7 + tables + (averaged ? 1 : 0)
+        guard arrays.count == own + finished, arrays.prefix(7).allSatisfy({ $0.count == count }),
               arrays.dropFirst(7).prefix(tables).allSatisfy({ $0.count == tableCount }),
-              !averaged || arrays[7 + tables].count == count else {
+              !averaged || arrays[7 + tables].count == count, arrays.suffix(finished).allSatisfy({ $0.count == count }) else {
             throw ModelFileError.malformed(path: path, reason: "expected 7 arrays of \(count) values"
-                + (tables > 0 ? ", 4 of \(tableCount)" : "") + (averaged ? " and the weight average's \(count)" : ""))
+                + (tables > 0 ? ", 4 of \(tableCount)" : "") + (averaged ? " and the weight average's \(count)" : "")
+                + (finished > 0 ? " and \(finished) finished member\(finished == 1 ? "'s" : "s'") \(count)" : ""))
         }
         return Checkpoint(state: state, parameters: arrays[0], firstMoment: arrays[1], secondMoment: arrays[2],
                           bestParameters: arrays[3], snapshotParameters: arrays[4], snapshotFirstMoment: arrays[5],
                           snapshotSecondMoment: arrays[6],
                           ngram: tableCount > 0 ? (arrays[7], arrays[8], arrays[9], arrays[10]) : nil,
-                          averageSum: averaged ? arrays[7 + tables] : nil)
+                          averageSum: averaged ? arrays[7 + tables] : nil, finishedParameters: Array(arrays.suffix(finished)))
     }
 }
 
@@ -99,13 +109,14 @@ extension Trainer {
                                 adamStep: adam.step, learningRateScale: learningRateScale, recoveries: recoveries,
                                 recentLosses: recentLosses, diverseSeen: diverseSeen, bestMRR: bestMRR, bestEpoch: bestEpoch,
                                 history: history, snapshotStep: snapshot.step, snapshotAdamStep: snapshot.adam.step,
-                                sparseAdamStep: sparseAdam?.step, averageSteps: averageSteps),
+                                sparseAdamStep: sparseAdam?.step, averageSteps: averageSteps,
+                                finishedMembers: finishedMembers.isEmpty ? nil : finishedMembers.map(\.record)),
                    parameters: model.parameters.values, firstMoment: adam.firstMoment, secondMoment: adam.secondMoment,
-                   bestParameters: bestParameters, snapshotParameters: snapshot.parameters,
+                   bestParameters: bestParameters.isEmpty ? model.parameters.values : bestParameters, snapshotParameters: snapshot.parameters,
                    snapshotFirstMoment: snapshot.adam.firstMoment, snapshotSecondMoment: snapshot.adam.secondMoment,
                    ngram: sparseAdam.map { (model.ngramTable!.values, $0.firstMoment, $0.secondMoment,
                                             bestNgramTable.isEmpty ? model.ngramTable!.values : bestNgramTable) },
-                   averageSum: averageSteps > 0 ? averageSum : nil)
+                   averageSum: averageSteps > 0 ? averageSum : nil, finishedParameters: finishedMembers.map(\.parameters))
     }
 
     /// Continues the run saved in `checkpoint` on the same data (checked by word counts and characters).
@@ -147,5 +158,8 @@ extension Trainer {
             averageSteps = state.averageSteps ?? 0
         }
         if let sparseAdam { journal?.mark(adam: sparseAdam) }
+        finishedMembers = zip(state.finishedMembers ?? [], checkpoint.finishedParameters).map {
+            FinishedMember(record: $0, parameters: $1)
+        }
     }
 }

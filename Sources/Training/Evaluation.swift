@@ -21,7 +21,10 @@ public struct ValidationMetrics: Sendable, Codable, Equatable {
 
 /// Predicts vectors for words with a trained model, in length buckets (no padding waste).
 public struct Predictor {
-    public let model: CharToVectorModel
+    /// One network, or an ensemble's members (whose unit predictions are averaged).
+    public let models: [CharToVectorModel]
+    /// The first (or only) network.
+    public var model: CharToVectorModel { models[0] }
     public let characters: CharacterVocabulary
     public let maxLength: Int
     /// Lowercase words before encoding (models trained with `--lowercase`).
@@ -34,7 +37,14 @@ public struct Predictor {
 
     public init(model: CharToVectorModel, characters: CharacterVocabulary, maxLength: Int, lowercase: Bool = false,
                 subword: SubwordHead? = nil) {
-        self.model = model
+        self.init(models: [model], characters: characters, maxLength: maxLength, lowercase: lowercase, subword: subword)
+    }
+
+    /// - Precondition: `models` is not empty and its networks share one configuration.
+    public init(models: [CharToVectorModel], characters: CharacterVocabulary, maxLength: Int, lowercase: Bool = false,
+                subword: SubwordHead? = nil) {
+        precondition(!models.isEmpty, "a predictor needs a network")
+        self.models = models
         self.characters = characters
         self.maxLength = maxLength
         self.lowercase = lowercase
@@ -43,7 +53,8 @@ public struct Predictor {
 
     /// Predictions `[words.count × outputDimensions]`, row i for words[i] (not normalised; with a
     /// subword head, the sum of the two unit vectors; with a lexicon, plus a table word's vector).
-    /// - Complexity: one forward pass per word; batches of up to `batchSize` equal-length words.
+    /// An ensemble's network part is the sum of its members' unit predictions.
+    /// - Complexity: one forward pass per word and member; batches of up to `batchSize` equal-length words.
     public func predict(_ words: [String], batchSize: Int = 256) -> RowMatrix {
         let dim = model.configuration.outputDimensions
         var out = RowMatrix(rows: words.count, columns: dim)
@@ -64,9 +75,22 @@ public struct Predictor {
                     precondition(subword != nil, "a model that takes its head's bags needs its subword head")
                     batch.context = subword!.unitBags(slice.map { folded[$0] }, maxLength: maxLength)
                 }
-                let predictions = model.predict(batch)
-                for (k, index) in slice.enumerated() {
-                    for d in 0 ..< dim { buffer[index * dim + d] = predictions.storage[k * dim + d] }
+                if models.count == 1 {
+                    let predictions = model.predict(batch)
+                    for (k, index) in slice.enumerated() {
+                        for d in 0 ..< dim { buffer[index * dim + d] = predictions.storage[k * dim + d] }
+                    }
+                } else {
+                    for member in models {
+                        let predictions = member.predict(batch)
+                        predictions.storage.withUnsafeBufferPointer { p in
+                            for (k, index) in slice.enumerated() {
+                                let norm = L2.norm(UnsafeBufferPointer(rebasing: p[k * dim ..< (k + 1) * dim]))
+                                let scale = norm > 0 && norm.isFinite ? Scalar(1 / norm) : 0
+                                for d in 0 ..< dim { buffer[index * dim + d] += scale * p[k * dim + d] }
+                            }
+                        }
+                    }
                 }
                 start = end
             }

@@ -43,8 +43,9 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
 ///
 /// ```
 /// offset 0   8 bytes  magic "CHARVEC\0"
-///        8   u32      format version (5; versions 1–4, without the n-gram table, the subword
-///                     head, the MLP's context input or the head's row bitmap, still read)
+///        8   u32      format version (6; versions 1–5, without the n-gram table, the subword
+///                     head, the MLP's context input, the head's row bitmap or several members,
+///                     still read)
 ///       12   u32      kind: 1 = model, 2 = checkpoint
 ///       16   u64      H, byte length of the JSON header
 ///       24   H bytes  UTF-8 JSON header (architecture, characters, metadata, array names)
@@ -53,7 +54,7 @@ public enum ModelFileError: Error, Equatable, CustomStringConvertible {
 /// ```
 enum Container {
     static let magic: [UInt8] = Array("CHARVEC".utf8) + [0]
-    static let version: UInt32 = 5
+    static let version: UInt32 = 6
 
     enum Kind: UInt32 {
         case model = 1, checkpoint = 2
@@ -173,6 +174,8 @@ public struct TrainingMetadata: Sendable, Codable, Equatable {
     public var validation: ValidationMetrics?
     public var exclusions: TableExclusions
     public var charvecVersion = "0.1.0"
+    /// The best epoch of each member of an ensemble (nil for a single network).
+    public var memberBestEpochs: [Int]?
 }
 
 /// A trained char-to-vector model: architecture, character vocabulary, weights and metadata.
@@ -182,6 +185,9 @@ public struct TrainedModel {
     public var maxLength: Int
     public var lowercase: Bool
     public var parameters: [Scalar]
+    /// The weights of an ensemble's other members (same architecture; empty for one network):
+    /// predictions average the members' unit outputs before the subword head is blended in.
+    public var additionalMembers: [[Scalar]] = []
     /// The hybrid model's n-gram table (`buckets × outputDimensions`), nil for a recurrent-only model.
     public var ngramTable: [Scalar]?
     /// The MSE-fitted bag of n-grams blended into predictions, nil when the model has none.
@@ -207,14 +213,19 @@ public struct TrainedModel {
         var lowercase: Bool
         var metadata: TrainingMetadata
         var parameterNames: [String]
+        /// Networks whose weights follow one another (absent: 1).
+        var members: Int?
         /// Absent in files without a subword head (and in files written before it existed).
         var subword: SubwordHead.Header?
     }
 
-    /// A network with these weights, ready to predict.
-    public func makeModel(threads: Int = 1) -> CharToVectorModel {
+    /// Networks in the model: 1, or an ensemble's members.
+    public var memberCount: Int { 1 + additionalMembers.count }
+
+    /// A network with the weights of member `member` (0 = the first), ready to predict.
+    public func makeModel(threads: Int = 1, member: Int = 0) -> CharToVectorModel {
         let model = CharToVectorModel(configuration: configuration)
-        model.parameters = FlatParameters(layout: model.layout, values: parameters)
+        model.parameters = FlatParameters(layout: model.layout, values: member == 0 ? parameters : additionalMembers[member - 1])
         if let table = ngramTable, let ngrams = configuration.ngrams {
             model.ngramTable = NgramTable(configuration: ngrams, dimensions: configuration.outputDimensions, values: table)
         }
@@ -222,10 +233,10 @@ public struct TrainedModel {
         return model
     }
 
-    /// A predictor over ``makeModel(threads:)`` (lowercasing words when the model was trained so).
+    /// A predictor over every member's network (lowercasing words when the model was trained so).
     public func makePredictor(threads: Int = 1) -> Predictor {
-        Predictor(model: makeModel(threads: threads), characters: characters, maxLength: maxLength, lowercase: lowercase,
-                  subword: subword)
+        Predictor(models: (0 ..< memberCount).map { makeModel(threads: threads, member: $0) }, characters: characters,
+                  maxLength: maxLength, lowercase: lowercase, subword: subword)
     }
 
     public func write(to path: String) throws {
@@ -238,10 +249,11 @@ public struct TrainedModel {
             headArrays = [bitmap, stored]
         }
         let header = Header(configuration: configuration, characters: characters, maxLength: maxLength, lowercase: lowercase,
-                            metadata: metadata, parameterNames: layout.entries.map(\.name), subword: head)
+                            metadata: metadata, parameterNames: layout.entries.map(\.name),
+                            members: additionalMembers.isEmpty ? nil : memberCount, subword: head)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let arrays = [parameters] + (ngramTable.map { [$0] } ?? []) + headArrays
+        let arrays = [parameters] + additionalMembers + (ngramTable.map { [$0] } ?? []) + headArrays
         try Container.write(kind: .model, header: try encoder.encode(header), arrays: arrays, to: path)
     }
 
@@ -275,12 +287,18 @@ public struct TrainedModel {
             subwordCount = count
         }
         let headArrayCount = header.subword == nil ? 0 : header.subword?.rows == nil ? 1 : 2
-        let arrayCount = 1 + (tableCount > 0 ? 1 : 0) + headArrayCount
+        let members = header.members ?? 1
+        guard members >= 1 && members <= 16 else { throw ModelFileError.malformed(path: path, reason: "\(members) members (1...16 allowed)") }
+        guard members == 1 || tableCount == 0 else {
+            throw ModelFileError.malformed(path: path, reason: "an ensemble of \(members) members with an n-gram table")
+        }
+        let arrayCount = members + (tableCount > 0 ? 1 : 0) + headArrayCount
         guard arrays.count == arrayCount else {
             throw ModelFileError.malformed(path: path, reason: "expected \(arrayCount) arrays, found \(arrays.count)")
         }
-        guard arrays[0].count == expected else {
-            throw ModelFileError.malformed(path: path, reason: "expected \(expected) parameters, found \(arrays[0].count)")
+        for (k, array) in arrays.prefix(members).enumerated() where array.count != expected {
+            throw ModelFileError.malformed(path: path, reason: "expected \(expected) parameters"
+                + (members > 1 ? " in member \(k + 1)" : "") + ", found \(array.count)")
         }
         if tableCount > 0 && arrays[1].count != tableCount {
             throw ModelFileError.malformed(path: path, reason: "expected an n-gram table of \(tableCount) values, found \(arrays[1].count)")
@@ -306,9 +324,11 @@ public struct TrainedModel {
             subword = SubwordHead(table: NgramTable(configuration: head.ngrams, dimensions: header.configuration.outputDimensions,
                                                     values: values), weight: head.weight)
         }
-        return TrainedModel(configuration: header.configuration, characters: header.characters, maxLength: header.maxLength,
-                            lowercase: header.lowercase, parameters: arrays[0], ngramTable: tableCount > 0 ? arrays[1] : nil,
-                            subword: subword, metadata: header.metadata)
+        var model = TrainedModel(configuration: header.configuration, characters: header.characters, maxLength: header.maxLength,
+                                 lowercase: header.lowercase, parameters: arrays[0], ngramTable: tableCount > 0 ? arrays[1] : nil,
+                                 subword: subword, metadata: header.metadata)
+        model.additionalMembers = Array(arrays[1 ..< members])
+        return model
     }
 }
 

@@ -13,10 +13,12 @@ public struct EpochRecord: Sendable, Codable, Equatable {
     public var learningRate: Double
     public var recoveries: Int
     public var validation: ValidationMetrics?
+    /// The member (1-based) of a run of several (``TrainingConfiguration/members``); nil for one.
+    public var member: Int?
 }
 
 extension EpochRecord {
-    enum CodingKeys: String, CodingKey { case epoch, trainLoss, wordsPerSecond, seconds, learningRate, recoveries, validation }
+    enum CodingKeys: String, CodingKey { case epoch, trainLoss, wordsPerSecond, seconds, learningRate, recoveries, validation, member }
 
     /// An epoch whose every step was rolled back has no loss: JSON `null` (read back as NaN).
     public func encode(to encoder: Encoder) throws {
@@ -28,6 +30,7 @@ extension EpochRecord {
         try c.encode(learningRate, forKey: .learningRate)
         try c.encode(recoveries, forKey: .recoveries)
         try c.encodeIfPresent(validation, forKey: .validation)
+        try c.encodeIfPresent(member, forKey: .member)
     }
 
     public init(from decoder: Decoder) throws {
@@ -39,6 +42,7 @@ extension EpochRecord {
         learningRate = try c.decode(Double.self, forKey: .learningRate)
         recoveries = try c.decode(Int.self, forKey: .recoveries)
         validation = try c.decodeIfPresent(ValidationMetrics.self, forKey: .validation)
+        member = try c.decodeIfPresent(Int.self, forKey: .member)
     }
 }
 
@@ -51,6 +55,9 @@ public enum TrainingEvent: Sendable {
     /// the learning rate halved.
     case recovery(step: Int, reason: String, restoredStep: Int, learningRate: Double, recoveries: Int)
     case earlyStop(epoch: Int, bestEpoch: Int, bestMRR: Double)
+    /// Member `index` (0-based) of `count` starts, or resumes after `epochsDone` epochs (runs of
+    /// several members only).
+    case member(index: Int, count: Int, epochsDone: Int)
 }
 
 /// Why training stopped without a model.
@@ -131,6 +138,8 @@ public final class Trainer {
     public let subwordHead: SubwordHead?
     /// Its out-of-fold offsets per training row, `[trainCount × D]` (empty without a head).
     let headOffsets: [Scalar]
+    /// The members trained before this one (``TrainingConfiguration/members``), in order.
+    public internal(set) var finishedMembers: [FinishedMember] = []
 
     /// A training example: the target row and the model's two inputs.
     struct Example {
@@ -147,7 +156,10 @@ public final class Trainer {
         var step: Int
     }
 
-    public init(data: TrainingData, configuration: TrainingConfiguration) throws {
+    /// - Parameter head: the subword head and out-of-fold offsets of an earlier member of the same
+    ///   run (fitted from the data alone, so every member's would be the same); nil fits them.
+    public init(data: TrainingData, configuration: TrainingConfiguration,
+                sharingHead head: (SubwordHead?, [Scalar])? = nil) throws {
         let problems = configuration.problems()
         guard problems.isEmpty else { throw TrainingError.invalidConfiguration(problems) }
         guard data.trainCount > 0 else { throw TrainingError.noTrainingWords(excluded: data.exclusions.excludedCount) }
@@ -159,7 +171,7 @@ public final class Trainer {
         configuration.model.paddingIndex = CharacterVocabulary.paddingIndex
         configuration.model.unknownIndex = CharacterVocabulary.unknownIndex
         configuration.model.contextDimensions = configuration.headInput ? data.dimensions : nil
-        configuration.model.seed = configuration.seed
+        configuration.model.seed = configuration.memberSeed
         let modelProblems = configuration.model.problems()
         guard modelProblems.isEmpty else { throw TrainingError.invalidConfiguration(modelProblems) }
         if configuration.loss == .contrastive && data.trainCount < 2 {
@@ -203,7 +215,7 @@ public final class Trainer {
             trainTargets = []
             contrastive = nil
         }
-        (subwordHead, headOffsets) = Self.makeSubwordHead(data: data, configuration: configuration)
+        (subwordHead, headOffsets) = head ?? Self.makeSubwordHead(data: data, configuration: configuration)
         if configuration.headInput && subwordHead == nil {
             throw TrainingError.invalidConfiguration(["--head-input needs at least --subword-folds training words (got \(data.trainCount))"])
         }
@@ -224,7 +236,7 @@ public final class Trainer {
     /// of a `typoRate` share of them.
     func examples(epoch: Int) -> [Example] {
         guard configuration.augmentation == .typos, configuration.typoRate > 0 else { return baseExamples }
-        var rng = SplitMix64(seed: configuration.seed ^ (0x7F4A_7C15 &* UInt64(epoch + 1)))
+        var rng = SplitMix64(seed: configuration.memberSeed ^ (0x7F4A_7C15 &* UInt64(epoch + 1)))
         var out = baseExamples
         let threshold = UInt64(configuration.typoRate * Double(UInt64.max >> 11))
         let ngrams = configuration.model.ngrams, maxLength = configuration.maxLength
@@ -238,7 +250,7 @@ public final class Trainer {
 
     /// Batches of one epoch: example indices bucketed by length (no padding), shuffled within and across buckets.
     func batches(epoch: Int, examples: [Example]) -> [[Int]] {
-        var rng = SplitMix64(seed: configuration.seed &+ 0x9E37_79B9 &* UInt64(epoch + 1))
+        var rng = SplitMix64(seed: configuration.memberSeed &+ 0x9E37_79B9 &* UInt64(epoch + 1))
         var buckets: [Int: [Int]] = [:]
         for (i, e) in examples.enumerated() { buckets[e.characters.count, default: []].append(i) }
         var result: [[Int]] = []
@@ -288,8 +300,8 @@ public final class Trainer {
         while epochsDone < configuration.epochs {
             let epoch = epochsDone + 1
             let start = DispatchTime.now()
-            model.reseedDropout(configuration.seed &+ UInt64(epoch) &* 0x1000_0001)
-            var negativesRNG = SplitMix64(seed: configuration.seed ^ (UInt64(epoch) &* 0xD1B5_4A32_D192_ED03))
+            model.reseedDropout(configuration.memberSeed &+ UInt64(epoch) &* 0x1000_0001)
+            var negativesRNG = SplitMix64(seed: configuration.memberSeed ^ (UInt64(epoch) &* 0xD1B5_4A32_D192_ED03))
             let examples = examples(epoch: epoch)
             let plan = batches(epoch: epoch, examples: examples)
             var lossSum = 0.0, lossWords = 0, words = 0
@@ -324,9 +336,10 @@ public final class Trainer {
             let validation = validate()
             let rate = learningRate  // the epoch's own rate (the per-epoch decay counts epochs done)
             epochsDone = epoch
-            let record = EpochRecord(epoch: epoch, trainLoss: lossWords > 0 ? lossSum / Double(lossWords) : .nan,
+            var record = EpochRecord(epoch: epoch, trainLoss: lossWords > 0 ? lossSum / Double(lossWords) : .nan,
                                      wordsPerSecond: Double(words) / max(seconds, 1e-9), seconds: seconds,
                                      learningRate: Double(rate), recoveries: recoveries, validation: validation)
+            if configuration.members > 1 { record.member = configuration.member + 1 }
             history.append(record)
             // Without validation words the best epoch is the one with the lowest training loss.
             let score = validation?.meanReciprocalRank ?? (record.trainLoss.isFinite ? -record.trainLoss : -.infinity)
@@ -354,14 +367,16 @@ public final class Trainer {
         return Evaluation.validationMetrics(predictions: predictions, data: data, rankedSample: rankedSample)
     }
 
-    /// The best model so far (by validation MRR; by training loss without validation words).
+    /// The best model so far (by validation MRR; by training loss without validation words); with
+    /// earlier members (``finishedMembers``), the ensemble of their best weights and this member's.
     public func bestModel(source: String) -> TrainedModel {
         let best = history.first { $0.epoch == bestEpoch }
-        return TrainedModel(configuration: configuration.model, characters: characters, maxLength: configuration.maxLength,
-                            lowercase: configuration.lowercase, parameters: bestParameters.isEmpty ? model.parameters.values : bestParameters,
-                            ngramTable: model.ngramTable.map { bestNgramTable.isEmpty ? $0.values : bestNgramTable }, subword: subwordHead,
-                            metadata: TrainingMetadata(source: source, trainWords: data.trainCount, validationWords: data.validationCount,
-                                                       epochs: epochsDone, bestEpoch: bestEpoch, loss: configuration.loss,
-                                                       validation: best?.validation, exclusions: data.exclusions))
+        let own = TrainedModel(configuration: configuration.model, characters: characters, maxLength: configuration.maxLength,
+                               lowercase: configuration.lowercase, parameters: bestParameters.isEmpty ? model.parameters.values : bestParameters,
+                               ngramTable: model.ngramTable.map { bestNgramTable.isEmpty ? $0.values : bestNgramTable }, subword: subwordHead,
+                               metadata: TrainingMetadata(source: source, trainWords: data.trainCount, validationWords: data.validationCount,
+                                                          epochs: epochsDone, bestEpoch: bestEpoch, loss: configuration.loss,
+                                                          validation: best?.validation, exclusions: data.exclusions))
+        return finishedMembers.isEmpty ? own : ensemble(adding: own)
     }
 }

@@ -80,6 +80,11 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
     /// Words longer than this many characters are truncated (0 = no limit).
     public var maxLength = 64
     public var seed: UInt64 = 1
+    /// Networks trained one after another, each from its own seed (``memberSeed``), whose unit
+    /// predictions are averaged (they share the subword head and the validation words).
+    public var members = 1
+    /// Which member this configuration trains (0-based; member 0 trains exactly as a single model).
+    public var member = 0
     public var threads = 2
     /// A batch loss above `spikeFactor ×` the median of the last 50 good losses is a spike.
     public var spikeFactor: Double = 10
@@ -133,6 +138,11 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
         if clip < 0 { problems.append("--clip must be ≥ 0 (got \(clip))") }
         if maxLength < 0 { problems.append("--max-length must be ≥ 0 (got \(maxLength))") }
         if threads < 1 { problems.append("--threads must be at least 1 (got \(threads))") }
+        if members < 1 || members > 16 { problems.append("--members must be in 1...16 (got \(members))") }
+        if member < 0 || member >= max(members, 1) { problems.append("member \(member) of \(members) does not exist") }
+        if members > 1 && model.ngrams != nil {
+            problems.append("--members above 1 needs --ngram-buckets 0 (each member would carry its own n-gram table)")
+        }
         if model.dropout < 0 || model.dropout >= 1 { problems.append("--dropout must be in [0, 1) (got \(model.dropout))") }
         if model.hiddenSize < 1 || model.characterDimensions < 1 || model.mlpHiddenSize < 1 || model.layers < 1 {
             problems.append("--hidden, --char-dim, --mlp-hidden and --layers must be at least 1")
@@ -141,6 +151,14 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
     }
 }
 extension TrainingConfiguration {
+    /// The seed of this member's initialisation, batches, dropout, negatives and typos: `seed` for
+    /// member 0, a seed mixed from `seed` and the member's index for the others.
+    public var memberSeed: UInt64 {
+        guard member > 0 else { return seed }
+        var mixer = SplitMix64(seed: seed ^ (UInt64(member) &* 0x9E37_79B9_7F4A_7C15))
+        return mixer.next()
+    }
+
     /// Decodes every field that a checkpoint may lack (files written before the field existed) as
     /// its default, so older checkpoints still resume.
     public init(from decoder: Decoder) throws {
@@ -173,6 +191,8 @@ extension TrainingConfiguration {
         try read(.lowercase, &lowercase)
         try read(.maxLength, &maxLength)
         try read(.seed, &seed)
+        try read(.members, &members)
+        try read(.member, &member)
         try read(.threads, &threads)
         try read(.spikeFactor, &spikeFactor)
         try read(.collapseThreshold, &collapseThreshold)

@@ -7,7 +7,8 @@ import XCTest
 /// `p̂ + w · b̂`, the character model's unit vector plus the weighted unit bag of the subword head.
 final class SubwordWeightCLITests: XCTestCase {
     var sample: String { Fixtures.bundledData.appendingPathComponent("en-2k-384d.vec.gz").path }
-    let small = ["--hidden", "12", "--char-dim", "8", "--mlp-hidden", "24", "--epochs", "1", "--no-baseline"]
+    /// One network: its head keeps the trained weight (an ensemble's is blended at 0.9× of it).
+    let small = ["--hidden", "12", "--char-dim", "8", "--mlp-hidden", "24", "--epochs", "1", "--no-baseline", "--members", "1"]
 
     func embed(_ model: String, _ extra: [String]) throws -> [[Double]] {
         let result = try CLIRunner.run(["embed", model, "kingdomz", "unfriendliness", "qx", "--to", "json"] + extra)

@@ -7,7 +7,29 @@ import XCTest
 final class TrainCLITests: XCTestCase {
     var sample: String { Fixtures.bundledData.appendingPathComponent("en-2k-384d.vec.gz").path }
     var planted: String { Fixtures.bundledData.appendingPathComponent("planted-defects.vec").path }
-    let small = ["--hidden", "12", "--char-dim", "8", "--mlp-hidden", "24", "--patience", "0"]
+    let small = ["--hidden", "12", "--char-dim", "8", "--mlp-hidden", "24", "--patience", "0", "--members", "1"]
+
+    /// The default trains two members one after another and saves their ensemble; with a trainable
+    /// n-gram table it trains one network.
+    func testDefaultTrainsTwoMembers() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        let model = directory.appendingPathComponent("m.cvm").path
+        let tiny = ["--hidden", "12", "--char-dim", "8", "--mlp-hidden", "24", "--epochs", "1", "--no-baseline", "--limit", "600"]
+        let train = try CLIRunner.run(["train", sample, "--out", model, "--json"] + tiny)
+        XCTAssertEqual(train.status, 0, train.stderr)
+        let objects = try train.stdout.split(separator: "\n").map {
+            try XCTUnwrap(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        XCTAssertEqual(objects.compactMap { $0["member"] as? Int }, [1, 2])
+        XCTAssertEqual(objects.last?["memberBestEpochs"] as? [Int], [1, 1])
+        XCTAssertTrue(train.stderr.contains("member 2 of 2"), train.stderr)
+        XCTAssertTrue(train.stderr.contains("saved the model of epochs 1 + 1"), train.stderr)
+        let embed = try CLIRunner.run(["embed", model, "kingdomm", "--to", "json"])
+        XCTAssertEqual(embed.status, 0, embed.stderr)
+        let hybrid = try CLIRunner.run(["train", sample, "--out", model, "--json", "--ngram-buckets", "500"] + tiny)
+        XCTAssertEqual(hybrid.status, 0, hybrid.stderr)
+        XCTAssertFalse(hybrid.stdout.contains("\"member\""), hybrid.stdout)
+    }
 
     func testTrainEmbedExtendAndResume() throws {
         let directory = try Fixtures.temporaryDirectory()

@@ -31,6 +31,8 @@ final class TrainRobustnessTests: XCTestCase {
             (["--subword-weight", "1e9"], "--subword-weight"), (["--aux-weight", "nan"], "--aux-weight must be in [0, 100]"),
             (["--aux-weight", "-0.5"], "--aux-weight"), (["--subword-folds", "1"], "--subword-folds must be 0 or in 2...100"),
             (["--subword-folds", "-3"], "--subword-folds"), (["--subword-folds", "1000000"], "--subword-folds"),
+            (["--members", "0"], "--members must be in 1...16"), (["--members", "-1"], "--members"), (["--members", "17"], "--members"),
+            (["--members", "\(Int.max)"], "--members"), (["--members", "2", "--ngram-buckets", "100"], "--members above 1 needs --ngram-buckets 0"),
         ]
         for (options, message) in cases {
             let result = try train(["no-such-table.vec", "--out", "m.cvm"] + options, in: directory)

@@ -84,7 +84,7 @@ extension CharVec {
             try step(Audit.self, ["repaired.vec", "--fail-on", "warning"])
 
             section("Train", "the planted rows are excluded, never trained on; then a model of the sample")
-            let tiny = ["--hidden", "16", "--char-dim", "8", "--mlp-hidden", "32"]
+            let tiny = ["--hidden", "16", "--char-dim", "8", "--mlp-hidden", "32", "--members", "1"]
             try step(Train.self, [planted, "--out", "tiny.cvm", "--epochs", "1"] + tiny + ["--seed", "\(seed)"])
             let model = quick ? tiny : []
             try step(Train.self, [sample, "--out", "model.cvm", "--epochs", "\(epochs ?? (quick ? 1 : TrainDefaults.epochs))"]

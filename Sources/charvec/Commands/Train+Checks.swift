@@ -39,7 +39,7 @@ extension CharVec.Train {
         ("auxiliaryWeight", "--aux-weight"), ("subwordWeight", "--subword-weight"), ("subwordFolds", "--subword-folds"), ("headInput", "--head-input"),
         ("ngramLearningRate", "--ngram-lr"), ("augmentation", "--augment"), ("typoRate", "--typo-rate"),
         ("learningRate", "--lr"), ("epochDecay", "--lr-decay"), ("weightAverage", "--ema"), ("batchSize", "--batch"), ("clip", "--clip"), ("maxLength", "--max-length"),
-        ("lowercase", "--lowercase"), ("seed", "--seed"), ("spikeFactor", "--spike-factor"),
+        ("lowercase", "--lowercase"), ("seed", "--seed"), ("members", "--members"), ("spikeFactor", "--spike-factor"),
         ("collapseThreshold", "--collapse-threshold"), ("maxRecoveries", "--max-recoveries"),
     ]
 

@@ -97,6 +97,9 @@ extension CharVec {
         var validationFraction: Double = 0.1
         @Option(help: "Hold out the words listed in this file (one per line) instead of a random fraction.")
         var validation: String?
+        @Option(help: "Networks trained one after another from seeds derived from --seed, whose unit predictions are averaged (an ensemble; they share the subword head). Default \(TrainDefaults.members), or 1 with --ngram-buckets.")
+        var members: Int?
+
         @Option(help: "Random seed (initialisation, split, batches, dropout, negatives).")
         var seed: UInt64 = 1
         @Option(help: "Stop after this many epochs without a better validation MRR (0 = never).")
@@ -113,7 +116,7 @@ extension CharVec {
         var resume: String?
         @Option(help: "Append one JSON line per epoch (and per recovery) to this file.")
         var log: String?
-        @Option(help: "Draw the loss and validation curves as an SVG file.")
+        @Option(help: "Draw the loss and validation curves as an SVG file (the first member's, with --members above 1).")
         var plot: String?
         @Option(help: "Weight of the subword head: a bag of hashed n-grams fitted to the targets by MSE (a few seconds), whose unit vector, times this weight, is added to the model's unit prediction; 0 = no head.")
         var subwordWeight: Float = TrainDefaults.subwordWeight
@@ -178,6 +181,7 @@ extension CharVec {
             configuration.maxLength = maxLength
             configuration.lowercase = input.lowercase
             configuration.seed = seed
+            configuration.members = members ?? (buckets > 0 ? 1 : TrainDefaults.members)
             configuration.threads = input.threads
             configuration.patience = patience
             configuration.spikeFactor = spikeFactor
@@ -247,8 +251,10 @@ extension CharVec {
                 throw ExitCode(1)
             }
             let parameterCount = trainer.model.parameters.values.count
+            let members = trainer.configuration.members
             Diagnostics.printLine("training on \(data.trainCount) words, validating on \(data.validationCount); "
-                + "\(trainer.characters.size) character ids, \(parameterCount) parameters, \(input.threads) thread\(input.threads == 1 ? "" : "s"); "
+                + "\(trainer.characters.size) character ids, \(parameterCount) parameters"
+                + (members > 1 ? " per member, \(members) members" : "") + ", \(input.threads) thread\(input.threads == 1 ? "" : "s"); "
                 + "OpenBLAS \(BLAS.coreName) kernels" + (Kernels.usesNativeKernels ? ", \(Kernels.nativeLevelName) C kernels" : ""))
             if let problem = BLASKernels.problem { Diagnostics.printNote(problem) }
             if ProcessInfo.processInfo.environment[BLASKernels.marker] != nil {
@@ -258,8 +264,9 @@ extension CharVec {
             let logFile = try log.map { try LogFile(path: $0) }
             let bar = ProgressBar(label: "", enabled: !json && Diagnostics.stderrIsTerminal)
             var wroteCheckpoint = false
+            let finalTrainer: Trainer
             do {
-                try trainer.run(onEvent: { event in
+                finalTrainer = try trainer.runMembers(onEvent: { event in
                     switch event {
                     case .progress(let epoch, let step, let steps, let loss):
                         bar.status(String(format: "epoch %d %@ %d/%d loss %.4f", epoch,
@@ -276,6 +283,8 @@ extension CharVec {
                         logFile?.appendRecovery(step: step, reason: reason, restoredStep: restored, learningRate: rate, recoveries: count)
                     case .earlyStop(let epoch, let best, let mrr):
                         Diagnostics.printLine(String(format: "early stop after epoch %d: validation MRR has not improved since epoch %d (%.4f)", epoch, best, mrr))
+                    case .member(let index, let count, let done):
+                        Diagnostics.printLine("member \(index + 1) of \(count)" + (done > 0 ? ": resuming after epoch \(done)" : ""))
                     }
                 }, onCheckpoint: { checkpoint in
                     try checkpoint.write(to: checkpointPath)
@@ -292,20 +301,22 @@ extension CharVec {
                 }
                 throw ExitCode(1)
             }
-            let (best, withoutHead) = withSubwordHead(trainer.bestModel(source: vectors), trainer: trainer)
+            let (best, withoutHead) = withSubwordHead(finalTrainer.bestModel(source: vectors), trainer: finalTrainer)
             try reportingErrors { try best.write(to: out) }
             if let plot {
                 try reportingErrors {
                     let file = try OutputFile(path: plot)
-                    try file.write(CurvePlot.svg(trainer.history, title: "charvec train \(vectors)"))
+                    try file.write(CurvePlot.svg(finalTrainer.allHistory.filter { ($0.member ?? 1) == 1 }, title: "charvec train \(vectors)"))
                     try file.commit()
                 }
             }
             let summary = best.metadata.validation.map {
                 String(format: "validation MRR %.4f, hit@10 %.4f, mean cosine %.4f", $0.meanReciprocalRank, $0.hitAt10, $0.meanCosine)
             } ?? "no validation words: the epoch with the lowest training loss"
-            Diagnostics.printLine("saved the model of epoch \(best.metadata.bestEpoch) (\(summary)) to \(out)")
-            printComparison(trainer, best: best, withoutHead: withoutHead)
+            let epochs = best.metadata.memberBestEpochs.map { "epochs " + $0.map(String.init).joined(separator: " + ") }
+                ?? "epoch \(best.metadata.bestEpoch)"
+            Diagnostics.printLine("saved the model of \(epochs) (\(summary)) to \(out)")
+            printComparison(finalTrainer, best: best, withoutHead: withoutHead)
         }
 
         func reportExclusions(_ data: TrainingData) {
