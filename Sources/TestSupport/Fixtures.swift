@@ -26,11 +26,13 @@ public enum Fixtures {
     /// The message tests print when they skip for lack of `../shared/data`.
     public static let sharedDataMissing = "../shared/data is absent: skipping a test that needs the shared data files"
 
-    /// A fresh empty directory under the system temporary directory.
+    /// A fresh empty directory under the system temporary directory, removed with its contents when
+    /// the test process exits (set `CHARVEC_KEEP_TEST_FILES=1` to keep them for a look).
     public static func temporaryDirectory(_ name: String = "charvec-test") throws -> URL {
         let url = FileManager.default.temporaryDirectory
             .appendingPathComponent("\(name)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        TemporaryDirectories.shared.add(url)
         return url
     }
 
@@ -46,5 +48,31 @@ public enum Fixtures {
     @discardableResult
     public static func write(_ text: String, named name: String, in directory: URL) throws -> String {
         try write(Array(text.utf8), named: name, in: directory)
+    }
+}
+
+/// The directories ``Fixtures/temporaryDirectory(_:)`` made, removed at exit.
+final class TemporaryDirectories: @unchecked Sendable {
+    static let shared = TemporaryDirectories()
+    private let lock = NSLock()
+    private var urls: [URL] = []
+    private var registered = false
+
+    func add(_ url: URL) {
+        lock.lock()
+        defer { lock.unlock() }
+        urls.append(url)
+        if !registered {
+            registered = true
+            atexit { TemporaryDirectories.shared.removeAll() }
+        }
+    }
+
+    func removeAll() {
+        guard ProcessInfo.processInfo.environment["CHARVEC_KEEP_TEST_FILES"] == nil else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        for url in urls { try? FileManager.default.removeItem(at: url) }
+        urls.removeAll()
     }
 }

@@ -21,7 +21,7 @@ extension CharVec {
             Repair: 'sanitize' writes repaired.vec and changes.tsv; 'audit' then finds it clean.
 
             Train: 'train' on the planted copy excludes the bad rows; then a model of the sample with \
-            train's defaults (BiGRU + hashed character n-grams, contrastive loss) reports validation \
+            train's defaults (two BiGRU members + a subword head of hashed character n-grams, contrastive loss) reports validation \
             mean cosine, hit@10 and MRR per epoch, compares itself with a bag-of-n-grams baseline on the \
             same split and draws its learning curve in curve.svg.
 
@@ -29,7 +29,7 @@ extension CharVec {
             kingdomz) and new forms (governmental, universities, footballers); 'embed' writes \
             their vectors to oov.vec.
 
-            about 12 s on 2 cores (release build); --quick trains a tiny model for one epoch.
+            about 25 s on 2 cores (release build); --quick trains a tiny model for one epoch.
 
             Examples:
               charvec demo

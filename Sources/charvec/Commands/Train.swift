@@ -22,18 +22,19 @@ extension CharVec {
             toward the word's own target (--cos-weight). A subword head (a bag of n-grams fitted by MSE, \
             --subword-weight) is added to every prediction, and the model trains through it: each training \
             word's prediction is blended with a bag fitted without that word (--subword-folds). \
-            After training, the validation figures are printed \
+            By default two such networks are trained one after another from their own seeds and their unit \
+            predictions averaged (--members; each member stops early on its own). After training, the validation figures are printed \
             beside a bag-of-n-grams baseline fitted on the same split, with the share of typos of validation \
             words that find their word (docs/training.md). Zero and non-finite rows are excluded and duplicates resolved before training (a summary says how many). \
             Every step is guarded: a NaN/Inf loss or gradient, a loss spike or a collapse of the predictions \
             restores the last good weights and halves the learning rate; after --max-recoveries the run stops \
-            and says why. The model with the best validation MRR is saved to --out; a checkpoint is written \
+            and says why. Each member's epoch with the best validation MRR is saved to --out; a checkpoint is written \
             after every epoch (--resume continues it exactly).
 
             Examples:
               charvec train vectors.vec.gz --out model.cvm --epochs 15 --plot curve.svg
               charvec train vectors.vec --out m.cvm --augment typos --cell gru
-              charvec train vectors.vec --out m.cvm --loss margin --ngram-buckets 0
+              charvec train vectors.vec --out m.cvm --loss margin --members 1
               charvec train vectors.vec --out m.cvm --epochs 30 --resume m.cvm.checkpoint
             """)
 
