@@ -90,9 +90,7 @@ extension CharVec.Train {
         }
         print("")
         print("validation words (\(model.ranked) ranked)      MRR   hit@1  hit@10  median rank  mean cos")
-        let epochs = best.metadata.memberBestEpochs.map { "epochs " + $0.map(String.init).joined(separator: " + ") }
-            ?? "epoch \(best.metadata.bestEpoch)"
-        print(Self.row("charvec model (\(epochs))", model))
+        print(Self.row("charvec model (\(Self.bestEpochs(best.metadata)))", model))
         if let alone { print(Self.row("  without its subword head", alone)) }
         for (weight, m) in reweighted { print(Self.row("  head weight \(weight) when predicting", m)) }
         if let reference { print(Self.row("bag of n-grams baseline", reference)) }
@@ -116,6 +114,11 @@ extension CharVec.Train {
             guard let model = best.reweighted(subwordWeight: weight), let m = trainer.validationMetrics(of: model) else { return nil }
             return (weight, m)
         }
+    }
+
+    /// "epoch 7", or each member's best epoch: "epochs 7 + 6".
+    static func bestEpochs(_ metadata: TrainingMetadata) -> String {
+        metadata.memberBestEpochs.map { "epochs " + $0.map(String.init).joined(separator: " + ") } ?? "epoch \(metadata.bestEpoch)"
     }
 
     static func row(_ label: String, _ m: ValidationMetrics) -> String {

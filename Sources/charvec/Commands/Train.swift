@@ -117,7 +117,7 @@ extension CharVec {
         var resume: String?
         @Option(help: "Append one JSON line per epoch (and per recovery) to this file.")
         var log: String?
-        @Option(help: "Draw the loss and validation curves as an SVG file (the first member's, with --members above 1).")
+        @Option(help: "Draw the loss and validation curves as an SVG file (a line per member).")
         var plot: String?
         @Option(help: "Weight of the subword head: a bag of hashed n-grams fitted to the targets by MSE (a few seconds), whose unit vector, times this weight, is added to the model's unit prediction; 0 = no head.")
         var subwordWeight: Float = TrainDefaults.subwordWeight
@@ -307,16 +307,14 @@ extension CharVec {
             if let plot {
                 try reportingErrors {
                     let file = try OutputFile(path: plot)
-                    try file.write(CurvePlot.svg(finalTrainer.allHistory.filter { ($0.member ?? 1) == 1 }, title: "charvec train \(vectors)"))
+                    try file.write(CurvePlot.svg(finalTrainer.allHistory, title: "charvec train \(vectors)"))
                     try file.commit()
                 }
             }
             let summary = best.metadata.validation.map {
                 String(format: "validation MRR %.4f, hit@10 %.4f, mean cosine %.4f", $0.meanReciprocalRank, $0.hitAt10, $0.meanCosine)
             } ?? "no validation words: the epoch with the lowest training loss"
-            let epochs = best.metadata.memberBestEpochs.map { "epochs " + $0.map(String.init).joined(separator: " + ") }
-                ?? "epoch \(best.metadata.bestEpoch)"
-            Diagnostics.printLine("saved the model of \(epochs) (\(summary)) to \(out)")
+            Diagnostics.printLine("saved the model of \(Self.bestEpochs(best.metadata)) (\(summary)) to \(out)")
             printComparison(finalTrainer, best: best, withoutHead: withoutHead)
         }
 
