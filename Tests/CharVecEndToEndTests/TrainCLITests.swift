@@ -15,8 +15,11 @@ final class TrainCLITests: XCTestCase {
         let directory = try Fixtures.temporaryDirectory()
         let model = directory.appendingPathComponent("m.cvm").path
         let tiny = ["--hidden", "12", "--char-dim", "8", "--mlp-hidden", "24", "--epochs", "1", "--no-baseline", "--limit", "600"]
-        let train = try CLIRunner.run(["train", sample, "--out", model, "--json"] + tiny)
+        let plot = directory.appendingPathComponent("curve.svg").path
+        let train = try CLIRunner.run(["train", sample, "--out", model, "--json", "--plot", plot] + tiny)
         XCTAssertEqual(train.status, 0, train.stderr)
+        let svg = try String(contentsOfFile: plot, encoding: .utf8)
+        XCTAssertTrue(svg.contains(">loss (1)<") && svg.contains(">loss (2)<"), "a line per member")
         let objects = try train.stdout.split(separator: "\n").map {
             try XCTUnwrap(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
         }
