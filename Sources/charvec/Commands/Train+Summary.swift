@@ -41,7 +41,7 @@ enum TrainDefaults {
 }
 
 extension CharVec.Train {
-    /// The model to save (with a ``SubwordHead`` of weight `--subword-weight` unless it is 0, its
+    /// The model to save (with a ``SubwordHead`` of weight `--subword-weight`, 0.9× that for an ensemble, unless it is 0; its
     /// validation figures in the metadata) and the same model without its head (nil without a
     /// head). A head the model trained through comes from the trainer; otherwise it is fitted now.
     func withSubwordHead(_ trained: TrainedModel, trainer: Trainer) -> (TrainedModel, TrainedModel?) {
@@ -55,7 +55,8 @@ extension CharVec.Train {
         guard trained.metadata.trainWords > 0, subwordWeight > 0 else { return (trained, nil) }
         Diagnostics.printLine("fitting the subword head (a bag of character 3–6-grams, 5 epochs of MSE)")
         var model = trained
-        model.subword = SubwordHead(table: trainer.fitNgramBag(), weight: subwordWeight)
+        let factor = trained.memberCount > 1 ? Trainer.ensembleHeadFactor : 1
+        model.subword = SubwordHead(table: trainer.fitNgramBag(), weight: subwordWeight * factor)
         model.metadata.validation = trainer.validationMetrics(of: model)
         return (model, trained)
     }
