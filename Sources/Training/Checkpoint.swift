@@ -112,7 +112,7 @@ extension Trainer {
                                 sparseAdamStep: sparseAdam?.step, averageSteps: averageSteps,
                                 finishedMembers: finishedMembers.isEmpty ? nil : finishedMembers.map(\.record)),
                    parameters: model.parameters.values, firstMoment: adam.firstMoment, secondMoment: adam.secondMoment,
-                   bestParameters: bestParameters.isEmpty ? model.parameters.values : bestParameters, snapshotParameters: snapshot.parameters,
+                   bestParameters: bestWeights, snapshotParameters: snapshot.parameters,
                    snapshotFirstMoment: snapshot.adam.firstMoment, snapshotSecondMoment: snapshot.adam.secondMoment,
                    ngram: sparseAdam.map { (model.ngramTable!.values, $0.firstMoment, $0.secondMoment,
                                             bestNgramTable.isEmpty ? model.ngramTable!.values : bestNgramTable) },

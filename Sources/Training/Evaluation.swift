@@ -82,12 +82,12 @@ public struct Predictor {
                     }
                 } else {
                     for member in models {
-                        let predictions = member.predict(batch)
-                        predictions.storage.withUnsafeBufferPointer { p in
+                        var predictions = member.predict(batch)
+                        predictions.storage.withUnsafeMutableBufferPointer { p in
                             for (k, index) in slice.enumerated() {
-                                let norm = L2.norm(UnsafeBufferPointer(rebasing: p[k * dim ..< (k + 1) * dim]))
-                                let scale = norm > 0 && norm.isFinite ? Scalar(1 / norm) : 0
-                                for d in 0 ..< dim { buffer[index * dim + d] += scale * p[k * dim + d] }
+                                let row = UnsafeMutableBufferPointer(rebasing: p[k * dim ..< (k + 1) * dim])
+                                L2.normalize(UnsafeBufferPointer(row), into: row)
+                                for d in 0 ..< dim { buffer[index * dim + d] += row[d] }
                             }
                         }
                     }

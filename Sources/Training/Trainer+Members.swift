@@ -48,7 +48,7 @@ extension Trainer {
         configuration.member += 1
         let next = try Trainer(data: data, configuration: configuration, sharingHead: (subwordHead, headOffsets))
         let finished = FinishedMember(record: .init(bestEpoch: bestEpoch, epochs: epochsDone, history: history),
-                                      parameters: bestParameters.isEmpty ? model.parameters.values : bestParameters)
+                                      parameters: bestWeights)
         next.finishedMembers = finishedMembers + [finished]
         return next
     }
@@ -61,7 +61,8 @@ extension Trainer {
         let weights = finishedMembers.map(\.parameters) + [own.parameters]
         model.parameters = weights[0]
         model.additionalMembers = Array(weights.dropFirst())
-        model.subword?.weight *= Self.ensembleHeadFactor
+        let factor = model.headWeightFactor
+        model.subword?.weight *= factor
         model.metadata.memberBestEpochs = finishedMembers.map(\.record.bestEpoch) + [own.metadata.bestEpoch]
         model.metadata.validation = validationMetrics(of: model)
         return model
@@ -69,4 +70,13 @@ extension Trainer {
 
     /// Every member's epochs in training order (each record names its member).
     public var allHistory: [EpochRecord] { finishedMembers.flatMap(\.record.history) + history }
+
+    /// The best epoch's weights, or the current ones before any epoch has ended.
+    var bestWeights: [Scalar] { bestParameters.isEmpty ? model.parameters.values : bestParameters }
+}
+
+extension TrainedModel {
+    /// The share of its members' trained head weight a model blends its head at:
+    /// ``Trainer/ensembleHeadFactor`` for an ensemble, 1 for one network.
+    public var headWeightFactor: Scalar { memberCount > 1 ? Trainer.ensembleHeadFactor : 1 }
 }

@@ -372,7 +372,7 @@ public final class Trainer {
     public func bestModel(source: String) -> TrainedModel {
         let best = history.first { $0.epoch == bestEpoch }
         let own = TrainedModel(configuration: configuration.model, characters: characters, maxLength: configuration.maxLength,
-                               lowercase: configuration.lowercase, parameters: bestParameters.isEmpty ? model.parameters.values : bestParameters,
+                               lowercase: configuration.lowercase, parameters: bestWeights,
                                ngramTable: model.ngramTable.map { bestNgramTable.isEmpty ? $0.values : bestNgramTable }, subword: subwordHead,
                                metadata: TrainingMetadata(source: source, trainWords: data.trainCount, validationWords: data.validationCount,
                                                           epochs: epochsDone, bestEpoch: bestEpoch, loss: configuration.loss,

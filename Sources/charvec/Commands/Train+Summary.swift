@@ -55,8 +55,7 @@ extension CharVec.Train {
         guard trained.metadata.trainWords > 0, subwordWeight > 0 else { return (trained, nil) }
         Diagnostics.printLine("fitting the subword head (a bag of character 3–6-grams, 5 epochs of MSE)")
         var model = trained
-        let factor = trained.memberCount > 1 ? Trainer.ensembleHeadFactor : 1
-        model.subword = SubwordHead(table: trainer.fitNgramBag(), weight: subwordWeight * factor)
+        model.subword = SubwordHead(table: trainer.fitNgramBag(), weight: subwordWeight * trained.headWeightFactor)
         model.metadata.validation = trainer.validationMetrics(of: model)
         return (model, trained)
     }
