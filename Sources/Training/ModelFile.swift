@@ -190,7 +190,7 @@ public struct TrainedModel {
     public var additionalMembers: [[Scalar]] = []
     /// The hybrid model's n-gram table (`buckets × outputDimensions`), nil for a recurrent-only model.
     public var ngramTable: [Scalar]?
-    /// The MSE-fitted bag of n-grams blended into predictions, nil when the model has none.
+    /// The fitted bag of n-grams blended into predictions, nil when the model has none.
     public var subword: SubwordHead?
     public var metadata: TrainingMetadata
 

@@ -2,12 +2,12 @@ import EmbeddingCore
 import NeuralNet
 import Tensor
 
-/// The subword head of a trained model: a bag of hashed n-grams fitted to the targets by MSE
-/// (``NgramBaseline``), whose unit prediction is added to the character model's:
+/// The subword head of a trained model: a bag of hashed n-grams fitted to the targets by ridge
+/// regression (``NgramBaseline``, ``SubwordFit``), whose unit prediction is added to the character model's:
 /// `p = p̂_model + weight · b̂`, with `x̂ = x / |x|`.
 ///
 /// The two parts err differently: the character model (trained by a ranking loss) puts the true
-/// word first more often, the MSE-fitted bag points closer to the true vector on average and
+/// word first more often, the least-squares bag points closer to the true vector on average and
 /// gets more true words into the top 10. Their sum does better than either on most measures.
 public struct SubwordHead: Sendable, Equatable {
     /// `[buckets × dimensions]`.

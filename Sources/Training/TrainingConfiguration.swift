@@ -20,6 +20,17 @@ public enum Augmentation: String, Sendable, Codable, CaseIterable {
     case typos
 }
 
+/// How the subword head's bag is fitted (``NgramBaseline/Solver``).
+public enum SubwordFit: String, Sendable, Codable, CaseIterable {
+    /// Ridge regression by preconditioned conjugate gradients (``NgramBaseline/Settings/subwordHead(trainingWords:)``).
+    case ridge
+    /// Sparse Adam on the squared error, 5 epochs (``NgramBaseline/Settings/adamSubwordHead(trainingWords:)``).
+    case adam
+
+    /// How the fit is described in progress lines.
+    public var summary: String { self == .ridge ? "16 steps of ridge regression" : "5 epochs of MSE" }
+}
+
 /// A fault injected at a step, to test recovery (never set in normal use).
 public enum InjectedFault: String, Sendable, Codable {
     case nanLoss = "nan-loss", nanGradient = "nan-gradient", spike, collapse
@@ -50,6 +61,8 @@ public struct TrainingConfiguration: Sendable, Codable, Equatable {
     /// Folds of the out-of-fold bags the model trains on top of: the loss sees each training word's
     /// prediction blended with a bag fitted without that word, as a new word's will be.
     public var subwordFolds = 0
+    /// How the head's bags are fitted (checkpoints written before the choice existed resume with `.adam`).
+    public var subwordFit: SubwordFit = .ridge
     /// Feed each word's unit bag from the subword head (out-of-fold in training) to the MLP
     /// beside the recurrent states (``CharToVectorConfiguration/contextDimensions``). Needs the
     /// head the model trains through (``subwordWeight`` > 0, ``subwordFolds`` ≥ 2).
@@ -175,6 +188,8 @@ extension TrainingConfiguration {
         try read(.auxiliaryWeight, &auxiliaryWeight)
         try read(.subwordWeight, &subwordWeight)
         try read(.subwordFolds, &subwordFolds)
+        subwordFit = .adam
+        try read(.subwordFit, &subwordFit)
         try read(.headInput, &headInput)
         try read(.fullTableLimit, &fullTableLimit)
         try read(.sampledCandidates, &sampledCandidates)

@@ -81,10 +81,11 @@ extension Trainer {
     }
 
     /// The bag of n-grams fitted on this run's training words, by default with the settings of a
-    /// ``SubwordHead``'s table. - Complexity: O(epochs × Σ grams × D).
+    /// ``SubwordHead``'s table (``TrainingConfiguration/subwordFit``). - Complexity: one fit.
     public func fitNgramBag(settings: NgramBaseline.Settings? = nil) -> NgramTable {
-        NgramBaseline.fit(data: data, settings: settings ?? .subwordHead(trainingWords: data.trainCount),
-                          maxLength: configuration.maxLength)
+        let head: NgramBaseline.Settings = configuration.subwordFit == .ridge ? .subwordHead(trainingWords: data.trainCount)
+            : .adamSubwordHead(trainingWords: data.trainCount)
+        return NgramBaseline.fit(data: data, settings: settings ?? head, maxLength: configuration.maxLength)
     }
 
     /// Validation metrics of a trained model (with its subword head, if any), ranked as

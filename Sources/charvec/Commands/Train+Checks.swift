@@ -36,7 +36,7 @@ extension CharVec.Train {
         ("model.characterDimensions", "--char-dim"), ("model.mlpHiddenSize", "--mlp-hidden"), ("model.dropout", "--dropout"),
         ("model.initialization", "--initialization"), ("model.ngrams.buckets", "--ngram-buckets"), ("loss", "--loss"),
         ("negatives", "--negatives"), ("margin", "--margin"), ("temperature", "--temperature"), ("cosineWeight", "--cos-weight"),
-        ("auxiliaryWeight", "--aux-weight"), ("subwordWeight", "--subword-weight"), ("subwordFolds", "--subword-folds"), ("headInput", "--head-input"),
+        ("auxiliaryWeight", "--aux-weight"), ("subwordWeight", "--subword-weight"), ("subwordFolds", "--subword-folds"), ("subwordFit", "--subword-fit"), ("headInput", "--head-input"),
         ("ngramLearningRate", "--ngram-lr"), ("augmentation", "--augment"), ("typoRate", "--typo-rate"),
         ("learningRate", "--lr"), ("epochDecay", "--lr-decay"), ("weightAverage", "--ema"), ("batchSize", "--batch"), ("clip", "--clip"), ("maxLength", "--max-length"),
         ("lowercase", "--lowercase"), ("seed", "--seed"), ("members", "--members"), ("spikeFactor", "--spike-factor"),

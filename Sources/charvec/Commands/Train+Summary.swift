@@ -29,7 +29,7 @@ enum TrainDefaults {
     /// Decay of the weight average the epochs are validated and saved with.
     static let weightAverage = 0.999
     static let dropout: Float = 0
-    /// Weight of the MSE-fitted bag of n-grams added to the model's unit prediction.
+    /// Weight of the fitted bag of n-grams added to the model's unit prediction.
     static let subwordWeight: Float = 1
     /// Out-of-fold bags the model trains on top of (0 = the head is fitted after training).
     static let subwordFolds = 5
@@ -41,7 +41,7 @@ enum TrainDefaults {
 }
 
 extension CharVec.Train {
-    /// The model to save (with a ``SubwordHead`` of weight `--subword-weight`, 0.9× that for an ensemble, unless it is 0; its
+    /// The model to save (with a ``SubwordHead`` of weight `--subword-weight`, 0.85× that for an ensemble (0.9× with `--subword-fit adam`), unless it is 0; its
     /// validation figures in the metadata) and the same model without its head (nil without a
     /// head). A head the model trained through comes from the trainer; otherwise it is fitted now.
     func withSubwordHead(_ trained: TrainedModel, trainer: Trainer) -> (TrainedModel, TrainedModel?) {
@@ -53,9 +53,9 @@ extension CharVec.Train {
             return (trained, alone)
         }
         guard trained.metadata.trainWords > 0, subwordWeight > 0 else { return (trained, nil) }
-        Diagnostics.printLine("fitting the subword head (a bag of character 3–6-grams, 5 epochs of MSE)")
+        Diagnostics.printLine("fitting the subword head (a bag of character 3–6-grams, \(trainer.configuration.subwordFit.summary))")
         var model = trained
-        model.subword = SubwordHead(table: trainer.fitNgramBag(), weight: subwordWeight * trained.headWeightFactor)
+        model.subword = SubwordHead(table: trainer.fitNgramBag(), weight: subwordWeight * trained.headWeightFactor(trainer.configuration.subwordFit))
         model.metadata.validation = trainer.validationMetrics(of: model)
         return (model, trained)
     }

@@ -9,6 +9,7 @@ extension LossKind: ExpressibleByArgument {}
 extension RecurrentCellKind: ExpressibleByArgument {}
 extension InitializationScheme: ExpressibleByArgument {}
 extension Augmentation: ExpressibleByArgument {}
+extension SubwordFit: ExpressibleByArgument {}
 
 extension CharVec {
     struct Train: ParsableCommand {
@@ -19,7 +20,7 @@ extension CharVec {
             --ngram-buckets N adds the mean of a trainable hashed table of the word's character 3–6-grams \
             (fastText-style, the hybrid model). It trains with a contrastive loss: a softmax \
             over the cosines between the prediction and every training target (--temperature), plus a pull \
-            toward the word's own target (--cos-weight). A subword head (a bag of n-grams fitted by MSE, \
+            toward the word's own target (--cos-weight). A subword head (a bag of n-grams fitted by ridge regression, \
             --subword-weight) is added to every prediction, and the model trains through it: each training \
             word's prediction is blended with a bag fitted without that word (--subword-folds). \
             By default two such networks are trained one after another from their own seeds and their unit \
@@ -119,8 +120,10 @@ extension CharVec {
         var log: String?
         @Option(help: "Draw the loss and validation curves as an SVG file (a line per member).")
         var plot: String?
-        @Option(help: "Weight of the subword head: a bag of hashed n-grams fitted to the targets by MSE (a few seconds), whose unit vector, times this weight, is added to the model's unit prediction; 0 = no head.")
+        @Option(help: "Weight of the subword head: a bag of hashed n-grams fitted to the targets (a few seconds), whose unit vector, times this weight, is added to the model's unit prediction; 0 = no head.")
         var subwordWeight: Float = TrainDefaults.subwordWeight
+        @Option(help: "How the subword head's bag is fitted: ridge (ridge regression by conjugate gradients) or adam (squared error by Adam, 5 epochs).")
+        var subwordFit: SubwordFit = .ridge
         @Option(help: "Train the model through its subword head: the bag is fitted first, and each training word's prediction is blended, during training, with a bag fitted on the other folds of words (N ≥ 2 folds; 0 = fit the head after training).")
         var subwordFolds: Int = TrainDefaults.subwordFolds
         @Flag(inversion: .prefixedNo, help: "Feed the subword head's bag to the MLP beside the recurrent states (out-of-fold bags in training); only when the model trains through its head.")
@@ -169,6 +172,7 @@ extension CharVec {
             configuration.auxiliaryWeight = auxWeight
             configuration.subwordWeight = subwordFolds >= 2 ? subwordWeight : 0
             configuration.subwordFolds = subwordFolds
+            configuration.subwordFit = subwordFit
             configuration.headInput = headInput && configuration.subwordWeight > 0 && subwordFolds >= 2
             configuration.ngramLearningRate = ngramLr
             configuration.augmentation = augment
@@ -233,7 +237,7 @@ extension CharVec {
             if warnAboutIdenticalTargets(data) { configuration.collapseThreshold = 1 }
 
             if (saved?.configuration ?? configuration).subwordWeight > 0 {
-                Diagnostics.printLine("fitting the subword head and its out-of-fold bags (bags of character 3–6-grams, 5 epochs of MSE each)")
+                Diagnostics.printLine("fitting the subword head and its out-of-fold bags (bags of character 3–6-grams, \((saved?.configuration ?? configuration).subwordFit.summary) each)")
             }
             let trainer: Trainer
             do {

@@ -1,0 +1,153 @@
+import EmbeddingCore
+import NeuralNet
+import Tensor
+
+extension NgramBaseline {
+    /// How a bag's table is fitted to the unit targets.
+    public enum Solver: Sendable, Equatable {
+        /// Mean squared error by sparse Adam over shuffled batches for `epochs` epochs, from small
+        /// seeded noise (the reference baseline's fit).
+        case adam(epochs: Int)
+        /// Ridge regression, `min Σᵢ |xᵢW − tᵢ|² + λ|W|²` over the rows the words use (`xᵢ` the
+        /// word's mean gram indicator), by `iterations` steps of conjugate gradients preconditioned
+        /// with `diag(XᵀX) + λ`, from `W = 0`. Rows no word uses keep their start values.
+        case ridge(lambda: Scalar, iterations: Int)
+    }
+
+    /// The words' grams as a sparse matrix over the buckets they use: row `i` holds each distinct
+    /// gram of word `i` once with weight `count / grams` (the mean bag is `xᵢ · table`).
+    struct GramMatrix {
+        /// CSR: row `i`'s entries are `start[i] ..< start[i + 1]`.
+        var start: [Int] = [0]
+        /// Compact column of each entry (an index into ``buckets``).
+        var column: [Int32] = []
+        var weight: [Scalar] = []
+        /// Table row of each compact column.
+        var buckets: [Int32] = []
+
+        init(ids: [[Int32]], bucketCount: Int) {
+            var compact = [Int32](repeating: -1, count: bucketCount)
+            for grams in ids {
+                let scale = 1 / Scalar(max(grams.count, 1))
+                for id in grams.sorted() {
+                    if let last = column.last, buckets[Int(last)] == id, weight.count > start[start.count - 1] {
+                        weight[weight.count - 1] += scale
+                        continue
+                    }
+                    if compact[Int(id)] < 0 {
+                        compact[Int(id)] = Int32(buckets.count)
+                        buckets.append(id)
+                    }
+                    column.append(compact[Int(id)])
+                    weight.append(scale)
+                }
+                start.append(column.count)
+            }
+        }
+
+        var rows: Int { start.count - 1 }
+        var columns: Int { buckets.count }
+    }
+
+    /// Ridge fit of `settings.ngrams`'s table on the training rows `rows` (all when nil): see
+    /// ``Solver/ridge(lambda:iterations:)``. Memory: four `[used buckets × D]` arrays.
+    /// - Complexity: O(iterations × (entries + used buckets) × D).
+    static func fitRidge(data: TrainingData, settings: Settings, lambda: Scalar, iterations: Int,
+                         maxLength: Int, rows: [Int]?) -> NgramTable {
+        let d = data.dimensions
+        var table = NgramTable(configuration: settings.ngrams, dimensions: d)
+        var rng = SplitMix64(seed: settings.seed ^ 0xBA5E)
+        fillStart(&table.values, rng: &rng)
+        let order = rows ?? Array(0 ..< data.trainCount)
+        guard !order.isEmpty else { return table }
+        let x = GramMatrix(ids: order.map { settings.ngrams.ids(data.trainWords[$0], maxScalars: maxLength) },
+                           bucketCount: settings.ngrams.buckets)
+        let f = x.columns, n = x.rows
+        // Jacobi preconditioner 1 / (Σᵢ x_ig² + λ).
+        var inverseDiagonal = [Scalar](repeating: lambda, count: f)
+        for k in x.weight.indices { inverseDiagonal[Int(x.column[k])] += x.weight[k] * x.weight[k] }
+        for g in 0 ..< f { inverseDiagonal[g] = 1 / inverseDiagonal[g] }
+        var w = [Scalar](repeating: 0, count: f * d)
+        var r = [Scalar](repeating: 0, count: f * d)          // residual XᵀT − (XᵀX + λ)W
+        var p = [Scalar](repeating: 0, count: f * d)          // search direction
+        var ap = [Scalar](repeating: 0, count: f * d)         // (XᵀX + λ)p
+        var xp = [Scalar](repeating: 0, count: n * d)         // X p
+        data.targets.withUnsafeBufferPointer { targets in
+            var gathered = [Scalar](repeating: 0, count: n * d)
+            for (i, row) in order.enumerated() {
+                for j in 0 ..< d { gathered[i * d + j] = targets[row * d + j] }
+            }
+            scatterTransposed(x, gathered, into: &r, d: d)
+        }
+        var rz = [Double](repeating: 0, count: d)
+        for g in 0 ..< f {
+            let m = inverseDiagonal[g]
+            for j in 0 ..< d {
+                let z = r[g * d + j] * m
+                p[g * d + j] = z
+                rz[j] += Double(r[g * d + j] * z)
+            }
+        }
+        for _ in 0 ..< iterations {
+            multiply(x, p, into: &xp, d: d)
+            for k in ap.indices { ap[k] = lambda * p[k] }
+            scatterTransposed(x, xp, into: &ap, d: d)
+            var curvature = [Double](repeating: 0, count: d)
+            for g in 0 ..< f { for j in 0 ..< d { curvature[j] += Double(p[g * d + j] * ap[g * d + j]) } }
+            // A column whose residual vanished (or a zero target column) stops moving.
+            let alpha = (0 ..< d).map { curvature[$0] > 0 && rz[$0] > 0 ? Scalar(rz[$0] / curvature[$0]) : 0 }
+            var next = [Double](repeating: 0, count: d)
+            for g in 0 ..< f {
+                let m = inverseDiagonal[g]
+                for j in 0 ..< d {
+                    let k = g * d + j
+                    w[k] += alpha[j] * p[k]
+                    r[k] -= alpha[j] * ap[k]
+                    next[j] += Double(r[k] * r[k] * m)
+                }
+            }
+            let beta = (0 ..< d).map { rz[$0] > 0 ? Scalar(next[$0] / rz[$0]) : 0 }
+            for g in 0 ..< f {
+                let m = inverseDiagonal[g]
+                for j in 0 ..< d { p[g * d + j] = r[g * d + j] * m + beta[j] * p[g * d + j] }
+            }
+            rz = next
+        }
+        for (g, bucket) in x.buckets.enumerated() {
+            let o = Int(bucket) * d
+            for j in 0 ..< d { table.values[o + j] = w[g * d + j] }
+        }
+        return table
+    }
+
+    /// `out[i] = Σ_g x_ig · v[g]` (`v` `[columns × d]`, `out` `[rows × d]`).
+    private static func multiply(_ x: GramMatrix, _ v: [Scalar], into out: inout [Scalar], d: Int) {
+        v.withUnsafeBufferPointer { v in
+            out.withUnsafeMutableBufferPointer { out in
+                for i in 0 ..< x.rows {
+                    let o = i * d
+                    for j in 0 ..< d { out[o + j] = 0 }
+                    for k in x.start[i] ..< x.start[i + 1] {
+                        let a = x.weight[k], s = Int(x.column[k]) * d
+                        for j in 0 ..< d { out[o + j] += a * v[s + j] }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `out[g] += Σ_i x_ig · v[i]` (`v` `[rows × d]`, `out` `[columns × d]`).
+    private static func scatterTransposed(_ x: GramMatrix, _ v: [Scalar], into out: inout [Scalar], d: Int) {
+        v.withUnsafeBufferPointer { v in
+            out.withUnsafeMutableBufferPointer { out in
+                for i in 0 ..< x.rows {
+                    let s = i * d
+                    for k in x.start[i] ..< x.start[i + 1] {
+                        let a = x.weight[k], o = Int(x.column[k]) * d
+                        for j in 0 ..< d { out[o + j] += a * v[s + j] }
+                    }
+                }
+            }
+        }
+    }
+}
