@@ -33,6 +33,7 @@ final class TrainRobustnessTests: XCTestCase {
             (["--subword-folds", "-3"], "--subword-folds"), (["--subword-folds", "1000000"], "--subword-folds"),
             (["--members", "0"], "--members must be in 1...16"), (["--members", "-1"], "--members"), (["--members", "17"], "--members"),
             (["--members", "\(Int.max)"], "--members"), (["--members", "2", "--ngram-buckets", "100"], "--members above 1 needs --ngram-buckets 0"),
+            (["--subword-fit", "lasso"], "--subword-fit"), (["--subword-fit", ""], "--subword-fit"),
         ]
         for (options, message) in cases {
             let result = try train(["no-such-table.vec", "--out", "m.cvm"] + options, in: directory)

@@ -1,4 +1,5 @@
 import EmbeddingCore
+import Foundation
 import NeuralNet
 import Tensor
 @testable import Training
@@ -87,5 +88,20 @@ final class RidgeBagTests: XCTestCase {
         XCTAssertEqual(NgramBaseline.fit(data: data, settings: ridge), NgramBaseline.fit(data: data, settings: ridge))
         XCTAssertEqual(NgramBaseline.outOfFoldUnitBags(data: data, settings: ridge, folds: 3),
                        NgramBaseline.outOfFoldUnitBags(data: data, settings: ridge, folds: 3, threads: 2))
+    }
+
+    /// A checkpoint written before the fit could be chosen resumes with the Adam fit it was made
+    /// with; new configurations fit by ridge regression, and the choice survives a round trip.
+    func testCheckpointsWithoutTheChoiceResumeWithAdam() throws {
+        var configuration = TrainingConfiguration(model: CharToVectorConfiguration(vocabularySize: 2))
+        XCTAssertEqual(configuration.subwordFit, .ridge)
+        let encoded = try JSONEncoder().encode(configuration)
+        XCTAssertEqual(try JSONDecoder().decode(TrainingConfiguration.self, from: encoded).subwordFit, .ridge)
+        var object = try XCTUnwrap(JSONSerialization.jsonObject(with: encoded) as? [String: Any])
+        XCTAssertNotNil(object.removeValue(forKey: "subwordFit"))
+        let old = try JSONSerialization.data(withJSONObject: object)
+        XCTAssertEqual(try JSONDecoder().decode(TrainingConfiguration.self, from: old).subwordFit, .adam)
+        configuration.subwordFit = .adam
+        XCTAssertEqual(try JSONDecoder().decode(TrainingConfiguration.self, from: JSONEncoder().encode(configuration)), configuration)
     }
 }
