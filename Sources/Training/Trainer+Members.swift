@@ -18,9 +18,8 @@ extension Trainer {
     /// The subword head of an ensemble is blended at this share of the weight its members trained
     /// with: the mean of several members' unit predictions already points closer to the targets
     /// than one member's, so less of the bag keeps the same closeness and ranks the exact word
-    /// first more often (docs/training.md). The ridge-fitted bag points closer than the Adam-fitted
-    /// one, so less of it is needed.
-    public static func ensembleHeadFactor(_ fit: SubwordFit) -> Scalar { fit == .ridge ? 0.85 : 0.9 }
+    /// first more often (docs/training.md).
+    public static let ensembleHeadFactor: Scalar = 0.9
 
     /// Trains this member to the end (``run(onEvent:onCheckpoint:)``), then each remaining member of
     /// the run in turn: a new network from its own seed that shares this one's subword head and
@@ -55,14 +54,14 @@ extension Trainer {
     }
 
     /// `own` (this member's best model) joined by the finished members' weights: their unit
-    /// predictions are averaged, the head blended at ``ensembleHeadFactor(_:)`` × its trained weight, and
+    /// predictions are averaged, the head blended at ``ensembleHeadFactor`` × its trained weight, and
     /// the validation figures are the ensemble's.
     func ensemble(adding own: TrainedModel) -> TrainedModel {
         var model = own
         let weights = finishedMembers.map(\.parameters) + [own.parameters]
         model.parameters = weights[0]
         model.additionalMembers = Array(weights.dropFirst())
-        let factor = model.headWeightFactor(configuration.subwordFit)
+        let factor = model.headWeightFactor
         model.subword?.weight *= factor
         model.metadata.memberBestEpochs = finishedMembers.map(\.record.bestEpoch) + [own.metadata.bestEpoch]
         model.metadata.validation = validationMetrics(of: model)
@@ -77,7 +76,7 @@ extension Trainer {
 }
 
 extension TrainedModel {
-    /// The share of its members' trained head weight a model whose head was fitted by `fit` blends
-    /// its head at: ``Trainer/ensembleHeadFactor(_:)`` for an ensemble, 1 for one network.
-    public func headWeightFactor(_ fit: SubwordFit) -> Scalar { memberCount > 1 ? Trainer.ensembleHeadFactor(fit) : 1 }
+    /// The share of its members' trained head weight a model blends its head at:
+    /// ``Trainer/ensembleHeadFactor`` for an ensemble, 1 for one network.
+    public var headWeightFactor: Scalar { memberCount > 1 ? Trainer.ensembleHeadFactor : 1 }
 }

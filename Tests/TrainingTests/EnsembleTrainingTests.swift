@@ -36,8 +36,7 @@ final class EnsembleTrainingTests: XCTestCase {
 
         let best = last.bestModel(source: "sample")
         XCTAssertEqual(best.memberCount, 2)
-        XCTAssertEqual(best.subword?.weight, Trainer.ensembleHeadFactor(.ridge))
-        XCTAssertEqual(Trainer.ensembleHeadFactor(.ridge), 0.85)
+        XCTAssertEqual(best.subword?.weight, Trainer.ensembleHeadFactor)
         XCTAssertEqual(best.metadata.memberBestEpochs?.count, 2)
         XCTAssertEqual(last.validationMetrics(of: best), best.metadata.validation, "the figures are the ensemble's")
 

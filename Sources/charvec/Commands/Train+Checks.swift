@@ -91,9 +91,11 @@ extension CharVec.Train {
         let table = Double(model.ngramTableCount ?? Int.max)
         // Dense: weights, gradients, 2 moments, snapshot (3), best. Table: values, 2 moments, snapshot (3), best.
         // A bag being fitted (the subword head's, one of its folds', the baseline's): values and 2
-        // moments; plus the head's values, kept.
+        // Adam moments, or for a ridge fit values and 4 arrays over the used buckets (at most all);
+        // plus the head's values, kept.
         let bagValues = Double(NgramBaseline.Settings(trainingWords: data.trainCount).ngrams.buckets) * Double(data.dimensions)
-        let bag = (subwordWeight > 0 || baseline ? 3 * bagValues : 0) + (subwordWeight > 0 ? bagValues : 0)
+        let fit = subwordWeight > 0 && configuration.subwordFit == .ridge ? 5 * bagValues : 3 * bagValues
+        let bag = (subwordWeight > 0 || baseline ? fit : 0) + (subwordWeight > 0 ? bagValues : 0)
         let bytes = 4 * (8 * dense + 7 * table + bag)
         let physical = Double(sysconf(Int32(_SC_PHYS_PAGES))) * Double(sysconf(Int32(_SC_PAGESIZE)))
         guard physical > 0, bytes > 0.8 * physical else { return }

@@ -41,7 +41,7 @@ enum TrainDefaults {
 }
 
 extension CharVec.Train {
-    /// The model to save (with a ``SubwordHead`` of weight `--subword-weight`, 0.85× that for an ensemble (0.9× with `--subword-fit adam`), unless it is 0; its
+    /// The model to save (with a ``SubwordHead`` of weight `--subword-weight`, 0.9× that for an ensemble, unless it is 0; its
     /// validation figures in the metadata) and the same model without its head (nil without a
     /// head). A head the model trained through comes from the trainer; otherwise it is fitted now.
     func withSubwordHead(_ trained: TrainedModel, trainer: Trainer) -> (TrainedModel, TrainedModel?) {
@@ -55,7 +55,7 @@ extension CharVec.Train {
         guard trained.metadata.trainWords > 0, subwordWeight > 0 else { return (trained, nil) }
         Diagnostics.printLine("fitting the subword head (a bag of character 3–6-grams, \(trainer.configuration.subwordFit.summary))")
         var model = trained
-        model.subword = SubwordHead(table: trainer.fitNgramBag(), weight: subwordWeight * trained.headWeightFactor(trainer.configuration.subwordFit))
+        model.subword = SubwordHead(table: trainer.fitNgramBag(), weight: subwordWeight * trained.headWeightFactor)
         model.metadata.validation = trainer.validationMetrics(of: model)
         return (model, trained)
     }
