@@ -27,8 +27,8 @@ public enum NgramBaseline {
         }
         /// The bag of a ``SubwordHead``: the baseline's grams and buckets fitted by ridge regression
         /// (λ 0.01, 16 preconditioned conjugate-gradient steps). On held-out words its unit bags
-        /// point closer to the true vectors than the Adam fit's best epoch (mean cosine 0.42
-        /// against 0.38 on `en-19k-384d`), and it takes fewer passes over the words.
+        /// point closer to the true vectors than the Adam fit's best epoch (mean cosine 0.41
+        /// against 0.38 on `en-19k-384d`), at about twice the fitting time.
         public static func subwordHead(trainingWords: Int) -> Settings {
             var settings = Settings(trainingWords: trainingWords)
             settings.ridge = (lambda: 0.01, iterations: 16)

@@ -120,7 +120,7 @@ extension CharVec {
         var log: String?
         @Option(help: "Draw the loss and validation curves as an SVG file (a line per member).")
         var plot: String?
-        @Option(help: "Weight of the subword head: a bag of hashed n-grams fitted to the targets (a few seconds), whose unit vector, times this weight, is added to the model's unit prediction; 0 = no head.")
+        @Option(help: "Weight of the subword head: a bag of hashed n-grams fitted to the targets, whose unit vector, times this weight, is added to the model's unit prediction; 0 = no head.")
         var subwordWeight: Float = TrainDefaults.subwordWeight
         @Option(help: "How the subword head's bag is fitted: ridge (ridge regression by conjugate gradients) or adam (squared error by Adam, 5 epochs).")
         var subwordFit: SubwordFit = .ridge
