@@ -72,46 +72,26 @@ extension NgramBaseline {
         var p = [Scalar](repeating: 0, count: f * d)          // search direction
         var ap = [Scalar](repeating: 0, count: f * d)         // (XᵀX + λ)p
         var xp = [Scalar](repeating: 0, count: n * d)         // X p
+        var gathered = [Scalar](repeating: 0, count: n * d)
         data.targets.withUnsafeBufferPointer { targets in
-            var gathered = [Scalar](repeating: 0, count: n * d)
             for (i, row) in order.enumerated() {
                 for j in 0 ..< d { gathered[i * d + j] = targets[row * d + j] }
             }
-            scatterTransposed(x, gathered, into: &r, d: d)
         }
-        var rz = [Double](repeating: 0, count: d)
-        for g in 0 ..< f {
-            let m = inverseDiagonal[g]
-            for j in 0 ..< d {
-                let z = r[g * d + j] * m
-                p[g * d + j] = z
-                rz[j] += Double(r[g * d + j] * z)
-            }
-        }
-        for _ in 0 ..< iterations {
-            multiply(x, p, into: &xp, d: d)
-            for k in ap.indices { ap[k] = lambda * p[k] }
-            scatterTransposed(x, xp, into: &ap, d: d)
-            var curvature = [Double](repeating: 0, count: d)
-            for g in 0 ..< f { for j in 0 ..< d { curvature[j] += Double(p[g * d + j] * ap[g * d + j]) } }
-            // A column whose residual vanished (or a zero target column) stops moving.
-            let alpha = (0 ..< d).map { curvature[$0] > 0 && rz[$0] > 0 ? Scalar(rz[$0] / curvature[$0]) : 0 }
-            var next = [Double](repeating: 0, count: d)
-            for g in 0 ..< f {
-                let m = inverseDiagonal[g]
-                for j in 0 ..< d {
-                    let k = g * d + j
-                    w[k] += alpha[j] * p[k]
-                    r[k] -= alpha[j] * ap[k]
-                    next[j] += Double(r[k] * r[k] * m)
+        gathered.withUnsafeBufferPointer { t in r.withUnsafeMutableBufferPointer { scatterTransposed(x, t, into: $0, d: d) } }
+        w.withUnsafeMutableBufferPointer { w in
+            r.withUnsafeMutableBufferPointer { r in
+                p.withUnsafeMutableBufferPointer { p in
+                    ap.withUnsafeMutableBufferPointer { ap in
+                        xp.withUnsafeMutableBufferPointer { xp in
+                            inverseDiagonal.withUnsafeBufferPointer { m in
+                                solve(x, w: w, r: r, p: p, ap: ap, xp: xp, inverseDiagonal: m, lambda: lambda,
+                                      iterations: iterations, d: d)
+                            }
+                        }
+                    }
                 }
             }
-            let beta = (0 ..< d).map { rz[$0] > 0 ? Scalar(next[$0] / rz[$0]) : 0 }
-            for g in 0 ..< f {
-                let m = inverseDiagonal[g]
-                for j in 0 ..< d { p[g * d + j] = r[g * d + j] * m + beta[j] * p[g * d + j] }
-            }
-            rz = next
         }
         for (g, bucket) in x.buckets.enumerated() {
             let o = Int(bucket) * d
@@ -120,15 +100,68 @@ extension NgramBaseline {
         return table
     }
 
+    /// The preconditioned conjugate-gradient steps of ``fitRidge``, from `w = 0` and `r = XᵀT`:
+    /// every array is `[used buckets × d]` except `xp` `[rows × d]`; each column is its own solve.
+    private static func solve(_ x: GramMatrix, w: UnsafeMutableBufferPointer<Scalar>, r: UnsafeMutableBufferPointer<Scalar>,
+                              p: UnsafeMutableBufferPointer<Scalar>, ap: UnsafeMutableBufferPointer<Scalar>,
+                              xp: UnsafeMutableBufferPointer<Scalar>, inverseDiagonal m: UnsafeBufferPointer<Scalar>,
+                              lambda: Scalar, iterations: Int, d: Int) {
+        let f = x.columns
+        var rz = [Double](repeating: 0, count: d), next = rz, curvature = rz
+        var alpha = [Scalar](repeating: 0, count: d), beta = alpha
+        rz.withUnsafeMutableBufferPointer { rz in
+            for g in 0 ..< f {
+                for j in 0 ..< d {
+                    let z = r[g * d + j] * m[g]
+                    p[g * d + j] = z
+                    rz[j] += Double(r[g * d + j] * z)
+                }
+            }
+        }
+        for _ in 0 ..< iterations {
+            multiply(x, UnsafeBufferPointer(p), into: xp, d: d)
+            for k in 0 ..< f * d { ap[k] = lambda * p[k] }
+            scatterTransposed(x, UnsafeBufferPointer(xp), into: ap, d: d)
+            curvature.withUnsafeMutableBufferPointer { c in
+                for j in 0 ..< d { c[j] = 0 }
+                for g in 0 ..< f { for j in 0 ..< d { c[j] += Double(p[g * d + j] * ap[g * d + j]) } }
+            }
+            // A column whose residual vanished (or a zero target column) stops moving.
+            for j in 0 ..< d { alpha[j] = curvature[j] > 0 && rz[j] > 0 ? Scalar(rz[j] / curvature[j]) : 0 }
+            alpha.withUnsafeBufferPointer { alpha in
+                next.withUnsafeMutableBufferPointer { next in
+                    for j in 0 ..< d { next[j] = 0 }
+                    for g in 0 ..< f {
+                        let mg = m[g]
+                        for j in 0 ..< d {
+                            let k = g * d + j
+                            w[k] += alpha[j] * p[k]
+                            r[k] -= alpha[j] * ap[k]
+                            next[j] += Double(r[k] * r[k] * mg)
+                        }
+                    }
+                }
+            }
+            for j in 0 ..< d { beta[j] = rz[j] > 0 ? Scalar(next[j] / rz[j]) : 0 }
+            beta.withUnsafeBufferPointer { beta in
+                for g in 0 ..< f {
+                    let mg = m[g]
+                    for j in 0 ..< d { p[g * d + j] = r[g * d + j] * mg + beta[j] * p[g * d + j] }
+                }
+            }
+            swap(&rz, &next)
+        }
+    }
+
     /// `out[i] = Σ_g x_ig · v[g]` (`v` `[columns × d]`, `out` `[rows × d]`).
-    private static func multiply(_ x: GramMatrix, _ v: [Scalar], into out: inout [Scalar], d: Int) {
-        v.withUnsafeBufferPointer { v in
-            out.withUnsafeMutableBufferPointer { out in
+    private static func multiply(_ x: GramMatrix, _ v: UnsafeBufferPointer<Scalar>, into out: UnsafeMutableBufferPointer<Scalar>, d: Int) {
+        x.column.withUnsafeBufferPointer { column in
+            x.weight.withUnsafeBufferPointer { weight in
                 for i in 0 ..< x.rows {
                     let o = i * d
                     for j in 0 ..< d { out[o + j] = 0 }
                     for k in x.start[i] ..< x.start[i + 1] {
-                        let a = x.weight[k], s = Int(x.column[k]) * d
+                        let a = weight[k], s = Int(column[k]) * d
                         for j in 0 ..< d { out[o + j] += a * v[s + j] }
                     }
                 }
@@ -137,13 +170,13 @@ extension NgramBaseline {
     }
 
     /// `out[g] += Σ_i x_ig · v[i]` (`v` `[rows × d]`, `out` `[columns × d]`).
-    private static func scatterTransposed(_ x: GramMatrix, _ v: [Scalar], into out: inout [Scalar], d: Int) {
-        v.withUnsafeBufferPointer { v in
-            out.withUnsafeMutableBufferPointer { out in
+    private static func scatterTransposed(_ x: GramMatrix, _ v: UnsafeBufferPointer<Scalar>, into out: UnsafeMutableBufferPointer<Scalar>, d: Int) {
+        x.column.withUnsafeBufferPointer { column in
+            x.weight.withUnsafeBufferPointer { weight in
                 for i in 0 ..< x.rows {
                     let s = i * d
                     for k in x.start[i] ..< x.start[i + 1] {
-                        let a = x.weight[k], o = Int(x.column[k]) * d
+                        let a = weight[k], o = Int(column[k]) * d
                         for j in 0 ..< d { out[o + j] += a * v[s + j] }
                     }
                 }
