@@ -3,17 +3,6 @@ import NeuralNet
 import Tensor
 
 extension NgramBaseline {
-    /// How a bag's table is fitted to the unit targets.
-    public enum Solver: Sendable, Equatable {
-        /// Mean squared error by sparse Adam over shuffled batches for `epochs` epochs, from small
-        /// seeded noise (the reference baseline's fit).
-        case adam(epochs: Int)
-        /// Ridge regression, `min Σᵢ |xᵢW − tᵢ|² + λ|W|²` over the rows the words use (`xᵢ` the
-        /// word's mean gram indicator), by `iterations` steps of conjugate gradients preconditioned
-        /// with `diag(XᵀX) + λ`, from `W = 0`. Rows no word uses keep their start values.
-        case ridge(lambda: Scalar, iterations: Int)
-    }
-
     /// The words' grams as a sparse matrix over the buckets they use: row `i` holds each distinct
     /// gram of word `i` once with weight `count / grams` (the mean bag is `xᵢ · table`).
     struct GramMatrix {
@@ -49,11 +38,14 @@ extension NgramBaseline {
         var columns: Int { buckets.count }
     }
 
-    /// Ridge fit of `settings.ngrams`'s table on the training rows `rows` (all when nil): see
-    /// ``Solver/ridge(lambda:iterations:)``. Memory: four `[used buckets × D]` arrays.
+    /// Ridge fit of `settings.ngrams`'s table on the training rows `rows` (all when nil):
+    /// `min Σᵢ |xᵢW − tᵢ|² + λ|W|²` over the rows the words use (`xᵢ` the word's mean gram
+    /// indicator), by `iterations` steps of conjugate gradients preconditioned with
+    /// `diag(XᵀX) + λ`, from `W = 0` (`(λ, iterations)` = ``Settings/ridge``). Rows no word uses
+    /// keep their start values. Memory: four `[used buckets × D]` arrays.
     /// - Complexity: O(iterations × (entries + used buckets) × D).
-    static func fitRidge(data: TrainingData, settings: Settings, lambda: Scalar, iterations: Int,
-                         maxLength: Int, rows: [Int]?) -> NgramTable {
+    static func fitRidge(data: TrainingData, settings: Settings, maxLength: Int, rows: [Int]?) -> NgramTable {
+        let (lambda, iterations) = settings.ridge!
         let d = data.dimensions
         var table = NgramTable(configuration: settings.ngrams, dimensions: d)
         var rng = SplitMix64(seed: settings.seed ^ 0xBA5E)

@@ -15,31 +15,26 @@ public enum NgramBaseline {
         public var batchSize = 64
         public var learningRate: Scalar = 1e-2
         public var seed: UInt64 = 1
-        /// How the table is fitted; ``epochs`` and ``learningRate`` apply to ``Solver/adam(epochs:)``
-        /// only (the reference baseline's fit).
-        public var solver: Solver { ridge.map { .ridge(lambda: $0.lambda, iterations: $0.iterations) } ?? .adam(epochs: epochs) }
-        /// Fit by ridge regression with this λ and number of conjugate-gradient steps instead of Adam.
+        /// Fit by ridge regression with this λ and number of conjugate-gradient steps instead of
+        /// Adam (``epochs``, ``batchSize`` and ``learningRate`` then do not apply): see
+        /// ``fitRidge(data:settings:maxLength:rows:)``.
         public var ridge: (lambda: Scalar, iterations: Int)?
         public init() {}
         /// The reference script's 200,000 buckets, fewer for small tables (12 per training word).
         public init(trainingWords: Int) {
             ngrams.buckets = min(200_000, max(10_000, 12 * trainingWords))
         }
-        /// The bag of a ``SubwordHead``: the baseline's grams and buckets fitted by ridge regression
-        /// (λ 0.01, 16 preconditioned conjugate-gradient steps). On held-out words its unit bags
-        /// point closer to the true vectors than the Adam fit's best epoch (mean cosine 0.41
-        /// against 0.38 on `en-19k-384d`), at about twice the fitting time.
-        public static func subwordHead(trainingWords: Int) -> Settings {
+        /// The bag of a ``SubwordHead``: the baseline's grams and buckets, fitted by ridge
+        /// regression (λ 0.01, 16 preconditioned conjugate-gradient steps) or with `fit: .adam` by
+        /// the baseline's Adam fit stopped at 5 epochs, where its held-out mean cosine and hit@10
+        /// peak. On held-out words the ridge bags point closer to the true vectors (mean cosine
+        /// 0.41 against 0.38 on `en-19k-384d`), at about twice the fitting time.
+        public static func subwordHead(trainingWords: Int, fit: SubwordFit = .ridge) -> Settings {
             var settings = Settings(trainingWords: trainingWords)
-            settings.ridge = (lambda: 0.01, iterations: 16)
-            return settings
-        }
-
-        /// The head's bag as fitted before the ridge solver: the baseline's Adam fit stopped at 5
-        /// epochs, where its held-out mean cosine and hit@10 peak.
-        public static func adamSubwordHead(trainingWords: Int) -> Settings {
-            var settings = Settings(trainingWords: trainingWords)
-            settings.epochs = 5
+            switch fit {
+            case .ridge: settings.ridge = (lambda: 0.01, iterations: 16)
+            case .adam: settings.epochs = 5
+            }
             return settings
         }
     }
@@ -82,9 +77,7 @@ public enum NgramBaseline {
     /// shape (the result is the same bit for bit); leaves the fit's optimiser state in `storage`.
     public static func fit(data: TrainingData, settings: Settings, maxLength: Int = 0, rows: [Int]? = nil,
                            storage: inout FitStorage) -> NgramTable {
-        if case let .ridge(lambda, iterations) = settings.solver {
-            return fitRidge(data: data, settings: settings, lambda: lambda, iterations: iterations, maxLength: maxLength, rows: rows)
-        }
+        if settings.ridge != nil { return fitRidge(data: data, settings: settings, maxLength: maxLength, rows: rows) }
         let d = data.dimensions
         var table = storage.table.take().flatMap { $0.configuration == settings.ngrams && $0.dimensions == d ? $0 : nil }
             ?? NgramTable(configuration: settings.ngrams, dimensions: d)

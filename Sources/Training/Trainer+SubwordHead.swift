@@ -47,8 +47,7 @@ extension Trainer {
         guard configuration.subwordWeight > 0, configuration.subwordFolds >= 2, data.trainCount >= configuration.subwordFolds else {
             return (nil, [])
         }
-        let settings = configuration.subwordFit == .ridge ? NgramBaseline.Settings.subwordHead(trainingWords: data.trainCount)
-            : .adamSubwordHead(trainingWords: data.trainCount)
+        let settings = NgramBaseline.Settings.subwordHead(trainingWords: data.trainCount, fit: configuration.subwordFit)
         let maxLength = configuration.maxLength
         // The bag of all words is fitted alongside the folds' bags, on the training threads.
         var table: NgramTable?

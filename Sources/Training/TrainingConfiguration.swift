@@ -20,11 +20,11 @@ public enum Augmentation: String, Sendable, Codable, CaseIterable {
     case typos
 }
 
-/// How the subword head's bag is fitted (``NgramBaseline/Solver``).
+/// How the subword head's bag is fitted (``NgramBaseline/Settings/subwordHead(trainingWords:fit:)``).
 public enum SubwordFit: String, Sendable, Codable, CaseIterable {
-    /// Ridge regression by preconditioned conjugate gradients (``NgramBaseline/Settings/subwordHead(trainingWords:)``).
+    /// Ridge regression by preconditioned conjugate gradients.
     case ridge
-    /// Sparse Adam on the squared error, 5 epochs (``NgramBaseline/Settings/adamSubwordHead(trainingWords:)``).
+    /// Sparse Adam on the squared error, 5 epochs.
     case adam
 
     /// How the fit is described in progress lines.

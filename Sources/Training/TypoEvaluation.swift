@@ -83,9 +83,8 @@ extension Trainer {
     /// The bag of n-grams fitted on this run's training words, by default with the settings of a
     /// ``SubwordHead``'s table (``TrainingConfiguration/subwordFit``). - Complexity: one fit.
     public func fitNgramBag(settings: NgramBaseline.Settings? = nil) -> NgramTable {
-        let head: NgramBaseline.Settings = configuration.subwordFit == .ridge ? .subwordHead(trainingWords: data.trainCount)
-            : .adamSubwordHead(trainingWords: data.trainCount)
-        return NgramBaseline.fit(data: data, settings: settings ?? head, maxLength: configuration.maxLength)
+        NgramBaseline.fit(data: data, settings: settings ?? .subwordHead(trainingWords: data.trainCount, fit: configuration.subwordFit),
+                          maxLength: configuration.maxLength)
     }
 
     /// Validation metrics of a trained model (with its subword head, if any), ranked as

@@ -80,7 +80,7 @@ final class RidgeBagTests: XCTestCase {
     func testRidgeHeadGeneralisesBetterThanAdam() {
         let data = TrainingData.prepare(table: TrainerTests.sample, validationFraction: 0.1, seed: 3)
         let ridge = NgramBaseline.Settings.subwordHead(trainingWords: data.trainCount)
-        let adam = NgramBaseline.Settings.adamSubwordHead(trainingWords: data.trainCount)
+        let adam = NgramBaseline.Settings.subwordHead(trainingWords: data.trainCount, fit: .adam)
         let sample = Array(data.validationRows.indices)
         let r = NgramBaseline.validationMetrics(table: NgramBaseline.fit(data: data, settings: ridge), data: data, rankedSample: sample)!
         let m = NgramBaseline.validationMetrics(table: NgramBaseline.fit(data: data, settings: adam), data: data, rankedSample: sample)!
